@@ -1,0 +1,102 @@
+// The profile model: what a config file plus a credentials file mean, in one of two dialects.
+//
+//  - Dialect::cli reads exactly as the AWS CLI v2 does (botocore's configparser-based reader).
+//  - Dialect::sdk follows the cross-SDK profile-file specification (profile-parser-tests.json).
+//
+// Both report every problem as a Diagnostic; neither stops at the first.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "awsprof/diagnostic.hpp"
+#include "awsprof/document.hpp"
+
+namespace awsprof {
+
+enum class Dialect { cli, sdk };
+const char* to_string(Dialect dialect);
+std::optional<Dialect> parse_dialect(std::string_view text);
+
+enum class FileKind { config, credentials };
+const char* to_string(FileKind kind);
+
+/// Where a value was read from.
+struct SourceRef {
+  FileKind file = FileKind::config;
+  int line = 0;  ///< 1-based line of the key (0 when not from a line).
+};
+
+struct SubProperty {
+  std::string key;
+  std::string value;
+};
+
+/// One key's value as the dialect reads it.
+struct Setting {
+  std::string key;    ///< As the dialect names it (cli and sdk both lowercase).
+  std::string value;  ///< The value as the dialect returns it; for a block, its raw text ("\nk = v").
+  /// Set when the value is an indented block of sub-properties ("s3 =" followed by "  k = v").
+  std::optional<std::vector<SubProperty>> sub_properties;
+  SourceRef source;
+  const SubProperty* find_sub(std::string_view sub_key) const;
+};
+
+/// A profile, an [sso-session], a [services] section, or another top-level section.
+struct Section {
+  std::string name;
+  std::vector<Setting> settings;  ///< In first-definition order.
+  bool in_config = false;
+  bool in_credentials = false;
+  int config_line = 0;       ///< Header line in the config file (the one that won), 0 if none.
+  int credentials_line = 0;  ///< Header line in the credentials file, 0 if none.
+
+  const Setting* find(std::string_view key) const;
+  Setting* find(std::string_view key);
+};
+
+/// One input file: its path (for messages) and its parsed document, or none when missing.
+struct InputFile {
+  std::string path;
+  const Document* document = nullptr;
+};
+
+struct ProfileModel {
+  Dialect dialect = Dialect::cli;
+  std::vector<Section> profiles;        ///< In `aws configure list-profiles` order.
+  std::vector<Section> sso_sessions;
+  std::vector<Section> services;
+  std::vector<Section> other_sections;  ///< Config sections that are not profiles ([plugins], ...).
+  Diagnostics diagnostics;
+  /// Set when the dialect's reader refuses a file outright (the AWS CLI then fails every command).
+  bool config_unreadable = false;
+  bool credentials_unreadable = false;
+
+  const Section* find_profile(std::string_view name) const;
+  const Section* find_sso_session(std::string_view name) const;
+  const Section* find_services(std::string_view name) const;
+  bool unreadable() const { return config_unreadable || credentials_unreadable; }
+};
+
+/// Reads the two files in the given dialect.
+ProfileModel build_profile_model(const InputFile& config, const InputFile& credentials, Dialect dialect);
+
+/// A place where the AWS CLI and the SDKs read the same file differently.
+struct Divergence {
+  FileKind file = FileKind::config;
+  int line = 0;
+  std::string profile;  ///< Section the difference is in ("" for whole-file differences).
+  std::string key;      ///< Key, or "" when a whole section differs.
+  std::string cli_reading;  ///< What the AWS CLI reads, in words.
+  std::string sdk_reading;  ///< What the SDKs read, in words.
+  std::string cause;        ///< Why, e.g. "inline comment", "':' delimiter".
+};
+
+/// Every difference between the cli and sdk readings of the two files. Values of secret keys are
+/// never quoted in the readings.
+std::vector<Divergence> find_dialect_divergences(const InputFile& config, const InputFile& credentials);
+
+}  // namespace awsprof

@@ -1,0 +1,44 @@
+// Pieces shared by the two dialect readers. Internal.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "awsprof/profile_model.hpp"
+
+namespace awsprof::detail {
+
+/// An ordered collection of sections with lookup by name, keeping the position of the first
+/// definition (as a Python dict does on reassignment).
+class SectionList {
+ public:
+  Section& get_or_add(const std::string& name);
+  Section* find(const std::string& name);
+  /// Replaces the contents of `name`, keeping its position if it exists.
+  Section& assign(const std::string& name, Section section);
+  std::vector<Section> take() { return std::move(sections_); }
+
+ private:
+  std::vector<Section> sections_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+/// Sets key in the section: replaces an existing value in place, else appends.
+void put_setting(Section& section, Setting setting);
+
+Diagnostic make_diagnostic(const std::string& path, int line, int column, Severity severity, std::string rule,
+                           std::string message);
+
+/// Splits "k = v" lines of a block value into sub-properties. Returns false if a non-blank line
+/// has no '='.
+bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out, std::size_t& bad_line);
+
+/// Diagnostics for a BOM or invalid UTF-8, which both readers refuse. Returns true when found.
+bool check_encoding(const InputFile& file, Diagnostics& diagnostics, const char* reader_name);
+
+ProfileModel build_cli_model(const InputFile& config, const InputFile& credentials);
+ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentials);
+
+}  // namespace awsprof::detail

@@ -1,0 +1,16 @@
+// Python's shlex.split(text) (POSIX mode, no comments), which the AWS CLI applies to section
+// names such as `profile "my name"`. Internal.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace awsprof::detail {
+
+/// The words, or nullopt where Python raises ValueError ("No closing quotation",
+/// "No escaped character").
+std::optional<std::vector<std::string>> shlex_split(std::string_view text);
+
+}  // namespace awsprof::detail

@@ -1,0 +1,115 @@
+#include "unicode_text.hpp"
+
+namespace awsprof::detail {
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    if (s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t& length) {
+  const auto c = static_cast<unsigned char>(text[pos]);
+  auto cont = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(text[pos + k]) & 0x3F); };
+  if (c < 0x80 || pos + 1 >= text.size()) {
+    length = 1;
+    return c;
+  }
+  if (c < 0xE0) {
+    length = 2;
+    return (static_cast<char32_t>(c & 0x1F) << 6) | cont(1);
+  }
+  if (c < 0xF0 && pos + 2 < text.size()) {
+    length = 3;
+    return (static_cast<char32_t>(c & 0x0F) << 12) | (cont(1) << 6) | cont(2);
+  }
+  if (pos + 3 < text.size()) {
+    length = 4;
+    return (static_cast<char32_t>(c & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
+  }
+  length = 1;
+  return c;
+}
+
+bool is_python_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool is_unicode_white_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+namespace {
+std::size_t leading_python_space_bytes(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t len = 1;
+    if (!is_python_space(decode_utf8(text, pos, len))) break;
+    pos += len;
+  }
+  return pos;
+}
+
+// Start of the trailing run of spaces: walk back over continuation bytes to each code point.
+std::size_t trailing_python_space_start(std::string_view text) {
+  std::size_t end = text.size();
+  while (end > 0) {
+    std::size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    std::size_t len = 1;
+    if (!is_python_space(decode_utf8(text, start, len)) || start + len != end) break;
+    end = start;
+  }
+  return end;
+}
+}  // namespace
+
+std::string_view python_rstrip(std::string_view text) { return text.substr(0, trailing_python_space_start(text)); }
+
+std::string_view python_strip(std::string_view text) {
+  text = python_rstrip(text);
+  return text.substr(leading_python_space_bytes(text));
+}
+
+std::size_t python_indent(std::string_view text) {
+  std::size_t pos = 0, count = 0;
+  while (pos < text.size()) {
+    std::size_t len = 1;
+    if (!is_python_space(decode_utf8(text, pos, len))) break;
+    pos += len;
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace awsprof::detail

@@ -1,0 +1,30 @@
+// UTF-8 and the whitespace rules of the two readers (Python's str methods for the AWS CLI,
+// Rust's char::is_whitespace for the SDK specification). Internal.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace awsprof::detail {
+
+/// Offset of the first byte that is not valid UTF-8 (Python's strict decoder rules: no overlong
+/// forms, no surrogates, nothing above U+10FFFF), or nullopt when the whole text is valid.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
+/// Decodes the code point at `pos` of valid UTF-8 text; sets `length` to its byte count.
+char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t& length);
+
+/// Python's str.isspace() for one code point (also what re's \s matches).
+bool is_python_space(char32_t c);
+/// Rust's char::is_whitespace() (Unicode White_Space).
+bool is_unicode_white_space(char32_t c);
+
+/// Python's str.strip(), lstrip() and rstrip() on valid UTF-8.
+std::string_view python_strip(std::string_view text);
+std::string_view python_rstrip(std::string_view text);
+/// The index, in code points, of the first non-space character (Python's \S search), or the
+/// number of code points when there is none.
+std::size_t python_indent(std::string_view text);
+
+}  // namespace awsprof::detail

@@ -1,0 +1,81 @@
+#include "awsprof/document.hpp"
+
+#include <gtest/gtest.h>
+
+namespace awsprof {
+namespace {
+
+TEST(Document, PrintsExactlyWhatItParsed) {
+  for (std::string text : {std::string(""), std::string("\n"), std::string("[default]"),
+                           std::string("\xEF\xBB\xBF[default]\r\nregion = x\r\n"), std::string("a\rb\r\nc\n"),
+                           std::string("[x]\nk = v\n\tcont\n", 16), std::string("\0\xff\xfe[\n", 5)}) {
+    EXPECT_EQ(Document::parse(text).text(), text);
+  }
+}
+
+TEST(Document, ClassifiesLines) {
+  Document doc = Document::parse(
+      "# top\n[profile a]\nregion = us-east-1\ns3 =\n  max_bandwidth = 10MB\n\n  addressing_style = path\n"
+      "role_arn = x\n  continued\n; note\nbogus line\n  [profile b]\n");
+  auto lines = doc.lines();
+  ASSERT_EQ(lines.size(), 12u);
+  EXPECT_EQ(lines[0].kind, LineKind::comment);
+  EXPECT_EQ(lines[1].kind, LineKind::section);
+  EXPECT_EQ(doc.key_of(1), "profile a");
+  EXPECT_EQ(lines[2].kind, LineKind::property);
+  EXPECT_EQ(doc.key_of(2), "region");
+  EXPECT_EQ(doc.value_of(2), "us-east-1");
+  EXPECT_EQ(lines[3].kind, LineKind::property);
+  EXPECT_EQ(lines[4].kind, LineKind::sub_property);
+  EXPECT_EQ(doc.key_of(4), "max_bandwidth");
+  EXPECT_EQ(doc.value_of(4), "10MB");
+  EXPECT_EQ(lines[5].kind, LineKind::blank);
+  EXPECT_EQ(lines[6].kind, LineKind::sub_property);
+  EXPECT_EQ(lines[8].kind, LineKind::continuation);
+  EXPECT_EQ(doc.value_of(8), "continued");
+  EXPECT_EQ(lines[9].kind, LineKind::comment);
+  EXPECT_EQ(lines[10].kind, LineKind::junk);
+  EXPECT_EQ(lines[11].kind, LineKind::section) << "an indented header is still a header";
+  ASSERT_EQ(doc.sections().size(), 2u);
+  const SectionRange& a = doc.sections()[0];
+  ASSERT_EQ(a.properties.size(), 3u);
+  EXPECT_EQ(a.properties[1].line, 3u);
+  EXPECT_EQ(a.properties[1].last_line, 6u);
+  EXPECT_EQ(a.properties[2].last_line, 8u);
+}
+
+TEST(Document, RecordsLineEndings) {
+  Document doc = Document::parse("a\r\nb\rc\nd");
+  ASSERT_EQ(doc.lines().size(), 4u);
+  EXPECT_EQ(doc.line_eol(0), "\r\n");
+  EXPECT_EQ(doc.line_eol(1), "\r");
+  EXPECT_EQ(doc.line_eol(2), "\n");
+  EXPECT_EQ(doc.line_eol(3), "");
+  EXPECT_EQ(doc.preferred_eol(), "\r\n");
+}
+
+TEST(Document, PropertyBeforeAnySectionIsJunk) {
+  Document doc = Document::parse("region = x\n[default]\n");
+  EXPECT_EQ(doc.lines()[0].kind, LineKind::junk);
+  EXPECT_EQ(doc.preamble_end(), 1u);
+}
+
+TEST(SectionName, ParsesPrefixesAndQuotes) {
+  EXPECT_EQ(parse_section_name(" profile  foo "), (SectionName{"profile", "foo"}));
+  EXPECT_EQ(parse_section_name("profile \"a b\""), (SectionName{"profile", "a b"}));
+  EXPECT_EQ(parse_section_name("sso-session corp"), (SectionName{"sso-session", "corp"}));
+  EXPECT_EQ(parse_section_name("services dev"), (SectionName{"services", "dev"}));
+  EXPECT_EQ(parse_section_name("profilefoo"), (SectionName{"", "profilefoo"}));
+  EXPECT_EQ(parse_section_name("default"), (SectionName{"", "default"}));
+}
+
+TEST(SectionName, FormatsNamesTheCliCanReadBack) {
+  EXPECT_EQ(format_section_header({"profile", "foo"}), "profile foo");
+  EXPECT_EQ(format_section_header({"profile", "a b"}), "profile \"a b\"");
+  EXPECT_EQ(format_section_header({"profile", "q\"x"}), "profile \"q\\\"x\"");
+  EXPECT_EQ(parse_section_name(format_section_header({"profile", "q\"x"})), (SectionName{"profile", "q\"x"}));
+  EXPECT_EQ(format_section_header({"", "dev"}), "dev");
+}
+
+}  // namespace
+}  // namespace awsprof

@@ -1,0 +1,67 @@
+// Output formatting shared by the tools: tables, JSON, colour, secret masking, diagnostics.
+// These only format; computing what to print is the library's (or the tool's) job.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "awsprof/diagnostic.hpp"
+#include "awsprof/document.hpp"
+#include "common/tool.hpp"
+
+namespace awsprof::tool {
+
+/// Rows of cells under a header, printed as aligned columns (table) or tab-separated (text).
+class Table {
+ public:
+  /// An empty header prints no header line.
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  /// Adds a row; it must have as many cells as the header.
+  void add_row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  bool empty() const { return rows_.empty(); }
+
+  /// Header and rows, each line indented by `indent` blanks, columns two spaces apart and aligned
+  /// by display width, without trailing blanks; the header in bold when `colour`. Prints nothing
+  /// when there are no rows.
+  void print_aligned(std::ostream& out, bool colour, std::size_t indent = 0) const;
+  /// One line per row, cells separated by a tab, no header (for scripts).
+  void print_tab_separated(std::ostream& out) const;
+  /// print_aligned for OutputFormat::table, print_tab_separated for text (json is not a table).
+  void print(std::ostream& out, OutputFormat format, bool colour) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+/// Prints JSON indented by two spaces, with a final newline. Invalid UTF-8 is replaced, never thrown.
+void print_json(std::ostream& out, const nlohmann::ordered_json& value);
+
+/// The number of terminal columns `text` takes, counting UTF-8 code points.
+std::size_t display_width(std::string_view text);
+
+/// ANSI styles, used only when colour is enabled.
+enum class Style { bold, red, magenta, cyan, green };
+/// `text` wrapped in the style's escape codes when `colour`, else `text` unchanged.
+std::string styled(std::string_view text, Style style, bool colour);
+
+/// The AWS CLI's masked form: 16 '*' then the last 4 characters; a value of 4 characters or
+/// fewer becomes 16 '*' followed by the whole value (as `aws configure list` shows it).
+std::string mask_secret(std::string_view value);
+
+/// `document`'s line `line_number` (1-based), with the value of a secret key masked; `column`
+/// (1-based, 0 for none) is moved to the same place in the masked text.
+struct SourceLine {
+  std::string text;
+  int column = 0;
+};
+SourceLine masked_source_line(const Document& document, int line_number, int column);
+
+/// Prints a diagnostic compiler-style: "path:line:col: error: message [rule-id]", then, when
+/// `document` holds the line, the source line (secrets masked) and a caret under the column.
+void print_diagnostic(std::ostream& out, const Diagnostic& diagnostic, const Document* document, bool colour);
+
+}  // namespace awsprof::tool

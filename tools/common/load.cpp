@@ -1,0 +1,60 @@
+#include "common/load.hpp"
+
+#include <iostream>
+
+#include "common/format.hpp"
+
+namespace awsprof::tool {
+namespace {
+
+/// Reads one file into `document` (left empty when the file is missing). False after printing
+/// the error when the file cannot be read.
+bool read_document(const Tool& tool, const FileSystem& fs, const std::string& path,
+                   std::optional<Document>& document) {
+  Result<FileContent> content = fs.read_file(path);
+  if (!content) {
+    tool.fail(content.message());
+    return false;
+  }
+  if (content->exists) document = Document::parse(std::move(content->bytes));
+  return true;
+}
+
+/// Prints the error diagnostics about `path` and a line naming the file the dialect refuses.
+void report_refused_file(const Tool& tool, const LoadedProfiles& loaded, const std::string& path,
+                         const std::optional<Document>& document) {
+  for (const Diagnostic& diagnostic : loaded.model.diagnostics) {
+    if (diagnostic.severity == Severity::error && diagnostic.path == path) {
+      print_diagnostic(std::cerr, diagnostic, document ? &*document : nullptr, tool.context().stderr_colour);
+    }
+  }
+  const char* reader = loaded.model.dialect == Dialect::cli ? "the AWS CLI" : "the AWS SDKs";
+  tool.fail(std::string(reader) + " cannot parse " + path);
+}
+
+}  // namespace
+
+std::optional<LoadedProfiles> load_profiles(const Tool& tool, const FileSystem& fs) {
+  const ToolContext& context = tool.context();
+  LoadedProfiles loaded;
+  if (!read_document(tool, fs, context.config_path, loaded.config) ||
+      !read_document(tool, fs, context.credentials_path, loaded.credentials)) {
+    return std::nullopt;
+  }
+  InputFile config{context.config_path, loaded.config ? &*loaded.config : nullptr};
+  InputFile credentials{context.credentials_path, loaded.credentials ? &*loaded.credentials : nullptr};
+  loaded.model = build_profile_model(config, credentials, context.dialect);
+  if (!loaded.model.unreadable()) return loaded;
+  if (loaded.model.config_unreadable) report_refused_file(tool, loaded, context.config_path, loaded.config);
+  if (loaded.model.credentials_unreadable) {
+    report_refused_file(tool, loaded, context.credentials_path, loaded.credentials);
+  }
+  return std::nullopt;
+}
+
+std::optional<LoadedProfiles> load_profiles(const Tool& tool) {
+  RealFileSystem fs;
+  return load_profiles(tool, fs);
+}
+
+}  // namespace awsprof::tool

@@ -1,0 +1,118 @@
+#include "common/tool.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+namespace awsprof::tool {
+namespace {
+
+/// A CLI11 check that accepts exactly one of `choices`, with a message that lists them.
+CLI::Validator one_of(std::vector<std::string> choices) {
+  std::string description;
+  for (const auto& choice : choices) description += (description.empty() ? "" : "|") + choice;
+  return CLI::Validator(
+      [choices, description](std::string& value) -> std::string {
+        for (const auto& choice : choices) {
+          if (value == choice) return "";
+        }
+        return "invalid value '" + value + "' (expected " + description + ")";
+      },
+      "");
+}
+
+std::optional<OutputFormat> parse_output_format(std::string_view text) {
+  if (text == "text") return OutputFormat::text;
+  if (text == "table") return OutputFormat::table;
+  if (text == "json") return OutputFormat::json;
+  return std::nullopt;
+}
+
+}  // namespace
+
+int exit_code(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::ok:
+      return 0;
+    case Outcome::findings:
+      return 1;
+    case Outcome::error:
+      return 2;
+  }
+  return 2;
+}
+
+const char* to_string(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::text:
+      return "text";
+    case OutputFormat::table:
+      return "table";
+    case OutputFormat::json:
+      return "json";
+  }
+  return "text";
+}
+
+bool colour_enabled(int fd, const EnvLookup& env) { return isatty(fd) == 1 && !env("NO_COLOR").has_value(); }
+
+Tool::Tool(std::string_view command, std::string description, EnvLookup env)
+    : display_name_("awsprof " + std::string(command)),
+      env_(std::move(env)),
+      app_(std::move(description), display_name_) {
+  app_.set_help_flag("-h,--help", "Print this help and exit");
+  app_.set_version_flag("--version", "awsprof " AWSPROF_VERSION, "Print the version and exit");
+  app_.add_option("--config-file", config_file_, "The config file (else AWS_CONFIG_FILE, else ~/.aws/config)")
+      ->type_name("PATH");
+  app_.add_option("--credentials-file", credentials_file_,
+                  "The credentials file (else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)")
+      ->type_name("PATH");
+  app_.add_option("--profile", profile_, "The profile (else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default)")
+      ->type_name("NAME");
+  app_.add_option("--output", output_, "Output format (default: table on a terminal, else text)")
+      ->type_name("text|table|json")
+      ->check(one_of({"text", "table", "json"}));
+  app_.add_option("--dialect", dialect_, "Read the files as the AWS CLI (cli) or the SDKs (sdk) do (default: cli)")
+      ->type_name("cli|sdk")
+      ->check(one_of({"cli", "sdk"}));
+}
+
+std::optional<int> Tool::parse(int argc, const char* const* argv) {
+  try {
+    app_.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app_.help();
+    return exit_code(Outcome::ok);
+  } catch (const CLI::CallForVersion&) {
+    std::cout << app_.version() << '\n';
+    return exit_code(Outcome::ok);
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();  // CLI11 starts some messages with a capital: "The following ..."
+    if (message.size() > 1 && std::isupper(static_cast<unsigned char>(message[0])) &&
+        std::islower(static_cast<unsigned char>(message[1]))) {
+      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    }
+    fail(message);
+    std::cerr << "Run '" << display_name_ << " --help' for usage.\n";
+    return exit_code(Outcome::error);
+  }
+  context_.config_path = config_file_path(env_, config_file_);
+  context_.credentials_path = credentials_file_path(env_, credentials_file_);
+  context_.profile = select_profile(env_, profile_);
+  context_.stdout_colour = colour_enabled(STDOUT_FILENO, env_);
+  context_.stderr_colour = colour_enabled(STDERR_FILENO, env_);
+  context_.output = output_ ? *parse_output_format(*output_)
+                            : (isatty(STDOUT_FILENO) == 1 ? OutputFormat::table : OutputFormat::text);
+  context_.dialect = parse_dialect(dialect_).value_or(Dialect::cli);
+  return std::nullopt;
+}
+
+int Tool::fail(std::string_view message) const {
+  std::cerr << display_name_ << ": error: " << message << '\n';
+  return exit_code(Outcome::error);
+}
+
+}  // namespace awsprof::tool
