@@ -57,7 +57,7 @@ void print_rows(const std::vector<ProfileRow>& rows, bool names_only, const Tool
     Table table({"NAME", "KIND", "REGION", "FILES"});
     for (const ProfileRow& row : rows) {
       table.add_row({row.name, to_string(row.kind), row.region && !row.region->empty() ? *row.region : "-",
-                    files_label(row)});
+                     files_label(row)});
     }
     table.print(std::cout, context.output, context.stdout_colour);
   }
@@ -68,7 +68,8 @@ void print_rows(const std::vector<ProfileRow>& rows, bool names_only, const Tool
 int main(int argc, char** argv) {
   Tool tool("list", "List every profile in the config and credentials files.");
   bool names_only = false;
-  tool.app().add_flag("--names", names_only, "Print only the names, exactly as `aws configure list-profiles` does");
+  tool.app().add_flag("--names", names_only,
+                      "Print only the names, exactly as `aws configure list-profiles` does");
   if (auto exit = tool.parse(argc, argv)) return *exit;
   auto loaded = load_profiles(tool);
   if (!loaded) return exit_code(Outcome::error);

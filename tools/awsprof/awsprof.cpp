@@ -125,8 +125,10 @@ void print_help(std::ostream& out) {
   out << "\nRun 'awsprof <command> --help' for the options of a command.\n";
 }
 
-int fail(const std::string& message, std::string_view hint = "Run 'awsprof --help' for the list of commands.") {
-  std::cerr << "awsprof: error: " << message << '\n';
+int fail(const std::string& message,
+         std::string_view hint = "Run 'awsprof --help' for the list of commands.") {
+  awsprof::tool::print_error(std::cerr, "awsprof", message,
+                             awsprof::tool::colour_enabled(STDERR_FILENO, awsprof::process_environment()));
   if (!hint.empty()) std::cerr << hint << '\n';
   return exit_code(Outcome::error);
 }

@@ -98,14 +98,18 @@ void print_json(std::ostream& out, const nlohmann::ordered_json& value) {
 }
 
 std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string styled(std::string_view text, Style style, bool colour) {
   if (!colour) return std::string(text);
   static constexpr std::array<const char*, 5> kCodes = {"1", "1;31", "1;35", "1;36", "1;32"};
   return std::string("\033[") + kCodes[static_cast<std::size_t>(style)] + "m" + std::string(text) + "\033[0m";
+}
+
+void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour) {
+  out << program << ": " << styled("error:", Style::red, colour) << ' ' << message << '\n';
 }
 
 std::string mask_secret(std::string_view value) {
@@ -120,7 +124,8 @@ SourceLine masked_source_line(const Document& document, int line_number, int col
   SourceLine result{std::string(document.line_text(index)), column};
   std::optional<Span> secret = secret_value_span(document, index);
   if (!secret || secret->empty()) return result;
-  std::string masked = mask_secret(std::string_view(result.text).substr(secret->begin, secret->end - secret->begin));
+  std::string masked =
+      mask_secret(std::string_view(result.text).substr(secret->begin, secret->end - secret->begin));
   int old_length = static_cast<int>(secret->end - secret->begin);
   result.text.replace(secret->begin, old_length, masked);
   int begin_column = static_cast<int>(secret->begin) + 1;
@@ -132,7 +137,8 @@ SourceLine masked_source_line(const Document& document, int line_number, int col
   return result;
 }
 
-void print_diagnostic(std::ostream& out, const Diagnostic& diagnostic, const Document* document, bool colour) {
+void print_diagnostic(std::ostream& out, const Diagnostic& diagnostic, const Document* document,
+                      bool colour) {
   std::string first = format_diagnostic_line(diagnostic);
   std::string severity = std::string(" ") + to_string(diagnostic.severity) + ":";
   std::size_t at = first.find(severity, diagnostic.path.size());
@@ -152,7 +158,8 @@ void print_diagnostic(std::ostream& out, const Diagnostic& diagnostic, const Doc
   out << source.text << '\n';
   if (source.column < 1) return;
   std::size_t prefix = std::min(source.text.size(), static_cast<std::size_t>(source.column - 1));
-  out << caret_padding(std::string_view(source.text).substr(0, prefix)) << styled("^", Style::green, colour) << '\n';
+  out << caret_padding(std::string_view(source.text).substr(0, prefix)) << styled("^", Style::green, colour)
+      << '\n';
 }
 
 }  // namespace awsprof::tool

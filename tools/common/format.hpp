@@ -48,6 +48,9 @@ enum class Style { bold, red, magenta, cyan, green };
 /// `text` wrapped in the style's escape codes when `colour`, else `text` unchanged.
 std::string styled(std::string_view text, Style style, bool colour);
 
+/// Prints "program: error: message" and a newline, "error:" in red when `colour`.
+void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour);
+
 /// The AWS CLI's masked form: 16 '*' then the last 4 characters; a value of 4 characters or
 /// fewer becomes 16 '*' followed by the whole value (as `aws configure list` shows it).
 std::string mask_secret(std::string_view value);

@@ -22,7 +22,8 @@ const char* to_string(ProfileKind kind) {
 
 ProfileKind classify_profile(const Section& profile) {
   auto has = [&profile](const char* key) { return profile.find(key) != nullptr; };
-  if (has("role_arn")) return has("web_identity_token_file") ? ProfileKind::web_identity : ProfileKind::assume_role;
+  if (has("role_arn"))
+    return has("web_identity_token_file") ? ProfileKind::web_identity : ProfileKind::assume_role;
   if (has("sso_account_id") || has("sso_role_name") || has("sso_session")) return ProfileKind::sso;
   if (has("aws_access_key_id")) return ProfileKind::static_keys;
   if (has("credential_process")) return ProfileKind::process;

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/format.hpp"
+
 namespace awsprof::tool {
 namespace {
 
@@ -57,12 +59,16 @@ const char* to_string(OutputFormat format) {
   return "text";
 }
 
-bool colour_enabled(int fd, const EnvLookup& env) { return isatty(fd) == 1 && !env("NO_COLOR").has_value(); }
+bool colour_enabled(int fd, const EnvLookup& env) {
+  return isatty(fd) == 1 && !env("NO_COLOR").has_value();
+}
 
 Tool::Tool(std::string_view command, std::string description, EnvLookup env)
     : display_name_("awsprof " + std::string(command)),
       env_(std::move(env)),
       app_(std::move(description), display_name_) {
+  context_.stdout_colour = colour_enabled(STDOUT_FILENO, env_);
+  context_.stderr_colour = colour_enabled(STDERR_FILENO, env_);
   app_.set_help_flag("-h,--help", "Print this help and exit");
   app_.set_version_flag("--version", "awsprof " AWSPROF_VERSION, "Print the version and exit");
   app_.add_option("--config-file", config_file_, "The config file (else AWS_CONFIG_FILE, else ~/.aws/config)")
@@ -70,12 +76,14 @@ Tool::Tool(std::string_view command, std::string description, EnvLookup env)
   app_.add_option("--credentials-file", credentials_file_,
                   "The credentials file (else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)")
       ->type_name("PATH");
-  app_.add_option("--profile", profile_, "The profile (else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default)")
+  app_.add_option("--profile", profile_,
+                  "The profile (else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default)")
       ->type_name("NAME");
   app_.add_option("--output", output_, "Output format (default: table on a terminal, else text)")
       ->type_name("text|table|json")
       ->check(one_of({"text", "table", "json"}));
-  app_.add_option("--dialect", dialect_, "Read the files as the AWS CLI (cli) or the SDKs (sdk) do (default: cli)")
+  app_.add_option("--dialect", dialect_,
+                  "Read the files as the AWS CLI (cli) or the SDKs (sdk) do (default: cli)")
       ->type_name("cli|sdk")
       ->check(one_of({"cli", "sdk"}));
 }
@@ -102,8 +110,6 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
   context_.config_path = config_file_path(env_, config_file_);
   context_.credentials_path = credentials_file_path(env_, credentials_file_);
   context_.profile = select_profile(env_, profile_);
-  context_.stdout_colour = colour_enabled(STDOUT_FILENO, env_);
-  context_.stderr_colour = colour_enabled(STDERR_FILENO, env_);
   context_.output = output_ ? *parse_output_format(*output_)
                             : (isatty(STDOUT_FILENO) == 1 ? OutputFormat::table : OutputFormat::text);
   context_.dialect = parse_dialect(dialect_).value_or(Dialect::cli);
@@ -111,7 +117,7 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
 }
 
 int Tool::fail(std::string_view message) const {
-  std::cerr << display_name_ << ": error: " << message << '\n';
+  print_error(std::cerr, display_name_, message, context_.stderr_colour);
   return exit_code(Outcome::error);
 }
 

@@ -27,9 +27,10 @@ const char* to_string(OutputFormat format);
 
 /// The shared flags, resolved: paths and profile as the AWS CLI picks them, and the output format.
 struct ToolContext {
-  std::string config_path;       ///< --config-file, else AWS_CONFIG_FILE, else ~/.aws/config.
-  std::string credentials_path;  ///< --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
-  SelectedProfile profile;       ///< --profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default.
+  std::string config_path;  ///< --config-file, else AWS_CONFIG_FILE, else ~/.aws/config.
+  std::string
+      credentials_path;  ///< --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
+  SelectedProfile profile;  ///< --profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default.
   OutputFormat output = OutputFormat::text;  ///< --output, else table on a terminal, else text.
   Dialect dialect = Dialect::cli;            ///< --dialect, else cli.
   bool stdout_colour = false;                ///< stdout is a terminal and NO_COLOR is unset.
