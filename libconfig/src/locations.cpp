@@ -14,7 +14,9 @@
 namespace awsprof {
 namespace {
 
-char separator(Platform platform) { return platform == Platform::windows ? '\\' : '/'; }
+char separator(Platform platform) {
+  return platform == Platform::windows ? '\\' : '/';
+}
 
 bool is_separator(char c, Platform platform) {
   return c == '/' || (platform == Platform::windows && c == '\\');
@@ -79,7 +81,8 @@ std::string expand_home(std::string_view path, const EnvLookup& env, Platform pl
   return expanded;
 }
 
-std::string config_file_path(const EnvLookup& env, const std::optional<std::string>& flag, Platform platform) {
+std::string config_file_path(const EnvLookup& env, const std::optional<std::string>& flag,
+                             Platform platform) {
   if (flag) return expand_home(*flag, env, platform);
   if (auto value = env("AWS_CONFIG_FILE")) return expand_home(*value, env, platform);
   return default_path(env, platform, "config");

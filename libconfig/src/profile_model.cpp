@@ -98,13 +98,9 @@ Diagnostic make_diagnostic(const std::string& path, int line, int column, Severi
 
 bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out, std::size_t& bad_line) {
   std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos <= block.size()) {
-    std::size_t end = block.find('\n', pos);
-    if (end == std::string_view::npos) end = block.size();
-    std::string_view line = python_strip(block.substr(pos, end - pos));
-    pos = end + 1;
+  for (std::string_view raw : python_splitlines(block)) {
     ++line_number;
+    std::string_view line = python_strip(raw);
     if (line.empty()) continue;
     std::size_t eq = line.find('=');
     if (eq == std::string_view::npos) {

@@ -35,14 +35,6 @@ struct RawFile {
   bool fatal = false;
 };
 
-std::string python_lower(std::string_view text) {
-  // Keys are ASCII in practice; non-ASCII letters keep their case (a documented divergence).
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // configparser's _read loop, line by line, collecting every error instead of stopping.
 RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
   RawFile raw;

@@ -31,8 +31,8 @@ void put_setting(Section& section, Setting setting);
 Diagnostic make_diagnostic(const std::string& path, int line, int column, Severity severity, std::string rule,
                            std::string message);
 
-/// Splits "k = v" lines of a block value into sub-properties. Returns false if a non-blank line
-/// has no '='.
+/// Splits "k = v" lines of a block value into sub-properties, as botocore's _parse_nested does
+/// (str.splitlines, then split at the first '='). Returns false if a non-blank line has no '='.
 bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out, std::size_t& bad_line);
 
 /// Diagnostics for a BOM or invalid UTF-8, which both readers refuse. Returns true when found.

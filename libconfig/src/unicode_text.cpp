@@ -1,5 +1,8 @@
 #include "unicode_text.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 namespace awsprof::detail {
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
@@ -110,6 +113,104 @@ std::size_t python_indent(std::string_view text) {
     ++count;
   }
   return count;
+}
+
+namespace {
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// The UTF-8 case tables, without touching the process's global locale.
+locale_t utf8_ctype() {
+  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return loc;
+}
+
+bool is_cased(char32_t c, locale_t loc) {
+  auto w = static_cast<wint_t>(c);
+  return towlower_l(w, loc) != w || towupper_l(w, loc) != w;
+}
+
+bool is_case_ignorable(char32_t c) {
+  return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`' || c == 0xAD || c == 0x2019 ||
+         (c >= 0x300 && c <= 0x36F);
+}
+
+}  // namespace
+
+std::string python_lower(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  locale_t loc = utf8_ctype();
+  std::vector<char32_t> code_points;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t len = 1;
+    code_points.push_back(decode_utf8(text, pos, len));
+    pos += len;
+  }
+  for (std::size_t i = 0; i < code_points.size(); ++i) {
+    char32_t c = code_points[i];
+    if (c < 0x80 || loc == static_cast<locale_t>(0)) {
+      append_utf8(out, (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    } else if (c == 0x130) {  // LATIN CAPITAL LETTER I WITH DOT ABOVE: full mapping is two code points
+      append_utf8(out, 'i');
+      append_utf8(out, 0x307);
+    } else if (c == 0x3A3) {  // GREEK CAPITAL SIGMA: final form after a cased letter, not before one
+      std::size_t before = i;
+      while (before > 0 && is_case_ignorable(code_points[before - 1])) --before;
+      std::size_t after = i + 1;
+      while (after < code_points.size() && is_case_ignorable(code_points[after])) ++after;
+      bool final_sigma = before > 0 && is_cased(code_points[before - 1], loc) &&
+                         !(after < code_points.size() && is_cased(code_points[after], loc));
+      append_utf8(out, final_sigma ? 0x3C2 : 0x3C3);
+    } else {
+      append_utf8(out, static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), loc)));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> python_splitlines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0, pos = 0;
+  while (pos < text.size()) {
+    auto c = static_cast<unsigned char>(text[pos]);
+    std::size_t break_length = 0;
+    if (c == '\r') {
+      break_length = (pos + 1 < text.size() && text[pos + 1] == '\n') ? 2 : 1;
+    } else if (c == '\n' || c == '\v' || c == '\f' || c == 0x1C || c == 0x1D || c == 0x1E) {
+      break_length = 1;
+    } else if (c == 0xC2 && pos + 1 < text.size() && static_cast<unsigned char>(text[pos + 1]) == 0x85) {
+      break_length = 2;
+    } else if (c == 0xE2 && pos + 2 < text.size() && static_cast<unsigned char>(text[pos + 1]) == 0x80 &&
+               (static_cast<unsigned char>(text[pos + 2]) == 0xA8 || static_cast<unsigned char>(text[pos + 2]) == 0xA9)) {
+      break_length = 3;
+    }
+    if (break_length == 0) {
+      ++pos;
+      continue;
+    }
+    lines.push_back(text.substr(start, pos - start));
+    pos += break_length;
+    start = pos;
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
 }
 
 }  // namespace awsprof::detail

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace awsprof::detail {
 
@@ -26,5 +28,12 @@ std::string_view python_rstrip(std::string_view text);
 /// The index, in code points, of the first non-space character (Python's \S search), or the
 /// number of code points when there is none.
 std::size_t python_indent(std::string_view text);
+
+/// Python's str.lower() on valid UTF-8: full Unicode lower-casing, including U+0130 becoming
+/// "i\u0307" and the final-sigma rule. Falls back to ASCII when no UTF-8 locale data exists.
+std::string python_lower(std::string_view text);
+
+/// Python's str.splitlines() boundaries: \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029.
+std::vector<std::string_view> python_splitlines(std::string_view text);
 
 }  // namespace awsprof::detail

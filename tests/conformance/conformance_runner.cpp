@@ -11,15 +11,15 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "awsprof/diagnostic.hpp"
 #include "awsprof/document.hpp"
@@ -50,9 +50,9 @@ struct SuiteReport {
   int total = 0;
   int passed = 0;
   int not_applicable = 0;
-  int excepted = 0;        ///< Failed, as the exceptions file says.
+  int excepted = 0;  ///< Failed, as the exceptions file says.
   int unexpected_pass = 0;
-  int failed = 0;          ///< Failed, not excepted.
+  int failed = 0;  ///< Failed, not excepted.
 };
 
 std::optional<std::string> read_file(const fs::path& path) {
@@ -101,7 +101,8 @@ json flat_sections(const std::vector<awsprof::Section>& sections, std::string& d
     if (out.contains(section.name)) duplicates += " duplicate section '" + section.name + "' in model;";
     json settings = json::object();
     for (const auto& setting : section.settings) {
-      if (settings.contains(setting.key)) duplicates += " duplicate key '" + setting.key + "' in '" + section.name + "';";
+      if (settings.contains(setting.key))
+        duplicates += " duplicate key '" + setting.key + "' in '" + section.name + "';";
       settings[setting.key] = setting.value;
     }
     out[section.name] = settings;
@@ -145,7 +146,8 @@ Outcome run_profile_parser_case(const json& test) {
   const json& output = test.at("output");
   std::optional<awsprof::Document> config_doc;
   std::optional<awsprof::Document> credentials_doc;
-  if (input.contains("configFile")) config_doc = awsprof::Document::parse(input["configFile"].get<std::string>());
+  if (input.contains("configFile"))
+    config_doc = awsprof::Document::parse(input["configFile"].get<std::string>());
   if (input.contains("credentialsFile")) {
     credentials_doc = awsprof::Document::parse(input["credentialsFile"].get<std::string>());
   }
@@ -155,8 +157,10 @@ Outcome run_profile_parser_case(const json& test) {
 
   if (output.contains("errorContaining")) {
     if (!awsprof::has_errors(model.diagnostics)) {
-      return {true, "expected an error (upstream text: \"" + output["errorContaining"].get<std::string>() +
-                        "\"), the model reports none", {}};
+      return {true,
+              "expected an error (upstream text: \"" + output["errorContaining"].get<std::string>() +
+                  "\"), the model reports none",
+              {}};
     }
     return {};
   }
@@ -175,7 +179,8 @@ Outcome run_profile_parser_case(const json& test) {
     failure += " profiles: expected " + expected_profiles.dump() + ", got " + actual_profiles.dump() + ";";
   }
   if (actual_sessions != expected_sessions) {
-    failure += " sso_sessions: expected " + expected_sessions.dump() + ", got " + actual_sessions.dump() + ";";
+    failure +=
+        " sso_sessions: expected " + expected_sessions.dump() + ", got " + actual_sessions.dump() + ";";
   }
   return {true, failure, {}};
 }
@@ -200,7 +205,8 @@ Outcome run_file_location_case(const json& test) {
     failure += " config: expected " + test["configLocation"].dump() + ", got \"" + config + "\";";
   }
   if (credentials != test.at("credentialsLocation").get<std::string>()) {
-    failure += " credentials: expected " + test["credentialsLocation"].dump() + ", got \"" + credentials + "\";";
+    failure +=
+        " credentials: expected " + test["credentialsLocation"].dump() + ", got \"" + credentials + "\";";
   }
   if (test.contains("profile")) {
     auto selected = awsprof::select_profile(env);
@@ -233,7 +239,8 @@ bool load_cli(const fs::path& path, LoadedFile& loaded) {
 void check_values(const json& expected, const std::vector<awsprof::Section>& sections, const char* what,
                   bool raw, std::string& failure) {
   for (const auto& [name, keys] : expected.items()) {
-    auto section = std::find_if(sections.begin(), sections.end(), [&](const auto& s) { return s.name == name; });
+    auto section =
+        std::find_if(sections.begin(), sections.end(), [&](const auto& s) { return s.name == name; });
     if (section == sections.end()) {
       failure += std::string(" ") + what + " '" + name + "' missing;";
       continue;
@@ -253,8 +260,8 @@ void check_values(const json& expected, const std::vector<awsprof::Section>& sec
   }
 }
 
-void check_sections_exactly(const json& expected, const std::vector<awsprof::Section>& sections, const char* what,
-                            std::string& failure) {
+void check_sections_exactly(const json& expected, const std::vector<awsprof::Section>& sections,
+                            const char* what, std::string& failure) {
   json actual = cli_sections(sections);
   if (actual != expected) {
     failure += std::string(" ") + what + ": expected " + expected.dump() + ", got " + actual.dump() + ";";
@@ -294,9 +301,11 @@ Outcome run_botocore_case(const json& c, const fs::path& dir) {
       const std::string name = f.get<std::string>();
       const bool exists = load_cli(name == "<missing file>" ? dir / "does-not-exist" : dir / name, file);
       if (!exists) continue;
-      if (file.model.unreadable()) failure += " " + name + " unreadable: " + error_messages(file.model.diagnostics) + ";";
+      if (file.model.unreadable())
+        failure += " " + name + " unreadable: " + error_messages(file.model.diagnostics) + ";";
       for (const auto& profile : file.model.profiles) {
-        bool present = std::any_of(merged.begin(), merged.end(), [&](const auto& s) { return s.name == profile.name; });
+        bool present =
+            std::any_of(merged.begin(), merged.end(), [&](const auto& s) { return s.name == profile.name; });
         if (!present) merged.push_back(profile);
       }
     }
@@ -310,7 +319,8 @@ Outcome run_botocore_case(const json& c, const fs::path& dir) {
   const auto& model = file.model;
 
   if (c.value("parse_error", false)) {
-    if (!model.config_unreadable) failure += " expected config_unreadable (botocore raises ConfigParseError);";
+    if (!model.config_unreadable)
+      failure += " expected config_unreadable (botocore raises ConfigParseError);";
     if (!awsprof::has_errors(model.diagnostics)) failure += " expected an error diagnostic;";
     return {true, failure, {}};
   }
@@ -319,7 +329,8 @@ Outcome run_botocore_case(const json& c, const fs::path& dir) {
   }
   if (c.contains("profiles")) {
     json names = profile_names(model.profiles);
-    if (names != c["profiles"]) failure += " profiles: expected " + c["profiles"].dump() + ", got " + names.dump() + ";";
+    if (names != c["profiles"])
+      failure += " profiles: expected " + c["profiles"].dump() + ", got " + names.dump() + ";";
   }
   if (c.contains("raw_sections")) {
     json headers = json::array();
@@ -334,7 +345,8 @@ Outcome run_botocore_case(const json& c, const fs::path& dir) {
   if (c.contains("raw_values_without_subsection_parsing")) {
     check_values(c["raw_values_without_subsection_parsing"], model.profiles, "profile", true, failure);
   }
-  if (c.contains("sso_sessions")) check_sections_exactly(c["sso_sessions"], model.sso_sessions, "sso_sessions", failure);
+  if (c.contains("sso_sessions"))
+    check_sections_exactly(c["sso_sessions"], model.sso_sessions, "sso_sessions", failure);
   if (c.contains("services")) check_sections_exactly(c["services"], model.services, "services", failure);
   return {true, failure, {}};
 }
@@ -448,32 +460,33 @@ int main(int argc, char** argv) {
     return true;
   };
 
+  // One row per suite: its vector file, the array of cases in it, how a case is named and run.
+  const fs::path botocore_dir = peer / "botocore-cfg";
+  struct SuiteSpec {
+    std::string name;
+    fs::path file;
+    std::string cases_key;
+    std::function<std::string(const json&)> case_name;
+    std::function<Outcome(const json&)> run;
+  };
+  const auto name_field = [](const json& test) { return test.at("name").get<std::string>(); };
+  const std::vector<SuiteSpec> specs = {
+      {"profile-parser", peer / "profile-parser" / "profile-parser-tests.json", "tests", name_field,
+       run_profile_parser_case},
+      {"file-location", peer / "profile-parser" / "file-location-tests.json", "tests", name_field,
+       run_file_location_case},
+      {"botocore-cfg", botocore_dir / "expected.json", "cases", botocore_case_name,
+       [&](const json& c) { return run_botocore_case(c, botocore_dir); }},
+  };
+
   Runner runner{exceptions, {}};
-  if (suites.count("profile-parser")) {
+  for (const SuiteSpec& spec : specs) {
+    if (!suites.count(spec.name)) continue;
     json data;
-    if (!load_json(peer / "profile-parser" / "profile-parser-tests.json", data)) return 2;
-    SuiteReport report{"profile-parser"};
-    for (const auto& test : data.at("tests")) {
-      runner.run_case(report, test.at("name").get<std::string>(), [&] { return run_profile_parser_case(test); });
-    }
-    runner.reports.push_back(report);
-  }
-  if (suites.count("file-location")) {
-    json data;
-    if (!load_json(peer / "profile-parser" / "file-location-tests.json", data)) return 2;
-    SuiteReport report{"file-location"};
-    for (const auto& test : data.at("tests")) {
-      runner.run_case(report, test.at("name").get<std::string>(), [&] { return run_file_location_case(test); });
-    }
-    runner.reports.push_back(report);
-  }
-  if (suites.count("botocore-cfg")) {
-    json data;
-    const fs::path dir = peer / "botocore-cfg";
-    if (!load_json(dir / "expected.json", data)) return 2;
-    SuiteReport report{"botocore-cfg"};
-    for (const auto& c : data.at("cases")) {
-      runner.run_case(report, botocore_case_name(c), [&] { return run_botocore_case(c, dir); });
+    if (!load_json(spec.file, data)) return 2;
+    SuiteReport report{spec.name};
+    for (const auto& test : data.at(spec.cases_key)) {
+      runner.run_case(report, spec.case_name(test), [&] { return spec.run(test); });
     }
     runner.reports.push_back(report);
   }

@@ -24,7 +24,8 @@ TEST(Locations, DefaultPathsUseHome) {
 }
 
 TEST(Locations, HomeWinsOverWindowsVariablesOnPosix) {
-  auto env = fake_env({{"HOME", "/home/user"}, {"USERPROFILE", "ignored"}, {"HOMEDRIVE", "x"}, {"HOMEPATH", "y"}});
+  auto env =
+      fake_env({{"HOME", "/home/user"}, {"USERPROFILE", "ignored"}, {"HOMEDRIVE", "x"}, {"HOMEPATH", "y"}});
   EXPECT_EQ(home_directory(env), "/home/user");
   EXPECT_EQ(config_file_path(env), "/home/user/.aws/config");
 }
@@ -38,7 +39,8 @@ TEST(Locations, EnvironmentOverridesPaths) {
 }
 
 TEST(Locations, FlagOverridesEnvironment) {
-  auto env = fake_env({{"HOME", "/home/user"}, {"AWS_CONFIG_FILE", "/env/config"},
+  auto env = fake_env({{"HOME", "/home/user"},
+                       {"AWS_CONFIG_FILE", "/env/config"},
                        {"AWS_SHARED_CREDENTIALS_FILE", "/env/credentials"}});
   EXPECT_EQ(config_file_path(env, std::string("/flag/config")), "/flag/config");
   EXPECT_EQ(credentials_file_path(env, std::string("/flag/credentials")), "/flag/credentials");
@@ -73,7 +75,8 @@ TEST(Locations, MissingHomeOnPosixFallsBackToPasswordDatabase) {
 }
 
 TEST(Locations, WindowsHomeOrder) {
-  EXPECT_EQ(home_directory(fake_env({{"HOME", "C:\\h"}, {"USERPROFILE", "C:\\u"}}), Platform::windows), "C:\\h");
+  EXPECT_EQ(home_directory(fake_env({{"HOME", "C:\\h"}, {"USERPROFILE", "C:\\u"}}), Platform::windows),
+            "C:\\h");
   EXPECT_EQ(home_directory(fake_env({{"USERPROFILE", "C:\\u"}, {"HOMEDRIVE", "D:"}, {"HOMEPATH", "\\p"}}),
                            Platform::windows),
             "C:\\u");
@@ -84,7 +87,8 @@ TEST(Locations, WindowsHomeOrder) {
 TEST(Locations, WindowsDefaultPathsUseBackslashes) {
   auto env = fake_env({{"HOMEDRIVE", "C:"}, {"HOMEPATH", "\\users\\user"}});
   EXPECT_EQ(config_file_path(env, std::nullopt, Platform::windows), "C:\\users\\user\\.aws\\config");
-  EXPECT_EQ(credentials_file_path(env, std::nullopt, Platform::windows), "C:\\users\\user\\.aws\\credentials");
+  EXPECT_EQ(credentials_file_path(env, std::nullopt, Platform::windows),
+            "C:\\users\\user\\.aws\\credentials");
 }
 
 TEST(Locations, SelectProfileOrder) {

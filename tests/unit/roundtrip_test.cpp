@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "awsprof/document.hpp"
 
@@ -37,11 +36,16 @@ std::string escaped(std::string_view bytes, std::size_t limit = 600) {
   std::string out = "\"";
   for (std::size_t i = 0; i < bytes.size() && i < limit; ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
     else if (c < 0x20 || c >= 0x7f) {
       static const char* hex = "0123456789abcdef";
       out += "\\x";
@@ -105,7 +109,8 @@ const std::vector<Sample>& corpus() {
         "\xef\xbb\xbf[default]\r\nregion = us-east-1\r\n",
         "[default]\nregion=us-west-2\ns3 =\n  addressing_style = path\n\n  # c\n  signature_version = s3v4\n"
         "[profile dev]\nregion: eu-west-1 ; not a comment\n\tcontinued\n",
-        "  [ profile  \"a b\" ]  # trailing\nkey = v\n[DEFAULT]\nx = 1\n[sso-session s]\nsso_region=us-east-1",
+        "  [ profile  \"a b\" ]  # trailing\nkey = v\n[DEFAULT]\nx = 1\n[sso-session "
+        "s]\nsso_region=us-east-1",
         "junk before\n= novalue\n[unterminated\n]\n[]\n[[x]]\nk\n",
     };
     for (const char* seed : seeds) out.push_back({"seed", seed});
@@ -125,7 +130,8 @@ std::string check_layout(const Document& doc) {
     const Line& line = lines[i];
     const std::string where = "line " + std::to_string(i) + ": ";
     if (line.offset != expected_offset) {
-      return where + "offset " + std::to_string(line.offset) + ", expected " + std::to_string(expected_offset);
+      return where + "offset " + std::to_string(line.offset) + ", expected " +
+             std::to_string(expected_offset);
     }
     const std::size_t end = std::size_t(line.offset) + line.length + line.eol_length;
     if (end > text.size()) return where + "runs past the end of the text";
@@ -150,8 +156,8 @@ std::string check_layout(const Document& doc) {
     }
     expected_offset = end;
   }
-  if (expected_offset != text.size()) return "lines end at " + std::to_string(expected_offset) + " of " +
-                                              std::to_string(text.size());
+  if (expected_offset != text.size())
+    return "lines end at " + std::to_string(expected_offset) + " of " + std::to_string(text.size());
   // Sections: contiguous from the first header to the end, owning their properties.
   const auto& sections = doc.sections();
   for (std::size_t s = 0; s < sections.size(); ++s) {
@@ -164,10 +170,12 @@ std::string check_layout(const Document& doc) {
     if (section.end != next) return where + "does not end where the next section starts";
     std::size_t previous_end = section.header;
     for (const PropertyRange& property : section.properties) {
-      if (property.line <= previous_end || property.last_line < property.line || property.last_line >= section.end) {
+      if (property.line <= previous_end || property.last_line < property.line ||
+          property.last_line >= section.end) {
         return where + "property range out of order or outside the section";
       }
-      if (lines[property.line].kind != LineKind::property) return where + "property range on a non-property line";
+      if (lines[property.line].kind != LineKind::property)
+        return where + "property range on a non-property line";
       previous_end = property.last_line;
     }
   }
@@ -198,7 +206,8 @@ std::string compare_tables(const Document& edited, const Document& reparsed) {
   const auto& sb = reparsed.sections();
   if (sa.size() != sb.size()) return "section count differs between the edited and the re-parsed document";
   for (std::size_t s = 0; s < sa.size(); ++s) {
-    if (sa[s].header != sb[s].header || sa[s].end != sb[s].end || sa[s].properties.size() != sb[s].properties.size()) {
+    if (sa[s].header != sb[s].header || sa[s].end != sb[s].end ||
+        sa[s].properties.size() != sb[s].properties.size()) {
       return "section " + std::to_string(s) + " differs between the edited and the re-parsed document";
     }
   }
@@ -216,8 +225,15 @@ class Rng {
 };
 
 std::string mutate(std::string s, Rng& rng) {
-  static const std::vector<std::string> invalid_utf8 = {
-      "\xff", "\xfe", "\x80", "\xc0\x80", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80"};
+  static const std::vector<std::string> invalid_utf8 = {"\xff",
+                                                        "\xfe",
+                                                        "\x80",
+                                                        "\xc0\x80",
+                                                        "\xc3",
+                                                        "\xe2\x82",
+                                                        "\xed\xa0\x80",
+                                                        "\xf4\x90\x80\x80",
+                                                        "\xf8\x88\x80\x80\x80"};
   static const std::string syntax = "[]=: \t#;\"'\\";
   const int count = 1 + static_cast<int>(rng.below(4));
   for (int m = 0; m < count; ++m) {
@@ -226,12 +242,24 @@ std::string mutate(std::string s, Rng& rng) {
       case 0:
         if (!s.empty()) s[rng.below(s.size())] ^= static_cast<char>(1u << rng.below(8));
         break;
-      case 1: s.insert(pos, "\r"); break;
-      case 2: s.insert(pos, "\n"); break;
-      case 3: s.insert(pos, std::string(1, '\0')); break;
-      case 4: s.insert(rng.chance(50) ? 0 : pos, "\xef\xbb\xbf"); break;
-      case 5: s.insert(pos, invalid_utf8[rng.below(invalid_utf8.size())]); break;
-      case 6: s.resize(rng.below(s.size() + 1)); break;
+      case 1:
+        s.insert(pos, "\r");
+        break;
+      case 2:
+        s.insert(pos, "\n");
+        break;
+      case 3:
+        s.insert(pos, std::string(1, '\0'));
+        break;
+      case 4:
+        s.insert(rng.chance(50) ? 0 : pos, "\xef\xbb\xbf");
+        break;
+      case 5:
+        s.insert(pos, invalid_utf8[rng.below(invalid_utf8.size())]);
+        break;
+      case 6:
+        s.resize(rng.below(s.size() + 1));
+        break;
       case 7: {  // duplicate the line around pos
         std::size_t begin = s.rfind('\n', pos == 0 ? 0 : pos - 1);
         begin = (begin == std::string::npos || pos == 0) ? 0 : begin + 1;
@@ -242,8 +270,12 @@ std::string mutate(std::string s, Rng& rng) {
         s.insert(begin, line);
         break;
       }
-      case 8: s.insert(pos, 1, syntax[rng.below(syntax.size())]); break;
-      case 9: s.insert(pos, "\r\n"); break;
+      case 8:
+        s.insert(pos, 1, syntax[rng.below(syntax.size())]);
+        break;
+      case 9:
+        s.insert(pos, "\r\n");
+        break;
       default:
         if (!s.empty()) s.erase(rng.below(s.size()), 1 + rng.below(3));
         break;
@@ -260,7 +292,8 @@ class FailureLog {
     if (count_ <= kMaxReportedFailures) ADD_FAILURE() << what << "\n  input: " << escaped(input);
   }
   ~FailureLog() {
-    if (count_ > kMaxReportedFailures) ADD_FAILURE() << count_ << " failures in total (first " << kMaxReportedFailures << " shown)";
+    if (count_ > kMaxReportedFailures)
+      ADD_FAILURE() << count_ << " failures in total (first " << kMaxReportedFailures << " shown)";
   }
   int count() const { return count_; }
 
@@ -278,7 +311,8 @@ TEST(RoundTrip, EveryPeerFileAndEmbeddedTextPrintsBackExactly) {
       failures.add(sample.origin + ": text() differs from the input", sample.text);
       continue;
     }
-    if (auto problem = check_layout(doc); !problem.empty()) failures.add(sample.origin + ": " + problem, sample.text);
+    if (auto problem = check_layout(doc); !problem.empty())
+      failures.add(sample.origin + ": " + problem, sample.text);
   }
 }
 
@@ -300,18 +334,35 @@ TEST(RoundTrip, MutatedInputsPrintBackExactly) {
   }
 }
 
-enum class EditKind { set_existing, set_new_key, set_new_section, unset, add_section, remove_section, set_sub, unset_sub };
+enum class EditKind {
+  set_existing,
+  set_new_key,
+  set_new_section,
+  unset,
+  add_section,
+  remove_section,
+  set_sub,
+  unset_sub
+};
 
 const char* to_string(EditKind kind) {
   switch (kind) {
-    case EditKind::set_existing: return "set_property(existing key)";
-    case EditKind::set_new_key: return "set_property(new key)";
-    case EditKind::set_new_section: return "set_property(new section)";
-    case EditKind::unset: return "unset_property";
-    case EditKind::add_section: return "add_section";
-    case EditKind::remove_section: return "remove_section";
-    case EditKind::set_sub: return "set_sub_property";
-    case EditKind::unset_sub: return "unset_sub_property";
+    case EditKind::set_existing:
+      return "set_property(existing key)";
+    case EditKind::set_new_key:
+      return "set_property(new key)";
+    case EditKind::set_new_section:
+      return "set_property(new section)";
+    case EditKind::unset:
+      return "unset_property";
+    case EditKind::add_section:
+      return "add_section";
+    case EditKind::remove_section:
+      return "remove_section";
+    case EditKind::set_sub:
+      return "set_sub_property";
+    case EditKind::unset_sub:
+      return "unset_sub_property";
   }
   return "?";
 }
@@ -347,7 +398,9 @@ TEST(RoundTrip, EditsOnMutatedInputsChangeOnlyTheirSection) {
       name = doc.section_name(sections[rng.below(sections.size())]);
       target = doc.find_section(name);
       if (target == nullptr) {
-        failures.add("find_section cannot find the name section_name() returned (" + name.prefix + " / " + name.name + ")", input);
+        failures.add("find_section cannot find the name section_name() returned (" + name.prefix + " / " +
+                         name.name + ")",
+                     input);
         continue;
       }
       if ((kind == EditKind::set_existing || kind == EditKind::unset) && !target->properties.empty()) {
@@ -373,7 +426,8 @@ TEST(RoundTrip, EditsOnMutatedInputsChangeOnlyTheirSection) {
     }
     // And for edits inside one section, nothing after it may change either.
     std::string untouched_suffix;
-    if (target != nullptr && kind != EditKind::remove_section) untouched_suffix = before.substr(line_start(doc, target->end));
+    if (target != nullptr && kind != EditKind::remove_section)
+      untouched_suffix = before.substr(line_start(doc, target->end));
 
     bool changed = false;
     Status status;
@@ -384,21 +438,28 @@ TEST(RoundTrip, EditsOnMutatedInputsChangeOnlyTheirSection) {
         status = doc.set_property(name, key, value);
         changed = status.ok();
         break;
-      case EditKind::unset: changed = doc.unset_property(name, key); break;
+      case EditKind::unset:
+        changed = doc.unset_property(name, key);
+        break;
       case EditKind::add_section:
         status = doc.add_section(name);
         changed = status.ok();
         break;
-      case EditKind::remove_section: changed = doc.remove_section(name); break;
+      case EditKind::remove_section:
+        changed = doc.remove_section(name);
+        break;
       case EditKind::set_sub:
         status = doc.set_sub_property(name, "s3", "addressing_style", value);
         changed = status.ok();
         break;
-      case EditKind::unset_sub: changed = doc.unset_sub_property(name, "s3", "addressing_style"); break;
+      case EditKind::unset_sub:
+        changed = doc.unset_sub_property(name, "s3", "addressing_style");
+        break;
     }
     const std::string after = doc.text();
-    const std::string what = std::string(to_string(kind)) + " on [" + name.prefix + " " + name.name + "] key '" + key +
-                             "' (mutant " + std::to_string(i) + " of " + base.origin + "): ";
+    const std::string what = std::string(to_string(kind)) + " on [" + name.prefix + " " + name.name +
+                             "] key '" + key + "' (mutant " + std::to_string(i) + " of " + base.origin +
+                             "): ";
     if (!changed) {
       if (after != before) failures.add(what + "refused or no-op edit changed the text", input);
       continue;
@@ -410,16 +471,20 @@ TEST(RoundTrip, EditsOnMutatedInputsChangeOnlyTheirSection) {
       continue;
     }
     if (auto problem = compare_tables(doc, reparsed); !problem.empty()) failures.add(what + problem, input);
-    if (auto problem = check_layout(reparsed); !problem.empty()) failures.add(what + "after edit: " + problem, input);
-    if (after.compare(0, untouched_prefix, before, 0, untouched_prefix) != 0 || after.size() < untouched_prefix) {
+    if (auto problem = check_layout(reparsed); !problem.empty())
+      failures.add(what + "after edit: " + problem, input);
+    if (after.compare(0, untouched_prefix, before, 0, untouched_prefix) != 0 ||
+        after.size() < untouched_prefix) {
       failures.add(what + "changed bytes before the edited section\n  after: " + escaped(after), input);
     }
     if (after.size() < untouched_suffix.size() ||
-        after.compare(after.size() - untouched_suffix.size(), untouched_suffix.size(), untouched_suffix) != 0) {
+        after.compare(after.size() - untouched_suffix.size(), untouched_suffix.size(), untouched_suffix) !=
+            0) {
       failures.add(what + "changed bytes after the edited section\n  after: " + escaped(after), input);
     }
     // The edit must say what it did.
-    if (kind == EditKind::set_existing || kind == EditKind::set_new_key || kind == EditKind::set_new_section) {
+    if (kind == EditKind::set_existing || kind == EditKind::set_new_key ||
+        kind == EditKind::set_new_section) {
       const SectionRange* section = reparsed.find_section(name);
       const PropertyRange* property = section ? reparsed.find_property(*section, key) : nullptr;
       if (property == nullptr || reparsed.value_of(property->line) != value) {

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "awsprof/credential_chain.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
-#include "common/profile_kind.hpp"
 #include "common/tool.hpp"
 
 namespace {
@@ -16,7 +16,7 @@ using namespace awsprof::tool;
 /// One profile, as list reports it.
 struct ProfileRow {
   std::string name;
-  ProfileKind kind = ProfileKind::config_only;
+  std::string kind;  ///< awsprof::profile_kind: "static", "assume-role", "sso", ...
   std::optional<std::string> region;
   bool in_config = false;
   bool in_credentials = false;
@@ -26,7 +26,7 @@ std::vector<ProfileRow> compute_rows(const awsprof::ProfileModel& model) {
   std::vector<ProfileRow> rows;
   for (const Section& profile : model.profiles) {
     const awsprof::Setting* region = profile.find("region");
-    rows.push_back({profile.name, classify_profile(profile),
+    rows.push_back({profile.name, std::string(awsprof::profile_kind(profile)),
                     region ? std::optional<std::string>(region->value) : std::nullopt, profile.in_config,
                     profile.in_credentials});
   }
@@ -48,7 +48,7 @@ void print_rows(const std::vector<ProfileRow>& rows, bool names_only, const Tool
       if (row.in_config) files.push_back("config");
       if (row.in_credentials) files.push_back("credentials");
       array.push_back({{"name", row.name},
-                       {"kind", to_string(row.kind)},
+                       {"kind", row.kind},
                        {"region", row.region ? nlohmann::ordered_json(*row.region) : nullptr},
                        {"files", files}});
     }
@@ -56,8 +56,8 @@ void print_rows(const std::vector<ProfileRow>& rows, bool names_only, const Tool
   } else {
     Table table({"NAME", "KIND", "REGION", "FILES"});
     for (const ProfileRow& row : rows) {
-      table.add_row({row.name, to_string(row.kind), row.region && !row.region->empty() ? *row.region : "-",
-                     files_label(row)});
+      table.add_row(
+          {row.name, row.kind, row.region && !row.region->empty() ? *row.region : "-", files_label(row)});
     }
     table.print(std::cout, context.output, context.stdout_colour);
   }

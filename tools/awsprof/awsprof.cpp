@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
     return exit_code(Outcome::ok);
   }
   if (first == "--version") {
-    std::cout << "awsprof " AWSPROF_VERSION "\n";
+    std::cout << awsprof::tool::kVersionText << '\n';
     return exit_code(Outcome::ok);
   }
   if (first == "help") return run_command(args[1], {"--help"});

@@ -7,19 +7,6 @@
 namespace awsprof::tool {
 namespace {
 
-/// Reads one file into `document` (left empty when the file is missing). False after printing
-/// the error when the file cannot be read.
-bool read_document(const Tool& tool, const FileSystem& fs, const std::string& path,
-                   std::optional<Document>& document) {
-  Result<FileContent> content = fs.read_file(path);
-  if (!content) {
-    tool.fail(content.message());
-    return false;
-  }
-  if (content->exists) document = Document::parse(std::move(content->bytes));
-  return true;
-}
-
 /// Prints the error diagnostics about `path` and a line naming the file the dialect refuses.
 void report_refused_file(const Tool& tool, const LoadedProfiles& loaded, const std::string& path,
                          const std::optional<Document>& document) {
@@ -34,11 +21,22 @@ void report_refused_file(const Tool& tool, const LoadedProfiles& loaded, const s
 
 }  // namespace
 
+bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
+                   std::optional<Document>& document) {
+  Result<FileContent> content = fs.read_file(path);
+  if (!content) {
+    tool.fail(content.message());
+    return false;
+  }
+  if (content->exists) document = Document::parse(std::move(content->bytes));
+  return true;
+}
+
 std::optional<LoadedProfiles> load_profiles(const Tool& tool, const FileSystem& fs) {
   const ToolContext& context = tool.context();
   LoadedProfiles loaded;
-  if (!read_document(tool, fs, context.config_path, loaded.config) ||
-      !read_document(tool, fs, context.credentials_path, loaded.credentials)) {
+  if (!load_document(tool, fs, context.config_path, loaded.config) ||
+      !load_document(tool, fs, context.credentials_path, loaded.credentials)) {
     return std::nullopt;
   }
   InputFile config{context.config_path, loaded.config ? &*loaded.config : nullptr};

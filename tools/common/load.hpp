@@ -17,6 +17,12 @@ struct LoadedProfiles {
   ProfileModel model;
 };
 
+/// Reads one file through `fs` into `document`, left nullopt when the file is missing (read as
+/// empty). False, after printing the library's message (which names the path) with tool.fail(),
+/// when the file cannot be read.
+bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
+                   std::optional<Document>& document);
+
 /// Reads the context's config and credentials files through `fs` and builds the profile model in
 /// the context's dialect. A missing file is empty, as in the AWS CLI. An unreadable file, or one
 /// the dialect refuses (ProfileModel::config_unreadable, credentials_unreadable), is an error:

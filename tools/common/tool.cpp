@@ -47,18 +47,6 @@ int exit_code(Outcome outcome) {
   return 2;
 }
 
-const char* to_string(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::text:
-      return "text";
-    case OutputFormat::table:
-      return "table";
-    case OutputFormat::json:
-      return "json";
-  }
-  return "text";
-}
-
 bool colour_enabled(int fd, const EnvLookup& env) {
   return isatty(fd) == 1 && !env("NO_COLOR").has_value();
 }
@@ -70,7 +58,7 @@ Tool::Tool(std::string_view command, std::string description, EnvLookup env)
   context_.stdout_colour = colour_enabled(STDOUT_FILENO, env_);
   context_.stderr_colour = colour_enabled(STDERR_FILENO, env_);
   app_.set_help_flag("-h,--help", "Print this help and exit");
-  app_.set_version_flag("--version", "awsprof " AWSPROF_VERSION, "Print the version and exit");
+  app_.set_version_flag("--version", kVersionText, "Print the version and exit");
   app_.add_option("--config-file", config_file_, "The config file (else AWS_CONFIG_FILE, else ~/.aws/config)")
       ->type_name("PATH");
   app_.add_option("--credentials-file", credentials_file_,

@@ -23,7 +23,9 @@ enum class Outcome {
 int exit_code(Outcome outcome);
 
 enum class OutputFormat { text, table, json };
-const char* to_string(OutputFormat format);
+
+/// What --version prints, for every tool and the dispatcher.
+inline constexpr const char* kVersionText = "awsprof " AWSPROF_VERSION;
 
 /// The shared flags, resolved: paths and profile as the AWS CLI picks them, and the output format.
 struct ToolContext {

@@ -10,12 +10,10 @@
 //                                                line out per pair
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "awsprof/document.hpp"
 #include "awsprof/profile_model.hpp"
@@ -75,7 +73,8 @@ std::string dump_pair(const std::string& config_path, const std::string& credent
     out["error"] = true;
   } else {
     out["profiles"] = ordered_json::array();
-    for (const auto& profile : model.profiles) out["profiles"].push_back({profile.name, settings_of(profile)});
+    for (const auto& profile : model.profiles)
+      out["profiles"].push_back({profile.name, settings_of(profile)});
     out["sso_sessions"] = sections_of(model.sso_sessions);
     out["services"] = sections_of(model.services);
   }

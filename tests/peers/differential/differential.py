@@ -80,6 +80,17 @@ def botocore_model(botocore, config_path, credentials_path):
     }
 
 
+def reads_services(botocore):
+    """botocore before 1.31 (Debian 12's python3-botocore is 1.29) has no [services] sections."""
+    return "services" in botocore.configloader.build_profile_map({})
+
+
+def comparable(model, with_services):
+    if with_services or model.get("error"):
+        return model
+    return {key: value for key, value in model.items() if key != "services"}
+
+
 # ------------------------------------------------------------------------------------------------
 # Random files
 
@@ -161,7 +172,7 @@ def header_line(rng, text):
     if roll < 0.08:
         line = rng.choice(["  ", "\t", " "]) + line
     elif roll < 0.14:
-        line += rng.choice([" # comment", " ; comment", "# c", ";c", " trailing", "   "])
+        line += rng.choice([" # comment", " ; comment", "# c", ";c", " trailing", "   ", " = v", "]"])
     return line
 
 
@@ -229,7 +240,7 @@ def section_body(rng, allow_dups, allow_bad):
         elif r < 0.94:
             lines.append(rng.choice(["# comment", "; comment", "#", "  # indented", "# k = v"]))
         elif allow_bad:
-            lines.append(rng.choice(["junk line", "[unterminated", "= novalue", "  [profile indented]"]))
+            lines.append(rng.choice(["junk line", "[unterminated", "= novalue", "  [profile indented]", "[]", "[a=b", "[=]"]))
     return lines
 
 
@@ -346,8 +357,9 @@ def run_dumper(dumper, workspace, pairs):
 def compare(case_pair, botocore, dumper, workspace):
     config, credentials = case_pair
     paths = workspace.write_pair(config, credentials)
-    expected = botocore_model(botocore, *paths)
-    actual = run_dumper(dumper, workspace, [paths])[0]
+    with_services = reads_services(botocore)
+    expected = comparable(botocore_model(botocore, *paths), with_services)
+    actual = comparable(run_dumper(dumper, workspace, [paths])[0], with_services)
     return expected == actual, expected, actual
 
 
@@ -404,6 +416,10 @@ def main():
           % (botocore.__version__, os.path.dirname(botocore.__file__), sys.version.split()[0],
              sys.flags.utf8_mode, seed, cases_wanted))
 
+    with_services = reads_services(botocore)
+    if not with_services:
+        print("note: this botocore has no [services] sections; services are not compared")
+
     rng = random.Random(seed)
     cases = fixture_cases(args.shared_dir)
     for i in range(cases_wanted):
@@ -422,13 +438,13 @@ def main():
     errors_seen = 0
     for (label, config, credentials), paths, actual in zip(cases, pairs, actual_all):
         try:
-            expected = botocore_model(botocore, *paths)
+            expected = comparable(botocore_model(botocore, *paths), with_services)
         except Exception as e:  # a botocore crash is worth knowing about, not a test failure
             print("note: %s: botocore raised %s: %s" % (label, type(e).__name__, e))
             continue
         if expected.get("error"):
             errors_seen += 1
-        if expected == actual:
+        if expected == comparable(actual, with_services):
             continue
         mismatches += 1
         if mismatches > args.max_reports:

@@ -1,0 +1,814 @@
+#include "awsprof/secret_scan.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <hs/hs.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "awsprof/secrets.hpp"
+#include "subprocess.hpp"
+#include "text_util.hpp"
+
+namespace awsprof {
+namespace {
+
+// ---- Patterns. Each reports the END of a candidate; verify() decides, in plain C++.
+
+enum PatternId : unsigned {
+  kKeyId = 0,
+  kSecret = 1,
+  kToken = 2,
+  kAccountAssign = 3,
+  kAccountArn = 4,
+  kOwnFirst = 16,  ///< kOwnFirst + i: a run of the i-th own-value length.
+};
+
+constexpr std::size_t kKeyIdLength = 20;
+constexpr std::size_t kSecretLength = 40;
+constexpr std::size_t kTokenPrefix = 64;       ///< What the token pattern matches of the value.
+constexpr std::size_t kTokenMinLength = 100;   ///< Shorter values are not session tokens.
+constexpr std::size_t kOwnPrefixMax = 128;     ///< Longer own values match a prefix, then extend.
+constexpr std::size_t kBinaryProbe = 8000;     ///< Bytes git looks at for a NUL.
+constexpr std::size_t kMapThreshold = 1u << 20;
+
+// Between a name and its value: optional closing quote, blanks, an assignment, blanks, quote.
+#define AWSPROF_ASSIGN R"(["']?[ \t]{0,8}(?::=|=>|:|=|>)[ \t]{0,8}["']?)"
+const char* const kKeyIdPattern = "(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z2-7]{16}";
+const char* const kSecretPattern = "(?i:secret|access)[A-Za-z0-9_.\\-]{0,40}" AWSPROF_ASSIGN "[A-Za-z0-9/+]{40}";
+const char* const kTokenPattern =
+    "(?i:session_?token|security_?token)" AWSPROF_ASSIGN "[A-Za-z0-9/+=]{64}";
+const char* const kAccountAssignPattern =
+    "(?i:account_?id)" AWSPROF_ASSIGN "[0-9]{4}-?[0-9]{4}-?[0-9]{4}";
+const char* const kAccountArnPattern = "arn:aws[a-z\\-]*:[a-z0-9\\-]*:[a-z0-9\\-]*:[0-9]{12}";
+#undef AWSPROF_ASSIGN
+
+// The account ids the AWS documentation uses in examples.
+constexpr std::string_view kExampleAccountIds[] = {"123456789012", "111122223333", "444455556666",
+                                                   "777788889999"};
+
+inline bool is_alnum(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+inline bool is_base64(unsigned char c) { return is_alnum(c) || c == '/' || c == '+' || c == '='; }
+inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+using Sha256 = std::array<unsigned char, 32>;
+
+Sha256 sha256(std::string_view bytes) {
+  Sha256 digest{};
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return digest;
+}
+
+struct Candidate {
+  unsigned id;
+  std::size_t end;
+};
+
+int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+             void* context) {
+  static_cast<std::vector<Candidate>*>(context)->push_back({id, static_cast<std::size_t>(to)});
+  return 0;
+}
+
+struct ScratchDeleter {
+  void operator()(hs_scratch_t* scratch) const { hs_free_scratch(scratch); }
+};
+using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
+
+/// A file's bytes: read into a buffer, or mapped when large.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  ~FileBytes() { unmap(); }
+
+  /// Loads `path`; returns an error text, or "" on success. `regular` is false for
+  /// something that is not a regular file (skipped silently).
+  std::string load(const std::string& path, bool& regular) {
+    unmap();
+    view_ = {};
+    regular = true;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+      if (errno == ELOOP) {  // a symlink: not followed
+        regular = false;
+        return "";
+      }
+      return std::strerror(errno);
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      std::string error = std::strerror(errno);
+      ::close(fd);
+      return error;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      regular = false;
+      ::close(fd);
+      return "";
+    }
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (size >= kMapThreshold) {
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (map != MAP_FAILED) {
+        ::madvise(map, size, MADV_SEQUENTIAL);
+        map_ = map;
+        map_size_ = size;
+        view_ = std::string_view(static_cast<const char*>(map), size);
+        ::close(fd);
+        return "";
+      }
+    }
+    buffer_.resize(size + 1);
+    std::size_t got = 0;
+    while (true) {
+      if (got == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+      ssize_t n = ::read(fd, buffer_.data() + got, buffer_.size() - got);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        std::string error = std::strerror(errno);
+        ::close(fd);
+        return error;
+      }
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    view_ = std::string_view(buffer_.data(), got);
+    return "";
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  void unmap() {
+    if (map_) ::munmap(map_, map_size_);
+    map_ = nullptr;
+  }
+  std::vector<char> buffer_;
+  void* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::string_view view_;
+};
+
+bool has_upper_and_lower(std::string_view value) {
+  bool upper = false, lower = false;
+  for (char c : value) {
+    upper = upper || (c >= 'A' && c <= 'Z');
+    lower = lower || (c >= 'a' && c <= 'z');
+  }
+  return upper && lower;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty() || dir == ".") return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+std::string trim_newline(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+// ---- Public helpers.
+
+const char* to_string(SecretKind kind) {
+  switch (kind) {
+    case SecretKind::access_key_id:
+      return "access key id";
+    case SecretKind::secret_access_key:
+      return "secret access key";
+    case SecretKind::session_token:
+      return "session token";
+    case SecretKind::account_id:
+      return "account id";
+  }
+  return "credential";
+}
+
+bool is_example_credential(std::string_view value) {
+  return ends_with(value, "EXAMPLE") || ends_with(value, "EXAMPLEKEY");
+}
+
+bool looks_binary(std::string_view bytes) {
+  return std::memchr(bytes.data(), 0, std::min(bytes.size(), kBinaryProbe)) != nullptr;
+}
+
+OwnCredentials OwnCredentials::from_file_text(std::string& text) {
+  OwnCredentials own;
+  std::string_view rest = text;
+  std::string profile;
+  while (!rest.empty()) {
+    std::size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = detail::trim_blanks(line);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    if (line.front() == '[') {
+      std::string_view name = line.substr(1, line.rfind(']') == std::string_view::npos ? line.size() - 1
+                                                                                       : line.rfind(']') - 1);
+      name = detail::trim_blanks(name);
+      if (name.substr(0, 8) == "profile " || name.substr(0, 8) == "profile\t") {
+        name = detail::trim_blanks(name.substr(8));
+      }
+      profile = std::string(name);
+      continue;
+    }
+    std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view key = detail::trim_blanks(line.substr(0, eq));
+    std::string_view value = detail::trim_blanks(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    SecretKind kind;
+    if (detail::iequals(key, "aws_access_key_id")) {
+      kind = SecretKind::access_key_id;
+    } else if (detail::iequals(key, "aws_secret_access_key")) {
+      kind = SecretKind::secret_access_key;
+    } else if (detail::iequals(key, "aws_session_token") || detail::iequals(key, "aws_security_token")) {
+      kind = SecretKind::session_token;
+    } else {
+      continue;
+    }
+    if (value.size() < 16 || is_example_credential(value)) continue;
+    Entry entry{sha256(value), value.size(), kind, profile};
+    bool duplicate = std::any_of(own.entries_.begin(), own.entries_.end(), [&](const Entry& e) {
+      return e.length == entry.length && e.sha256 == entry.sha256;
+    });
+    if (!duplicate) own.entries_.push_back(std::move(entry));
+  }
+  OPENSSL_cleanse(text.data(), text.size());
+  text.clear();
+  text.shrink_to_fit();
+  return own;
+}
+
+const OwnCredentials::Entry* OwnCredentials::find(std::string_view value) const {
+  std::optional<Sha256> digest;
+  for (const Entry& entry : entries_) {
+    if (entry.length != value.size()) continue;
+    if (!digest) digest = sha256(value);
+    if (entry.sha256 == *digest) return &entry;
+  }
+  return nullptr;
+}
+
+// ---- The scanner.
+
+struct SecretScanner::Impl {
+  hs_database_t* database = nullptr;
+  ScratchPtr prototype;
+  ScanOptions options;
+  OwnCredentials own;
+  std::vector<std::size_t> own_lengths;  ///< Pattern kOwnFirst + i matches runs of own_lengths[i].
+
+  ~Impl() {
+    if (database) hs_free_database(database);
+  }
+
+  ScratchPtr clone_scratch() const {
+    hs_scratch_t* scratch = nullptr;
+    if (hs_clone_scratch(prototype.get(), &scratch) != HS_SUCCESS) return nullptr;
+    return ScratchPtr(scratch);
+  }
+
+  std::vector<SecretFinding> scan(std::string_view path, std::string_view bytes, hs_scratch_t* scratch) const;
+};
+
+SecretScanner::SecretScanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SecretScanner::SecretScanner(SecretScanner&&) noexcept = default;
+SecretScanner& SecretScanner::operator=(SecretScanner&&) noexcept = default;
+SecretScanner::~SecretScanner() = default;
+
+Result<SecretScanner> SecretScanner::create(const ScanOptions& options, OwnCredentials own) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::vector<std::string> expressions = {kKeyIdPattern, kSecretPattern, kTokenPattern};
+  std::vector<unsigned> ids = {kKeyId, kSecret, kToken};
+  if (options.account_ids) {
+    expressions.push_back(kAccountAssignPattern);
+    ids.push_back(kAccountAssign);
+    expressions.push_back(kAccountArnPattern);
+    ids.push_back(kAccountArn);
+  }
+  // Own values are matched as whole runs of base64 characters of their length; access key ids
+  // need no pattern of their own (the key id pattern finds every real one).
+  for (const OwnCredentials::Entry& entry : own.entries()) {
+    if (entry.kind == SecretKind::access_key_id) continue;
+    std::size_t length = std::min(entry.length, kOwnPrefixMax);
+    if (std::find(impl->own_lengths.begin(), impl->own_lengths.end(), length) != impl->own_lengths.end()) continue;
+    impl->own_lengths.push_back(length);
+    expressions.push_back("(?:^|[^A-Za-z0-9/+=])[A-Za-z0-9/+=]{" + std::to_string(length) + "}");
+    ids.push_back(kOwnFirst + static_cast<unsigned>(impl->own_lengths.size() - 1));
+  }
+  impl->own = std::move(own);
+  std::vector<const char*> pointers;
+  for (const std::string& expression : expressions) pointers.push_back(expression.c_str());
+  std::vector<unsigned> flags(expressions.size(), 0);
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(pointers.data(), flags.data(), ids.data(), static_cast<unsigned>(pointers.size()),
+                       HS_MODE_BLOCK, nullptr, &impl->database, &error) != HS_SUCCESS) {
+    std::string message = "cannot compile the secret patterns: ";
+    message += error && error->message ? error->message : "unknown Hyperscan error";
+    hs_free_compile_error(error);
+    return Result<SecretScanner>::error(message);
+  }
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(impl->database, &scratch) != HS_SUCCESS) {
+    return Result<SecretScanner>::error("cannot allocate Hyperscan scratch space");
+  }
+  impl->prototype.reset(scratch);
+  return SecretScanner(std::move(impl));
+}
+
+std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std::string_view bytes,
+                                                     hs_scratch_t* scratch) const {
+  std::vector<Candidate> candidates;
+  if (bytes.size() > 0xffffffffu) bytes = bytes.substr(0, 0xffffffffu);  // hs_scan takes 32-bit lengths
+  hs_scan(database, bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, on_match, &candidates);
+  if (candidates.empty()) return {};
+
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t size = bytes.size();
+  struct Hit {
+    std::size_t begin, end;
+    SecretKind kind;
+    const OwnCredentials::Entry* own;
+  };
+  std::vector<Hit> hits;
+  for (const Candidate& candidate : candidates) {
+    const std::size_t end = candidate.end;
+    std::size_t begin = 0;
+    SecretKind kind = SecretKind::access_key_id;
+    switch (candidate.id) {
+      case kKeyId:
+        begin = end - kKeyIdLength;
+        if ((begin > 0 && is_alnum(data[begin - 1])) || (end < size && is_alnum(data[end]))) continue;
+        kind = SecretKind::access_key_id;
+        break;
+      case kSecret: {
+        begin = end - kSecretLength;
+        if (end < size && is_base64(data[end])) continue;
+        if (!has_upper_and_lower(bytes.substr(begin, kSecretLength))) continue;
+        kind = SecretKind::secret_access_key;
+        break;
+      }
+      case kToken: {
+        begin = end - kTokenPrefix;
+        std::size_t stop = end;
+        while (stop < size && is_base64(data[stop])) ++stop;
+        if (stop - begin < kTokenMinLength) continue;
+        kind = SecretKind::session_token;
+        hits.push_back({begin, stop, kind, nullptr});
+        continue;
+      }
+      case kAccountAssign:
+      case kAccountArn: {
+        if (end < size && is_digit(data[end])) continue;
+        begin = end;
+        while (begin > 0 && end - begin < 14 && (is_digit(data[begin - 1]) || data[begin - 1] == '-')) --begin;
+        while (begin < end && data[begin] == '-') ++begin;
+        if (begin > 0 && is_alnum(data[begin - 1])) continue;
+        std::string digits;
+        for (std::size_t i = begin; i < end; ++i)
+          if (data[i] != '-') digits += static_cast<char>(data[i]);
+        if (std::find(std::begin(kExampleAccountIds), std::end(kExampleAccountIds), digits) !=
+            std::end(kExampleAccountIds))
+          continue;
+        kind = SecretKind::account_id;
+        break;
+      }
+      default: {  // an own value's length
+        std::size_t index = candidate.id - kOwnFirst;
+        if (index >= own_lengths.size()) continue;
+        begin = end - own_lengths[index];
+        std::size_t stop = end;
+        while (stop < size && is_base64(data[stop])) ++stop;
+        const OwnCredentials::Entry* entry = own.find(bytes.substr(begin, stop - begin));
+        if (!entry) continue;
+        hits.push_back({begin, stop, entry->kind, entry});
+        continue;
+      }
+    }
+    hits.push_back({begin, end, kind, nullptr});
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.begin != b.begin ? a.begin < b.begin : (a.own != nullptr) > (b.own != nullptr);
+  });
+  std::vector<SecretFinding> findings;
+  std::size_t cursor = 0, line = 1, line_start = 0, last_begin = static_cast<std::size_t>(-1);
+  for (Hit& hit : hits) {
+    if (hit.begin == last_begin) continue;  // the same value, found by two patterns
+    last_begin = hit.begin;
+    std::string_view value = bytes.substr(hit.begin, hit.end - hit.begin);
+    if (is_example_credential(value)) continue;
+    if (!hit.own && !own.empty()) hit.own = own.find(value);
+    while (cursor < hit.begin) {
+      const void* nl = std::memchr(data + cursor, '\n', hit.begin - cursor);
+      if (!nl) break;
+      ++line;
+      line_start = static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - data) + 1;
+      cursor = line_start;
+    }
+    cursor = hit.begin;
+    SecretFinding finding;
+    finding.path = std::string(path);
+    finding.line = static_cast<int>(line);
+    finding.column = static_cast<int>(hit.begin - line_start + 1);
+    finding.kind = hit.own ? hit.own->kind : hit.kind;
+    finding.masked = mask_secret(value);
+    if (hit.own) finding.own_profile = hit.own->profile.empty() ? "?" : hit.own->profile;
+    findings.push_back(std::move(finding));
+  }
+  return findings;
+}
+
+std::vector<SecretFinding> SecretScanner::scan_buffer(std::string_view path, std::string_view bytes) const {
+  ScratchPtr scratch = impl_->clone_scratch();
+  if (!scratch) return {};
+  return impl_->scan(path, bytes, scratch.get());
+}
+
+ScanReport SecretScanner::scan_files(const std::vector<std::string>& paths, const ScanProgress& progress) const {
+  struct PerFile {
+    std::vector<SecretFinding> findings;
+    std::string error;
+    bool scanned = false;
+    bool binary = false;
+    std::size_t bytes = 0;
+  };
+  std::vector<PerFile> results(paths.size());
+  std::atomic<std::size_t> next{0}, done{0};
+  auto worker = [&]() {
+    ScratchPtr scratch = impl_->clone_scratch();
+    FileBytes file;
+    while (true) {
+      std::size_t index = next.fetch_add(1);
+      if (index >= paths.size()) break;
+      PerFile& result = results[index];
+      bool regular = true;
+      result.error = file.load(paths[index], regular);
+      if (result.error.empty() && regular) {
+        std::string_view bytes = file.view();
+        result.bytes = bytes.size();
+        if (looks_binary(bytes)) {
+          result.binary = true;
+        } else {
+          result.scanned = true;
+          if (scratch) result.findings = impl_->scan(paths[index], bytes, scratch.get());
+        }
+      }
+      std::size_t finished = done.fetch_add(1) + 1;
+      if (progress) progress(finished, paths.size());
+    }
+  };
+  unsigned threads = impl_->options.threads;
+  if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(paths.size(), 1)));
+  // Small jobs are not worth a thread.
+  if (paths.size() < 8) threads = 1;
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+
+  ScanReport report;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    PerFile& result = results[i];
+    if (!result.error.empty()) report.errors.push_back(paths[i] + ": " + result.error);
+    if (result.scanned) {
+      ++report.files_scanned;
+      report.bytes_scanned += result.bytes;
+    }
+    if (result.binary) ++report.files_binary;
+    for (SecretFinding& finding : result.findings) report.findings.push_back(std::move(finding));
+  }
+  return report;
+}
+
+Result<ScanReport> SecretScanner::scan_staged(const std::string& repo_dir) const {
+  using detail::run_process;
+  auto top = run_process({"git", "rev-parse", "--show-toplevel"}, {}, repo_dir);
+  if (!top) return Result<ScanReport>::error(top.message());
+  if (top->exit_code != 0) {
+    return Result<ScanReport>::error((repo_dir.empty() ? std::string(".") : repo_dir) +
+                                     ": not inside a git work tree");
+  }
+  const std::string root = trim_newline(top->out);
+  // Compare the index with HEAD, or with the empty tree before the first commit.
+  std::string base = "HEAD";
+  auto head = run_process({"git", "rev-parse", "--verify", "--quiet", "HEAD"}, {}, root);
+  if (!head) return Result<ScanReport>::error(head.message());
+  if (head->exit_code != 0) {
+    auto empty = run_process({"git", "hash-object", "-t", "tree", "--stdin"}, {}, root);
+    if (!empty || empty->exit_code != 0) return Result<ScanReport>::error("git hash-object failed");
+    base = trim_newline(empty->out);
+  }
+  auto diff = run_process({"git", "diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev",
+                           "--diff-filter=ACMT", base, "--"},
+                          {}, root);
+  if (!diff) return Result<ScanReport>::error(diff.message());
+  if (diff->exit_code != 0) return Result<ScanReport>::error("git diff --cached failed: " + trim_newline(diff->err));
+  // Records: ":old_mode new_mode old_sha new_sha status\0path\0".
+  std::vector<std::pair<std::string, std::string>> blobs;  // (sha, path)
+  std::string_view raw = diff->out;
+  while (!raw.empty()) {
+    std::size_t meta_end = raw.find('\0');
+    if (meta_end == std::string_view::npos) break;
+    std::string_view meta = raw.substr(0, meta_end);
+    raw.remove_prefix(meta_end + 1);
+    std::size_t path_end = raw.find('\0');
+    std::string_view path = raw.substr(0, path_end);
+    raw = path_end == std::string_view::npos ? std::string_view() : raw.substr(path_end + 1);
+    std::vector<std::string_view> fields;
+    while (!meta.empty()) {
+      std::size_t space = meta.find(' ');
+      fields.push_back(meta.substr(0, space));
+      meta = space == std::string_view::npos ? std::string_view() : meta.substr(space + 1);
+    }
+    if (fields.size() < 5 || fields[1] == "160000" || fields[1] == "000000") continue;  // submodules
+    blobs.emplace_back(std::string(fields[3]), std::string(path));
+  }
+  ScanReport report;
+  if (blobs.empty()) return report;
+  std::string input;
+  for (const auto& blob : blobs) input += blob.first + "\n";
+  auto contents = run_process({"git", "cat-file", "--batch"}, input, root);
+  if (!contents) return Result<ScanReport>::error(contents.message());
+  if (contents->exit_code != 0) return Result<ScanReport>::error("git cat-file --batch failed");
+  ScratchPtr scratch = impl_->clone_scratch();
+  if (!scratch) return Result<ScanReport>::error("cannot allocate Hyperscan scratch space");
+  std::string_view out = contents->out;
+  for (const auto& blob : blobs) {
+    std::size_t header_end = out.find('\n');
+    if (header_end == std::string_view::npos) break;
+    std::string_view header = out.substr(0, header_end);
+    out.remove_prefix(header_end + 1);
+    std::size_t last_space = header.rfind(' ');
+    if (header.find(" missing") != std::string_view::npos || last_space == std::string_view::npos) {
+      report.errors.push_back(blob.second + ": staged blob " + blob.first + " is missing");
+      continue;
+    }
+    std::size_t size = std::strtoull(std::string(header.substr(last_space + 1)).c_str(), nullptr, 10);
+    if (size > out.size()) break;
+    std::string_view bytes = out.substr(0, size);
+    out.remove_prefix(std::min(out.size(), size + 1));
+    if (looks_binary(bytes)) {
+      ++report.files_binary;
+      continue;
+    }
+    ++report.files_scanned;
+    report.bytes_scanned += bytes.size();
+    for (SecretFinding& finding : impl_->scan(blob.second, bytes, scratch.get())) {
+      report.findings.push_back(std::move(finding));
+    }
+  }
+  return report;
+}
+
+// ---- Which files a scan covers.
+
+GitignoreRules GitignoreRules::parse(std::string_view text) {
+  GitignoreRules rules;
+  while (!text.empty()) {
+    std::size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    Rule rule;
+    if (line.front() == '!') {
+      rule.negate = true;
+      line.remove_prefix(1);
+    } else if (line.front() == '\\') {
+      line.remove_prefix(1);
+    }
+    if (!line.empty() && line.back() == '/') {
+      rule.directory_only = true;
+      line.remove_suffix(1);
+    }
+    if (line.substr(0, 3) == "**/") {
+      line.remove_prefix(3);  // matches at any depth, like a pattern without a slash
+      rule.anchored = line.find('/') != std::string_view::npos;
+    } else {
+      rule.anchored = line.find('/') != std::string_view::npos;
+      if (!line.empty() && line.front() == '/') line.remove_prefix(1);
+    }
+    if (line.empty()) continue;
+    rule.pattern = std::string(line);
+    rules.rules_.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+bool GitignoreRules::ignored(std::string_view relative_path, bool is_directory) const {
+  // A path below an ignored directory is ignored, whatever later rules say about it (as in git).
+  std::size_t slash = relative_path.find('/');
+  while (slash != std::string_view::npos) {
+    if (ignored(relative_path.substr(0, slash), true)) return true;
+    slash = relative_path.find('/', slash + 1);
+  }
+  const std::string path(relative_path);
+  const std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  bool result = false;
+  for (const Rule& rule : rules_) {
+    if (rule.directory_only && !is_directory) continue;
+    bool deep = rule.pattern.find("**") != std::string::npos;
+    int flags = deep ? 0 : FNM_PATHNAME;
+    bool match = rule.anchored ? fnmatch(rule.pattern.c_str(), path.c_str(), flags) == 0
+                               : fnmatch(rule.pattern.c_str(), base.c_str(), 0) == 0;
+    if (match) result = !rule.negate;
+  }
+  return result;
+}
+
+namespace {
+
+void walk(const std::string& root, const std::string& relative, const GitignoreRules& rules,
+          std::vector<std::string>& out, std::vector<std::string>& errors) {
+  const std::string dir_path = relative.empty() ? root : join_path(root, relative);
+  DIR* dir = ::opendir(dir_path.c_str());
+  if (!dir) {
+    errors.push_back(dir_path + ": " + std::strerror(errno));
+    return;
+  }
+  std::vector<std::pair<std::string, bool>> entries;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == ".." || name == ".git") continue;
+    unsigned char type = entry->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::lstat(join_path(dir_path, name).c_str(), &st) != 0) continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+    }
+    if (type != DT_DIR && type != DT_REG) continue;  // symlinks, devices, sockets: not followed
+    entries.emplace_back(std::move(name), type == DT_DIR);
+  }
+  ::closedir(dir);
+  for (const auto& [name, is_dir] : entries) {
+    std::string child = relative.empty() ? name : relative + "/" + name;
+    if (rules.ignored(child, is_dir)) continue;
+    if (is_dir) {
+      walk(root, child, rules, out, errors);
+    } else {
+      out.push_back(join_path(root, child));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> list_scan_files(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Result<std::vector<std::string>>::error(path + ": " + std::strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) return std::vector<std::string>{path};
+  std::vector<std::string> files;
+  auto inside = detail::run_process({"git", "rev-parse", "--is-inside-work-tree"}, {}, path);
+  if (inside && inside->exit_code == 0 && trim_newline(inside->out) == "true") {
+    auto listed = detail::run_process({"git", "ls-files", "-co", "--exclude-standard", "-z"}, {}, path);
+    if (listed && listed->exit_code == 0) {
+      std::string_view rest = listed->out;
+      while (!rest.empty()) {
+        std::size_t end = rest.find('\0');
+        std::string name(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        if (name.empty()) continue;
+        std::string full = join_path(path, name);
+        struct stat entry {};
+        if (::lstat(full.c_str(), &entry) == 0 && S_ISREG(entry.st_mode)) files.push_back(std::move(full));
+      }
+      std::sort(files.begin(), files.end());
+      files.erase(std::unique(files.begin(), files.end()), files.end());
+      return files;
+    }
+  }
+  GitignoreRules rules;
+  FileBytes gitignore;
+  bool regular = false;
+  if (gitignore.load(join_path(path, ".gitignore"), regular).empty() && regular) {
+    rules = GitignoreRules::parse(gitignore.view());
+  }
+  std::vector<std::string> errors;
+  walk(path, "", rules, files, errors);
+  if (!errors.empty() && files.empty()) return Result<std::vector<std::string>>::error(errors.front());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Diagnostics to_diagnostics(const std::vector<SecretFinding>& findings) {
+  Diagnostics diagnostics;
+  for (const SecretFinding& finding : findings) {
+    Diagnostic diagnostic;
+    diagnostic.path = finding.path;
+    diagnostic.line = finding.line;
+    diagnostic.column = finding.column;
+    if (!finding.own_profile.empty()) {
+      diagnostic.severity = Severity::error;
+      diagnostic.rule_id = kRuleScanOwnCredential;
+      diagnostic.message = std::string("the ") + to_string(finding.kind) + " of profile '" + finding.own_profile +
+                           "' from your credentials file (" + finding.masked + ")";
+    } else {
+      switch (finding.kind) {
+        case SecretKind::access_key_id:
+          diagnostic.rule_id = kRuleScanAccessKeyId;
+          break;
+        case SecretKind::secret_access_key:
+          diagnostic.rule_id = kRuleScanSecretAccessKey;
+          break;
+        case SecretKind::session_token:
+          diagnostic.rule_id = kRuleScanSessionToken;
+          break;
+        case SecretKind::account_id:
+          diagnostic.rule_id = kRuleScanAccountId;
+          break;
+      }
+      diagnostic.severity = finding.kind == SecretKind::account_id ? Severity::warning : Severity::error;
+      diagnostic.message = std::string("possible AWS ") + to_string(finding.kind) + " (" + finding.masked + ")";
+    }
+    diagnostics.push_back(std::move(diagnostic));
+  }
+  return diagnostics;
+}
+
+}  // namespace awsprof
+
+namespace awsprof {
+
+std::string_view pre_commit_hook_script() {
+  return "#!/bin/sh\n"
+         "# Installed by `awsprof lint --install-hook`: refuses commits that add AWS credentials.\n"
+         "# Bypass once with `git commit --no-verify`; configure rules in .awsprof.toml.\n"
+         "if ! command -v awsprof >/dev/null 2>&1; then\n"
+         "  echo 'pre-commit: awsprof is not on PATH; cannot check the commit for AWS credentials' >&2\n"
+         "  exit 1\n"
+         "fi\n"
+         "exec awsprof lint --staged\n";
+}
+
+Result<HookInstall> install_pre_commit_hook(const std::string& repo_dir, bool force) {
+  auto where = detail::run_process({"git", "rev-parse", "--git-path", "hooks/pre-commit"}, {}, repo_dir);
+  if (!where) return Result<HookInstall>::error(where.message());
+  if (where->exit_code != 0) {
+    return Result<HookInstall>::error((repo_dir.empty() ? std::string(".") : repo_dir) + ": not in a git repository");
+  }
+  HookInstall result;
+  result.path = trim_newline(where->out);
+  if (!repo_dir.empty() && result.path[0] != '/') result.path = join_path(repo_dir, result.path);
+  const std::string_view script = pre_commit_hook_script();
+  FileBytes existing;
+  bool regular = false;
+  std::string error = existing.load(result.path, regular);
+  bool exists = error.empty() && regular;
+  if (exists && existing.view() == script) {
+    result.action = HookAction::unchanged;
+    return result;
+  }
+  if (exists && !force) {
+    return Result<HookInstall>::error(result.path + ": a different pre-commit hook exists (use --force to replace it)");
+  }
+  result.action = exists ? HookAction::replaced : HookAction::installed;
+  std::string dir = result.path.substr(0, result.path.rfind('/') == std::string::npos ? 0 : result.path.rfind('/'));
+  if (!dir.empty()) ::mkdir(dir.c_str(), 0755);
+  std::string temporary = result.path + ".awsprof-tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+  if (fd < 0) return Result<HookInstall>::error(temporary + ": " + std::strerror(errno));
+  bool ok = ::write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+  ok = ::fchmod(fd, 0755) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(temporary.c_str(), result.path.c_str()) != 0) {
+    std::string reason = std::strerror(errno);
+    ::unlink(temporary.c_str());
+    return Result<HookInstall>::error(result.path + ": " + reason);
+  }
+  return result;
+}
+
+}  // namespace awsprof

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Runs a findings tool with --output sarif on files that trigger many rules (and on clean files),
+and validates each log against the SARIF 2.1.0 JSON schema with jsonschema.
+
+Usage: check_sarif.py --bin-dir DIR --schema sarif-schema-2.1.0.json TOOL...
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+CONFIG = """region = before-any-section
+[default]
+regoin = us-east-1
+output = jsno
+region = us-east-1 # main
+duration_seconds = 10
+s3 =
+  max_concurent_requests = 2
+
+[profile default]
+region = eu-west-1
+
+[profile a]
+role_arn = arn:aws:iam::123456789012:role/a
+source_profile = b
+[profile b]
+role_arn = arn:aws:iam::123456789012:role/b
+source_profile = a
+credential_source = Environment
+[profile "my name"]
+sso_session = missing
+sso_account_id = 123456789012
+credential_process = "~/bin/helper
+[dev]
+endpoint_url = localhost
+  [profile indented]
+[sso-session corp]
+sso_region = us-east-1
+[profile caf\u00e9]
+region = \u00e9u-west-1
+"""
+
+CREDENTIALS = """[profile ci]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+region = us-east-1
+[a]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+"""
+
+
+def run(tool, bin_dir, home, config, credentials):
+    os.makedirs(os.path.join(home, ".aws"), exist_ok=True)
+    for name, text in (("config", config), ("credentials", credentials)):
+        with open(os.path.join(home, ".aws", name), "w", encoding="utf-8") as f:
+            f.write(text)
+    env = {"HOME": home, "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",
+           "AWS_CONFIG_FILE": os.path.join(home, ".aws", "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, ".aws", "credentials")}
+    proc = subprocess.run([os.path.join(bin_dir, tool), "--output", "sarif"], cwd=home, env=env,
+                          capture_output=True, timeout=60)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{tool} exited {proc.returncode}: {proc.stderr.decode(errors='replace')}")
+    return json.loads(proc.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin-dir", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("tools", nargs="+")
+    args = parser.parse_args()
+    with open(args.schema, encoding="utf-8") as f:
+        schema = json.load(f)
+    validator = jsonschema.Draft7Validator(schema)
+    failed = False
+    for tool in args.tools:
+        for label, config, credentials in (("findings", CONFIG, CREDENTIALS), ("clean", "[default]\nregion = us-east-1\n", "")):
+            with tempfile.TemporaryDirectory(prefix="awsprof-sarif-") as home:
+                log = run(tool, args.bin_dir, home, config, credentials)
+            errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+            for error in errors:
+                print(f"{tool} ({label}): {'/'.join(map(str, error.path))}: {error.message}")
+            results = log["runs"][0]["results"]
+            rule_ids = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
+            for result in results:
+                index = result.get("ruleIndex")
+                if index is None or rule_ids[index] != result["ruleId"]:
+                    print(f"{tool} ({label}): result {result['ruleId']} has a wrong ruleIndex")
+                    errors.append(result)
+            if label == "findings" and len(set(r["ruleId"] for r in results)) < 15:
+                print(f"{tool} ({label}): expected findings of at least 15 rules")
+                errors.append(None)
+            if "wJalrXUtnFEMI" in json.dumps(log):
+                print(f"{tool} ({label}): a secret appears in the SARIF log")
+                errors.append(None)
+            failed = failed or bool(errors)
+            print(f"{tool} ({label}): {len(results)} results, {len(rule_ids)} rules, "
+                  f"{'INVALID' if errors else 'valid'} SARIF 2.1.0")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

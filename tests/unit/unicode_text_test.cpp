@@ -1,0 +1,54 @@
+#include "unicode_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "shlex.hpp"
+
+namespace awsprof::detail {
+namespace {
+
+TEST(PythonText, LowerMatchesPythonStrLower) {
+  // Expected values are what Python 3.11's str.lower() returns for the same input.
+  EXPECT_EQ(python_lower("Region"), "region");
+  EXPECT_EQ(python_lower("\xC3\x84key"), "\xC3\xA4key");                // Äkey -> äkey
+  EXPECT_EQ(python_lower("\xC4\xB0x"), "i\xCC\x87x");                   // İx -> i̇x
+  EXPECT_EQ(python_lower("\xCE\xA3\x61"), "\xCF\x83\x61");              // Σa -> σa
+  EXPECT_EQ(python_lower("a\xCE\xA3"), "a\xCF\x82");                    // aΣ -> aς (final sigma)
+  EXPECT_EQ(python_lower("\xE1\xBA\x9E"), "\xC3\x9F");                  // ẞ -> ß
+}
+
+TEST(PythonText, SplitlinesUsesPythonBoundaries) {
+  auto lines = python_splitlines("a\nb\r\nc\rd\ve\ff\x1cg\xC2\x85h\xE2\x80\xA8i");
+  EXPECT_EQ(lines, (std::vector<std::string_view>{"a", "b", "c", "d", "e", "f", "g", "h", "i"}));
+  EXPECT_EQ(python_splitlines("x\n"), (std::vector<std::string_view>{"x"}));
+}
+
+TEST(PythonText, StripAndIndentCountCodePoints) {
+  EXPECT_EQ(python_strip("\xC2\xA0 x \xE3\x80\x80"), "x");
+  EXPECT_EQ(python_indent("\xC2\xA0\tx"), 2u);
+  EXPECT_EQ(python_rstrip("x\x1f"), "x");
+}
+
+TEST(PythonText, FindsInvalidUtf8AsPythonDoes) {
+  EXPECT_FALSE(find_invalid_utf8("plain \xC3\xA4 \xF0\x9F\x98\x80"));
+  EXPECT_EQ(find_invalid_utf8("ab\xFF"), 2u);
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u) << "surrogates are refused";
+  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u) << "overlong forms are refused";
+  EXPECT_EQ(find_invalid_utf8("x\xE2\x82"), 1u) << "truncated sequence";
+}
+
+TEST(Shlex, SplitsAsPythonShlexSplit) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(shlex_split("profile foo"), Words({"profile", "foo"}));
+  EXPECT_EQ(shlex_split("profile \"a b\""), Words({"profile", "a b"}));
+  EXPECT_EQ(shlex_split("profile 'a \"b'"), Words({"profile", "a \"b"}));
+  EXPECT_EQ(shlex_split("profile a\\ b"), Words({"profile", "a b"}));
+  EXPECT_EQ(shlex_split("profile \"a\\\"b\\x\""), Words({"profile", "a\"b\\x"}));
+  EXPECT_EQ(shlex_split("profile \"\""), Words({"profile", ""}));
+  EXPECT_EQ(shlex_split("  "), Words({}));
+  EXPECT_EQ(shlex_split("profile \"open"), std::nullopt);
+  EXPECT_EQ(shlex_split("profile x\\"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace awsprof::detail

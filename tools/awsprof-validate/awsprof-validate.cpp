@@ -1,0 +1,51 @@
+// awsprof validate: every problem in the config and credentials files, in one pass.
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/validate.hpp"
+#include "common/findings.hpp"
+#include "common/tool.hpp"
+
+namespace {
+
+using namespace awsprof;
+using namespace awsprof::tool;
+
+/// Reads one file (nullopt when missing); false after printing the error when it cannot be read.
+bool read_document(const Tool& tool, const FileSystem& fs, const std::string& path,
+                   std::optional<Document>& document) {
+  Result<FileContent> content = fs.read_file(path);
+  if (!content) {
+    tool.fail(content.message());
+    return false;
+  }
+  if (content->exists) document = Document::parse(std::move(content->bytes));
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Tool tool("validate", "Check the config and credentials files: structure, settings, profiles and dialects.");
+  FindingsFlags flags(tool);
+  tool.app().remove_option(tool.app().get_option_no_throw("--profile"));  // every profile is checked
+  if (auto exit = tool.parse(argc, argv)) return *exit;
+  const ToolContext& context = tool.context();
+  RealFileSystem fs;
+  std::optional<RuleConfig> rules = load_rules(tool, flags, fs);
+  std::optional<Document> config, credentials;
+  if (!rules || !read_document(tool, fs, context.config_path, config) ||
+      !read_document(tool, fs, context.credentials_path, credentials)) {
+    return exit_code(Outcome::error);
+  }
+  const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},
+                                           {context.credentials_path, credentials ? &*credentials : nullptr}};
+  Diagnostics findings = validate({sources[0].path, sources[0].document}, {sources[1].path, sources[1].document},
+                                  context.dialect, builtin_catalogue());
+  apply_rule_config(*rules, findings, source_lines(sources));
+  print_findings(std::cout, findings, sources, flags.format(), {"awsprof validate", {"parse.", "validate."}},
+                 context.stdout_colour);
+  return exit_for(findings, flags.fail_on());
+}
