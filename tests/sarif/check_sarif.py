@@ -14,8 +14,7 @@ import tempfile
 
 import jsonschema
 
-CONFIG = """region = before-any-section
-[default]
+CONFIG = """[profile main]
 regoin = us-east-1
 output = jsno
 region = us-east-1 # main
@@ -76,9 +75,12 @@ def main():
     parser.add_argument("--schema", required=True)
     parser.add_argument("tools", nargs="+")
     args = parser.parse_args()
+    args.bin_dir = os.path.abspath(args.bin_dir)
     with open(args.schema, encoding="utf-8") as f:
         schema = json.load(f)
-    validator = jsonschema.Draft7Validator(schema)
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
     failed = False
     for tool in args.tools:
         for label, config, credentials in (("findings", CONFIG, CREDENTIALS), ("clean", "[default]\nregion = us-east-1\n", "")):

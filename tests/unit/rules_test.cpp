@@ -20,7 +20,8 @@ std::string rules_markdown() {
       "Every rule awsprof reports, with its stable id, its default severity and why it exists.\n"
       "Generated from the registry in `libconfig/src/rules.cpp` (the unit test `Rules.DocsMatchRegistry`\n"
       "checks that they agree; run the unit tests with `AWSPROF_UPDATE_DOCS=1` to regenerate it).\n\n"
-      "A project file, `.awsprof.toml` (in the current directory or a parent, or given with `--rules FILE`),\n"
+      "A project file, `.awsprof.toml` (in the current directory or a parent, or given with `--rules "
+      "FILE`),\n"
       "can turn rules off, change their severity and allowlist paths and patterns:\n\n"
       "```toml\n"
       "[rules]\n"
@@ -33,7 +34,8 @@ std::string rules_markdown() {
       "```\n\n"
       "In path globs, `*` and `?` match within one path segment and `**` across segments; a glob without\n"
       "`/` matches the file name alone. Globs match the path as reported and the path relative to the\n"
-      "directory of the `.awsprof.toml`. An unknown rule id in the file is an error (`config.unknown-rule`).\n\n"
+      "directory of the `.awsprof.toml`. An unknown rule id in the file is an error "
+      "(`config.unknown-rule`).\n\n"
       "| Rule | Default severity | Summary |\n|---|---|---|\n";
   for (const RuleInfo& rule : all_rules()) {
     out += "| [`" + std::string(rule.id) + "`](#" + std::string(rule.id) + ") | " +
@@ -41,8 +43,8 @@ std::string rules_markdown() {
   }
   for (const RuleInfo& rule : all_rules()) {
     out += "\n## " + std::string(rule.id) + "\n\n";
-    out += "Severity: **" + std::string(to_string(rule.default_severity)) + "**. " + std::string(rule.summary) +
-           "\n\n" + std::string(rule.rationale) + "\n";
+    out += "Severity: **" + std::string(to_string(rule.default_severity)) + "**. " +
+           std::string(rule.summary) + "\n\n" + std::string(rule.rationale) + "\n";
   }
   return out;
 }
@@ -54,7 +56,8 @@ TEST(Rules, DocsMatchRegistry) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream actual;
   actual << in.rdbuf();
-  EXPECT_EQ(actual.str(), expected) << "docs/rules.md is out of date: run the unit tests with AWSPROF_UPDATE_DOCS=1";
+  EXPECT_EQ(actual.str(), expected)
+      << "docs/rules.md is out of date: run the unit tests with AWSPROF_UPDATE_DOCS=1";
 }
 
 TEST(Rules, RegistryIdsAreUniqueKebabCaseWithText) {
@@ -63,7 +66,8 @@ TEST(Rules, RegistryIdsAreUniqueKebabCaseWithText) {
     EXPECT_TRUE(seen.insert(rule.id).second) << rule.id;
     const std::size_t dot = rule.id.find('.');
     ASSERT_NE(dot, std::string_view::npos) << rule.id;
-    for (char c : rule.id.substr(dot + 1)) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') << rule.id;
+    for (char c : rule.id.substr(dot + 1))
+      EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') << rule.id;
     EXPECT_FALSE(rule.summary.empty()) << rule.id;
     EXPECT_FALSE(rule.rationale.empty()) << rule.id;
   }
@@ -112,8 +116,8 @@ TEST(RuleConfig, TurnsOffChangesSeverityAndAllowlists) {
 }
 
 TEST(RuleConfig, UnknownRuleIdIsAnErrorWithFileAndLine) {
-  RuleConfig config = parse_rule_config("[rules]\n\"validate.unknown-key\" = \"off\"\n\"validate.regoin\" = \"off\"\n",
-                                        "/p/.awsprof.toml");
+  RuleConfig config = parse_rule_config(
+      "[rules]\n\"validate.unknown-key\" = \"off\"\n\"validate.regoin\" = \"off\"\n", "/p/.awsprof.toml");
   ASSERT_EQ(config.problems().size(), 1u);
   const Diagnostic& problem = config.problems()[0];
   EXPECT_EQ(problem.path, "/p/.awsprof.toml");
@@ -125,7 +129,8 @@ TEST(RuleConfig, UnknownRuleIdIsAnErrorWithFileAndLine) {
 
 TEST(RuleConfig, BadValuesAndSyntaxAreReportedInFileOrder) {
   RuleConfig config = parse_rule_config(
-      "[rules]\n\"validate.wrong-file\" = \"loud\"\n\"validate.unknown-key\" = 3\n[allow]\npatterns = [\"(\"]\n"
+      "[rules]\n\"validate.wrong-file\" = \"loud\"\n\"validate.unknown-key\" = 3\n[allow]\npatterns = "
+      "[\"(\"]\n"
       "[other]\n",
       "t.toml");
   ASSERT_EQ(config.problems().size(), 4u);

@@ -316,6 +316,11 @@ struct EndpointCase {
   std::string source;
 };
 
+// gtest would otherwise print the raw bytes of a case, padding included.
+void PrintTo(const EndpointCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 StsEndpointInputs region_only(std::string region) {
   StsEndpointInputs in;
   in.region = std::move(region);
@@ -1004,6 +1009,18 @@ TEST(HttpClient, SendsExactlyTheRequestHeadersAndBody) {
       requests[0],
       "POST /p?q=1 HTTP/1.1\r\nHost: example.test\r\nUser-Agent: awsprof\r\nX-Amz-Date: 20240102T030405Z\r\n"
       "Content-Length: 3\r\n\r\na=b");
+}
+
+TEST(HttpClient, EmptyPutSendsContentLengthZero) {
+  KeepAliveServer server({std::string(kOk)});
+  HttpClient client(local_options());
+  auto response =
+      client.send(server.origin(), HttpRequest{"PUT", "/latest/api/token", {{"X-Ttl", "21600"}}, ""});
+  ASSERT_TRUE(response.ok()) << response.message();
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0], "PUT /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:" + server.origin().substr(17) +
+                             "\r\nUser-Agent: awsprof\r\nX-Ttl: 21600\r\nContent-Length: 0\r\n\r\n");
 }
 
 TEST(HttpClient, ReusesOneConnectionForManyRequests) {

@@ -13,7 +13,8 @@ struct Checked {
   Diagnostics findings;
 
   Checked(std::string config_text, std::string credentials_text = "", Dialect dialect = Dialect::cli)
-      : config(Document::parse(std::move(config_text))), credentials(Document::parse(std::move(credentials_text))) {
+      : config(Document::parse(std::move(config_text))),
+        credentials(Document::parse(std::move(credentials_text))) {
     findings = validate({"config", &config}, {"credentials", &credentials}, dialect, builtin_catalogue());
   }
 
@@ -38,9 +39,11 @@ struct Checked {
 
 TEST(Validate, CleanFilesHaveNoFindings) {
   Checked run(
-      "[default]\nregion = us-east-1\noutput = json\n\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\n"
+      "[default]\nregion = us-east-1\noutput = json\n\n[profile dev]\nrole_arn = "
+      "arn:aws:iam::123456789012:role/dev\n"
       "source_profile = default\nduration_seconds = 3600\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n"
-      "s3 =\n  max_concurrent_requests = 20\n\n[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\n"
+      "s3 =\n  max_concurrent_requests = 20\n\n[profile sso]\nsso_session = corp\nsso_account_id = "
+      "123456789012\n"
       "sso_role_name = Admin\n\n[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\n"
       "sso_region = us-east-1\n\n[services local]\ns3 =\n  endpoint_url = http://localhost:9000\n",
       "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secret\n");
@@ -49,7 +52,7 @@ TEST(Validate, CleanFilesHaveNoFindings) {
 
 TEST(Validate, EveryFindingHasARegisteredRuleAndAPosition) {
   Checked run("[default]\nregoin = x\noutput = jsno\n[profile a]\nsource_profile = b\nrole_arn = nope\n",
-          "[profile x]\nregion = us-east-1\n");
+              "[profile x]\nregion = us-east-1\n");
   ASSERT_FALSE(run.findings.empty());
   for (const Diagnostic& d : run.findings) {
     EXPECT_NE(find_rule(d.rule_id), nullptr) << d.rule_id;
@@ -63,18 +66,21 @@ TEST(Validate, DuplicatesAreErrorsInCliAndWarningsInSdk) {
   const std::string text = "[default]\nregion = a\nRegion = b\n[default]\noutput = json\n";
   Checked cli(text);
   EXPECT_EQ(cli.one("parse.duplicate-key").severity, Severity::error);
-  EXPECT_NE(cli.one("parse.duplicate-key").message.find("the AWS CLI refuses the whole file"), std::string::npos);
+  EXPECT_NE(cli.one("parse.duplicate-key").message.find("the AWS CLI refuses the whole file"),
+            std::string::npos);
   EXPECT_EQ(cli.one("parse.duplicate-section").line, 4);
   Checked sdk(text, "", Dialect::sdk);
   EXPECT_EQ(sdk.one("parse.duplicate-key").severity, Severity::warning);
   EXPECT_EQ(sdk.one("parse.duplicate-section").severity, Severity::warning);
-  EXPECT_NE(sdk.one("parse.duplicate-key").message.find("the AWS SDKs use the later value"), std::string::npos);
+  EXPECT_NE(sdk.one("parse.duplicate-key").message.find("the AWS SDKs use the later value"),
+            std::string::npos);
 }
 
 TEST(Validate, StructureRules) {
-  Checked run("[default]\nregion = us-east-1\n[profile default]\nregion = us-east-1\n[dev]\nx = 1\n"
-          "[profile a]\nregion = us-east-1\n  [profile b]\n[profile \"my name\"]\n",
-          "[profile x]\naws_access_key_id = A\n");
+  Checked run(
+      "[default]\nregion = us-east-1\n[profile default]\nregion = us-east-1\n[dev]\nx = 1\n"
+      "[profile a]\nregion = us-east-1\n  [profile b]\n[profile \"my name\"]\n",
+      "[profile x]\naws_access_key_id = A\n");
   EXPECT_EQ(run.one("validate.default-and-profile-default").line, 3);
   EXPECT_EQ(run.one("validate.unprefixed-section").line, 5);
   const Diagnostic& indented = run.one("validate.indented-section-header");
@@ -126,9 +132,10 @@ TEST(Validate, MfaSerialMayBeAHardwareSerial) {
 }
 
 TEST(Validate, WrongFileAndWrongSectionType) {
-  Checked run("[default]\nsso_registration_scopes = sso:account:access\n[sso-session s]\nsso_start_url = https://x\n"
-          "sso_region = us-east-1\nregion = us-east-1\n",
-          "[default]\noutput = json\n");
+  Checked run(
+      "[default]\nsso_registration_scopes = sso:account:access\n[sso-session s]\nsso_start_url = https://x\n"
+      "sso_region = us-east-1\nregion = us-east-1\n",
+      "[default]\noutput = json\n");
   auto wrong_section = run.of("validate.wrong-section-type");
   ASSERT_EQ(wrong_section.size(), 2u);
   EXPECT_EQ(wrong_section[0]->line, 2);
@@ -137,16 +144,17 @@ TEST(Validate, WrongFileAndWrongSectionType) {
 }
 
 TEST(Validate, SourceProfileRules) {
-  Checked run("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = missing\n"
-          "[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = c\n"
-          "[profile c]\nrole_arn = arn:aws:iam::1:role/c\nsource_profile = d\n"
-          "[profile d]\nrole_arn = arn:aws:iam::1:role/d\nsource_profile = b\n"
-          "[profile e]\nrole_arn = arn:aws:iam::1:role/e\nsource_profile = e\n"
-          "[profile f]\nrole_arn = arn:aws:iam::1:role/f\nsource_profile = f\naws_access_key_id = A\n"
-          "aws_secret_access_key = S\n"
-          "[profile g]\nrole_arn = arn:aws:iam::1:role/g\nsource_profile = f\ncredential_source = Environment\n"
-          "[profile h]\nrole_arn = arn:aws:iam::1:role/h\n"
-          "[profile i]\nrole_arn = arn:aws:iam::1:role/i\nweb_identity_token_file = /t\n");
+  Checked run(
+      "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = missing\n"
+      "[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = c\n"
+      "[profile c]\nrole_arn = arn:aws:iam::1:role/c\nsource_profile = d\n"
+      "[profile d]\nrole_arn = arn:aws:iam::1:role/d\nsource_profile = b\n"
+      "[profile e]\nrole_arn = arn:aws:iam::1:role/e\nsource_profile = e\n"
+      "[profile f]\nrole_arn = arn:aws:iam::1:role/f\nsource_profile = f\naws_access_key_id = A\n"
+      "aws_secret_access_key = S\n"
+      "[profile g]\nrole_arn = arn:aws:iam::1:role/g\nsource_profile = f\ncredential_source = Environment\n"
+      "[profile h]\nrole_arn = arn:aws:iam::1:role/h\n"
+      "[profile i]\nrole_arn = arn:aws:iam::1:role/i\nweb_identity_token_file = /t\n");
   EXPECT_EQ(run.one("validate.missing-source-profile").line, 3);
   auto cycles = run.of("validate.source-profile-cycle");
   ASSERT_EQ(cycles.size(), 2u);
@@ -161,18 +169,19 @@ TEST(Validate, SourceProfileRules) {
 
 TEST(Validate, StaticKeysBesideRoleArnAreIgnored) {
   Checked run("[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile = default\n[default]\n",
-          "[dev]\naws_access_key_id = AKIA\naws_secret_access_key = s3cr3tvalue\n");
+              "[dev]\naws_access_key_id = AKIA\naws_secret_access_key = s3cr3tvalue\n");
   const Diagnostic& d = run.one("validate.static-keys-ignored");
   EXPECT_EQ(d.path, "credentials");
   EXPECT_EQ(d.line, 2);
 }
 
 TEST(Validate, SsoRules) {
-  Checked run("[profile a]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = r\n"
-          "[profile b]\nsso_account_id = 123456789012\nsso_role_name = r\nsso_region = us-east-1\n"
-          "[profile c]\nsso_session = s\nsso_account_id = 123456789012\nsso_role_name = r\n"
-          "sso_region = eu-west-1\n[sso-session s]\nsso_start_url = https://x.example\nsso_region = us-east-1\n"
-          "[sso-session t]\nsso_region = us-east-1\n");
+  Checked run(
+      "[profile a]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = r\n"
+      "[profile b]\nsso_account_id = 123456789012\nsso_role_name = r\nsso_region = us-east-1\n"
+      "[profile c]\nsso_session = s\nsso_account_id = 123456789012\nsso_role_name = r\n"
+      "sso_region = eu-west-1\n[sso-session s]\nsso_start_url = https://x.example\nsso_region = us-east-1\n"
+      "[sso-session t]\nsso_region = us-east-1\n");
   EXPECT_EQ(run.one("validate.missing-sso-session").line, 2);
   auto incomplete = run.of("validate.incomplete-sso");
   ASSERT_EQ(incomplete.size(), 2u);
@@ -190,7 +199,8 @@ TEST(Validate, CredentialProcessRules) {
   Checked tilde("[default]\ncredential_process = ~/bin/helper\n");
   EXPECT_EQ(tilde.of("validate.credential-process-expansion").size(), 1u);
   Checked variable("[default]\ncredential_process = /bin/helper --token ${TOKEN_FILE}\n");
-  EXPECT_NE(variable.one("validate.credential-process-expansion").message.find("${TOKEN_FILE}"), std::string::npos);
+  EXPECT_NE(variable.one("validate.credential-process-expansion").message.find("${TOKEN_FILE}"),
+            std::string::npos);
   Checked fine("[default]\ncredential_process = \"/opt/my tools/helper\" --profile 'a b' --cost 5$\n");
   EXPECT_TRUE(fine.of("validate.credential-process-expansion").empty());
   EXPECT_TRUE(fine.of("validate.credential-process-quoting").empty());
@@ -201,11 +211,13 @@ TEST(Validate, DialectDivergenceSaysWhatEachSideReads) {
   const Diagnostic& d = comment.one("validate.dialect-divergence");
   EXPECT_EQ(d.line, 2);
   EXPECT_EQ(d.severity, Severity::warning);
-  EXPECT_NE(d.message.find("the AWS CLI reads 'us-east-1 # main'; the AWS SDKs read 'us-east-1'"), std::string::npos);
+  EXPECT_NE(d.message.find("the AWS CLI reads 'us-east-1 # main'; the AWS SDKs read 'us-east-1'"),
+            std::string::npos);
   Checked colon("[default]\noutput : json\n");
   const Diagnostic& whole = colon.one("validate.dialect-divergence");
   EXPECT_EQ(whole.line, 2);
-  EXPECT_NE(whole.message.find("the AWS CLI reads the file; the AWS SDKs refuse the whole file"), std::string::npos);
+  EXPECT_NE(whole.message.find("the AWS CLI reads the file; the AWS SDKs refuse the whole file"),
+            std::string::npos);
   Checked both("[default]\nregion = us-east-1\n[profile default]\nregion = eu-west-1\n");
   EXPECT_EQ(both.of("validate.dialect-divergence").size(), 0u);  // the later one wins in both readings
   Checked earlier("[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n");
@@ -215,9 +227,10 @@ TEST(Validate, DialectDivergenceSaysWhatEachSideReads) {
 TEST(Validate, SecretsNeverAppearInMessages) {
   const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   Checked run("[default]\naws_secret_access_key = " + secret + " # old\n[profile x]\nsso_session = s\n",
-          "[default]\naws_secret_access_key = " + secret + "\naws_secret_access_key = " + secret + "x\n");
+              "[default]\naws_secret_access_key = " + secret + "\naws_secret_access_key = " + secret + "x\n");
   ASSERT_FALSE(run.findings.empty());
-  for (const Diagnostic& d : run.findings) EXPECT_EQ(d.message.find("EXAMPLEKEY"), std::string::npos) << d.message;
+  for (const Diagnostic& d : run.findings)
+    EXPECT_EQ(d.message.find("EXAMPLEKEY"), std::string::npos) << d.message;
 }
 
 TEST(Validate, FindingsAreSortedConfigFirst) {
@@ -229,7 +242,8 @@ TEST(Validate, FindingsAreSortedConfigFirst) {
 }
 
 TEST(Validate, MissingFilesAreEmpty) {
-  Diagnostics findings = validate({"config", nullptr}, {"credentials", nullptr}, Dialect::cli, builtin_catalogue());
+  Diagnostics findings =
+      validate({"config", nullptr}, {"credentials", nullptr}, Dialect::cli, builtin_catalogue());
   EXPECT_TRUE(findings.empty());
 }
 

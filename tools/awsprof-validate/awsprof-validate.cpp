@@ -28,7 +28,8 @@ bool read_document(const Tool& tool, const FileSystem& fs, const std::string& pa
 }  // namespace
 
 int main(int argc, char** argv) {
-  Tool tool("validate", "Check the config and credentials files: structure, settings, profiles and dialects.");
+  Tool tool("validate",
+            "Check the config and credentials files: structure, settings, profiles and dialects.");
   FindingsFlags flags(tool);
   tool.app().remove_option(tool.app().get_option_no_throw("--profile"));  // every profile is checked
   if (auto exit = tool.parse(argc, argv)) return *exit;
@@ -42,8 +43,9 @@ int main(int argc, char** argv) {
   }
   const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},
                                            {context.credentials_path, credentials ? &*credentials : nullptr}};
-  Diagnostics findings = validate({sources[0].path, sources[0].document}, {sources[1].path, sources[1].document},
-                                  context.dialect, builtin_catalogue());
+  Diagnostics findings =
+      validate({sources[0].path, sources[0].document}, {sources[1].path, sources[1].document},
+               context.dialect, builtin_catalogue());
   apply_rule_config(*rules, findings, source_lines(sources));
   print_findings(std::cout, findings, sources, flags.format(), {"awsprof validate", {"parse.", "validate."}},
                  context.stdout_colour);

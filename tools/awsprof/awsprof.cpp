@@ -30,7 +30,10 @@ struct CommandInfo {
   std::string_view description;
 };
 constexpr CommandInfo kKnownCommands[] = {
+    {"diff", "Compare two configurations: added, removed and changed profiles and keys"},
+    {"lint", "Check the credential hygiene of the AWS files, or look for AWS credentials in files"},
     {"list", "List every profile in the config and credentials files"},
+    {"validate", "Check the config and credentials files: structure, settings, profiles and dialects"},
 };
 
 std::string_view describe(std::string_view name) {

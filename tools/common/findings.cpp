@@ -49,7 +49,8 @@ std::string path_uri(const std::string& path) {
 
 // The byte column `column` of line `line` as a column in Unicode code points.
 int code_point_column(const Document* document, int line, int column) {
-  if (document == nullptr || line < 1 || static_cast<std::size_t>(line) > document->lines().size()) return column;
+  if (document == nullptr || line < 1 || static_cast<std::size_t>(line) > document->lines().size())
+    return column;
   std::string_view text = document->line_text(static_cast<std::size_t>(line) - 1);
   std::size_t bytes = std::min(text.size(), static_cast<std::size_t>(column - 1));
   return static_cast<int>(display_width(text.substr(0, bytes))) + 1;
@@ -67,8 +68,8 @@ void print_text(std::ostream& out, const Diagnostics& findings, const std::vecto
     ++counts[static_cast<std::size_t>(d.severity)];
   }
   if (findings.empty()) return;
-  out << plural(counts[2], "error") << ", " << plural(counts[1], "warning") << ", " << plural(counts[0], "note")
-      << '\n';
+  out << plural(counts[2], "error") << ", " << plural(counts[1], "warning") << ", "
+      << plural(counts[0], "note") << '\n';
 }
 
 void print_json_findings(std::ostream& out, const Diagnostics& findings) {
@@ -107,7 +108,9 @@ FindingsFormat FindingsFlags::format() const {
   return FindingsFormat::text;
 }
 
-Severity FindingsFlags::fail_on() const { return parse_severity(fail_on_).value_or(Severity::error); }
+Severity FindingsFlags::fail_on() const {
+  return parse_severity(fail_on_).value_or(Severity::error);
+}
 
 std::optional<RuleConfig> load_rules(const Tool& tool, const FindingsFlags& flags, const FileSystem& fs) {
   std::error_code error;
@@ -159,20 +162,20 @@ nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<
     json location = {{"artifactLocation", {{"uri", path_uri(d.path)}}}};
     if (d.line > 0) {
       json region = {{"startLine", d.line}};
-      if (d.column > 0) region["startColumn"] = code_point_column(document_for(sources, d.path), d.line, d.column);
+      if (d.column > 0)
+        region["startColumn"] = code_point_column(document_for(sources, d.path), d.line, d.column);
       location["region"] = std::move(region);
     }
     json result = {{"ruleId", d.rule_id}};
-    auto index = std::find_if(listed.begin(), listed.end(), [&](const RuleInfo* r) { return r->id == d.rule_id; });
+    auto index =
+        std::find_if(listed.begin(), listed.end(), [&](const RuleInfo* r) { return r->id == d.rule_id; });
     if (index != listed.end()) result["ruleIndex"] = index - listed.begin();
     result["level"] = to_string(d.severity);
     result["message"] = {{"text", d.message}};
     result["locations"] = json::array({{{"physicalLocation", std::move(location)}}});
     results.push_back(std::move(result));
   }
-  json driver = {{"name", info.tool_name},
-                 {"version", AWSPROF_VERSION},
-                 {"rules", std::move(rules)}};
+  json driver = {{"name", info.tool_name}, {"version", AWSPROF_VERSION}, {"rules", std::move(rules)}};
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
           {"runs", json::array({{{"tool", {{"driver", std::move(driver)}}},

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/completion_spec.hpp"
 #include "common/format.hpp"
 
 namespace awsprof::tool {
@@ -77,6 +78,7 @@ Tool::Tool(std::string_view command, std::string description, EnvLookup env)
 }
 
 std::optional<int> Tool::parse(int argc, const char* const* argv) {
+  if (auto exit = print_completion_spec_if_asked(app_, argc, argv, std::cout)) return exit;
   try {
     app_.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -15,7 +15,8 @@
 //  - optionally (ScanOptions::account_ids) 12-digit account ids assigned to an account_id name or
 //    inside an ARN;
 //  - the literal key values of the user's own credentials file (OwnCredentials), compared by
-//    SHA-256 so the scanner never holds them.
+//    SHA-256 so the scanner never holds them (only the hashes and the last 4 characters, which
+//    the masked form shows anyway).
 // Values ending in EXAMPLE or EXAMPLEKEY (AKIAIOSFODNN7EXAMPLE, ...) are never reported.
 #pragma once
 
@@ -55,11 +56,12 @@ class OwnCredentials {
     std::size_t length = 0;
     SecretKind kind = SecretKind::access_key_id;
     std::string profile;  ///< The section it came from, for messages.
+    std::string suffix;   ///< The last 4 characters: what the masked form shows anyway.
   };
 
   /// Reads the values of aws_access_key_id, aws_secret_access_key, aws_session_token and
-  /// aws_security_token from the text of a credentials (or config) file, keeps their hashes,
-  /// then overwrites `text` with zeros (OPENSSL_cleanse) and clears it. Example keys are skipped.
+  /// aws_security_token from the text of a credentials (or config) file, keeps their hashes
+  /// (and last 4 characters, to find them fast), then overwrites `text` with zeros (OPENSSL_cleanse) and clears it. Example keys are skipped.
   static OwnCredentials from_file_text(std::string& text);
 
   bool empty() const { return entries_.empty(); }

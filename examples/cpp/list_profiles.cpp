@@ -1,0 +1,32 @@
+// Lists the profiles of the AWS config and credentials files, and reads one setting of one profile,
+// through the installed awsprof library:  list_profiles [PROFILE [SETTING]]  (default: the selected
+// profile, region). The files are where the AWS CLI looks: AWS_CONFIG_FILE, ~/.aws/config, ...
+#include <awsprof/config_query.hpp>
+#include <awsprof/file_system.hpp>
+#include <awsprof/locations.hpp>
+#include <awsprof/profile_model.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+
+int main(int argc, char** argv) {
+  awsprof::EnvLookup env = awsprof::process_environment();
+  awsprof::RealFileSystem disk;
+  awsprof::InputFile files[] = {{awsprof::config_file_path(env), nullptr},
+                                {awsprof::credentials_file_path(env), nullptr}};
+  std::optional<awsprof::Document> documents[2];
+  for (int i = 0; i < 2; ++i) {
+    awsprof::Result<awsprof::FileContent> content = disk.read_file(files[i].path);
+    if (!content) return std::cerr << content.message() << '\n', 2;
+    if (content->exists) files[i].document = &documents[i].emplace(awsprof::Document::parse(content->bytes));
+  }
+  awsprof::ProfileModel model = awsprof::build_profile_model(files[0], files[1], awsprof::Dialect::cli);
+  for (const awsprof::Section& profile : model.profiles) std::cout << profile.name << '\n';
+
+  std::string profile = argc > 1 ? argv[1] : awsprof::select_profile(env).name;
+  std::string setting = argc > 2 ? argv[2] : "region";
+  awsprof::ConfigGetResult got = awsprof::configure_get(model, setting, profile);
+  if (got.outcome != awsprof::ConfigGetResult::Outcome::value) return std::cerr << got.message << '\n', 1;
+  std::cout << profile << ' ' << setting << " = " << got.value << '\n';
+  return 0;
+}

@@ -1,0 +1,70 @@
+// Changing settings the way `aws configure set` does, but losslessly: which file and which
+// section each key goes to, and one locked, atomic read-modify-write of both files.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "awsprof/document.hpp"
+#include "awsprof/file_system.hpp"
+#include "awsprof/profile_model.hpp"
+#include "awsprof/result.hpp"
+
+namespace awsprof {
+
+/// What a change applies to: a profile (the default), an [sso-session NAME] or a [services NAME].
+struct EditTarget {
+  enum class Kind { profile, sso_session, services };
+  Kind kind = Kind::profile;
+  std::string name = "default";
+};
+
+/// One key to set (value) or remove (nullopt). A dotted key ("s3.max_bandwidth") is a
+/// sub-property of the block named before the dot.
+struct SettingChange {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+/// The file a key belongs in for a profile: the credential keys (aws_access_key_id,
+/// aws_secret_access_key, aws_session_token) in the credentials file, everything else in config.
+FileKind file_for_key(std::string_view key);
+
+/// The section of `document` (of the given kind) that holds the target, as the AWS CLI reads
+/// it: `[profile NAME]` or, for the default profile, whichever of `[default]` and
+/// `[profile default]` comes later (`[default]` when neither exists); `[NAME]` in the
+/// credentials file; `[sso-session NAME]`; `[services NAME]`.
+SectionName section_for(const EditTarget& target, FileKind file, const Document& document);
+
+/// The two documents being edited together.
+struct ConfigFiles {
+  Document config;
+  Document credentials;
+  Document& of(FileKind kind) { return kind == FileKind::config ? config : credentials; }
+};
+
+/// Applies the changes in memory. Sections left without properties by an unset are removed.
+/// Refuses (leaving both documents as they were) keys or values holding line breaks.
+Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<const SettingChange> changes);
+
+/// Renames a profile in both files. Refused if the new name exists or the old one does not.
+Status rename_profile(ConfigFiles& files, std::string_view from, std::string_view to);
+/// Copies every setting of a profile, in both files, to a new profile.
+Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view to);
+/// Deletes a profile from both files. Refused if it exists in neither.
+Status delete_profile(ConfigFiles& files, std::string_view name);
+
+/// Locks both files, reads them, runs `edit`, and writes whichever changed, each atomically.
+/// Missing files start empty. When `dry_run` is set nothing is written; `before`/`after` receive
+/// the texts either way so the caller can show a diff.
+struct EditOutcome {
+  std::string config_before, config_after, credentials_before, credentials_after;
+};
+Result<EditOutcome> edit_config_files(FileSystem& fs, const std::string& config_path,
+                                      const std::string& credentials_path,
+                                      const std::function<Status(ConfigFiles&)>& edit, bool dry_run = false);
+
+}  // namespace awsprof

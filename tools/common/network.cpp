@@ -1,0 +1,105 @@
+#include "common/network.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+namespace awsprof::tool {
+namespace {
+
+std::mutex& terminal_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+/// Reads one line from /dev/tty with echo off. nullopt when there is no terminal.
+std::optional<std::string> prompt_without_echo(const std::string& prompt) {
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  termios saved{};
+  const bool is_terminal = tcgetattr(fd, &saved) == 0;
+  if (!is_terminal) {
+    close(fd);
+    return std::nullopt;
+  }
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  quiet.c_lflag |= ECHONL;
+  (void)!write(fd, prompt.data(), prompt.size());
+  tcsetattr(fd, TCSAFLUSH, &quiet);
+  std::string line;
+  char c = 0;
+  while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+  tcsetattr(fd, TCSAFLUSH, &saved);
+  close(fd);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+void add_network_flags(CLI::App& app, NetworkFlags& flags) {
+  app.add_option("--endpoint-url", flags.endpoint_url,
+                 "Send every STS call here (AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity)")
+      ->type_name("URL");
+  app.add_option("--region", flags.region, "The region (else AWS_REGION, AWS_DEFAULT_REGION, region)")
+      ->type_name("REGION");
+  app.add_option("--ca-bundle", flags.ca_bundle, "Trust the CA certificates in this PEM file")->type_name("PATH");
+  app.add_flag("--no-verify-ssl", flags.no_verify_ssl, "Do not verify TLS certificates (prints a warning)");
+  app.add_option("--cli-connect-timeout", flags.connect_timeout,
+                 "Seconds allowed to connect (0: wait forever; default 60)")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--cli-read-timeout", flags.read_timeout,
+                 "Seconds of silence before a read fails (0: wait forever; default 60)")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--mfa-code", flags.mfa_code, "The MFA code for roles with mfa_serial (else asked on the terminal)")
+      ->type_name("CODE");
+  app.add_flag("--debug", flags.debug, "Log each call on stderr (never a secret)");
+}
+
+NetworkOverrides network_overrides(const NetworkFlags& flags) {
+  NetworkOverrides out;
+  out.region = flags.region;
+  out.endpoint_url = flags.endpoint_url;
+  out.ca_bundle = flags.ca_bundle;
+  out.verify_tls = !flags.no_verify_ssl;
+  if (flags.connect_timeout) out.connect_timeout = std::chrono::seconds(*flags.connect_timeout);
+  if (flags.read_timeout) out.read_timeout = std::chrono::seconds(*flags.read_timeout);
+  return out;
+}
+
+void warn_about_network_flags(const Tool& tool, const NetworkFlags& flags) {
+  if (flags.no_verify_ssl)
+    std::cerr << tool.display_name()
+              << ": warning: --no-verify-ssl: TLS certificates are not verified, so anyone on the network path "
+                 "can read and change the traffic\n";
+}
+
+MfaCodeProvider mfa_code_provider(const NetworkFlags& flags) {
+  std::optional<std::string> given = flags.mfa_code;
+  return [given](const MfaRequest& request) -> Result<std::string> {
+    if (given) return *given;
+    std::lock_guard<std::mutex> lock(terminal_mutex());
+    std::optional<std::string> code = prompt_without_echo("Enter MFA code for " + request.mfa_serial + ": ");
+    if (!code) return Result<std::string>::error("there is no terminal to ask for the MFA code on");
+    if (code->empty()) return Result<std::string>::error("no MFA code was entered");
+    return *code;
+  };
+}
+
+std::function<void(std::string_view)> debug_logger(const Tool& tool, const NetworkFlags& flags) {
+  if (!flags.debug) return {};
+  std::string prefix = tool.display_name() + ": debug: ";
+  return [prefix](std::string_view line) {
+    std::lock_guard<std::mutex> lock(terminal_mutex());
+    std::cerr << prefix << line << '\n';
+  };
+}
+
+}  // namespace awsprof::tool

@@ -1,0 +1,44 @@
+// The AWS CLI's global network flags, shared by the tools that call AWS (test, export-credentials):
+// --endpoint-url, --region, --ca-bundle, --no-verify-ssl, --cli-connect-timeout, --cli-read-timeout,
+// --mfa-code and --debug. Also the MFA prompt (on the terminal, without echo) and the debug log.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "awsprof/credential_resolver.hpp"
+#include "common/tool.hpp"
+
+namespace awsprof::tool {
+
+/// The flags, as given.
+struct NetworkFlags {
+  std::string endpoint_url;
+  std::string region;
+  std::string ca_bundle;
+  bool no_verify_ssl = false;
+  std::optional<int> connect_timeout;  ///< seconds; 0 waits forever (as in the CLI)
+  std::optional<int> read_timeout;     ///< seconds; 0 waits forever
+  std::optional<std::string> mfa_code;
+  bool debug = false;
+};
+
+/// Adds the flags to `app`.
+void add_network_flags(CLI::App& app, NetworkFlags& flags);
+
+/// What the library needs from them.
+NetworkOverrides network_overrides(const NetworkFlags& flags);
+
+/// After parsing: prints the --no-verify-ssl warning on stderr when that flag is given.
+void warn_about_network_flags(const Tool& tool, const NetworkFlags& flags);
+
+/// The MFA code: --mfa-code when given, else a prompt on /dev/tty without echo ("Enter MFA code for
+/// SERIAL: ", as the CLI asks), one prompt at a time; an error when there is no terminal.
+MfaCodeProvider mfa_code_provider(const NetworkFlags& flags);
+
+/// With --debug, a logger that prints "awsprof CMD: debug: LINE" on stderr (serialised across
+/// threads); otherwise an empty function. The library's lines never hold secrets.
+std::function<void(std::string_view)> debug_logger(const Tool& tool, const NetworkFlags& flags);
+
+}  // namespace awsprof::tool
