@@ -6,17 +6,20 @@
 #
 # Builds the release variant first (sh scripts/build.sh release; a no-op when it is up to date).
 # AWSPROF_BUILD_DIR=DIR uses an already configured build directory instead, building only
-# parse_bench there. Exits 0 when both goals are met, 1 when one is missed, 2 on an error.
+# parse_bench there; AWSPROF_BENCH_SKIP_BUILD=1 also skips that (runs the parse_bench already built,
+# e.g. while the tree is mid-change). Exits 0 when both goals are met, 1 when one is missed, 2 on
+# an error.
 #
 # Goals: the lossless parse at least as fast as inih, and at least 50x as fast as botocore.
 set -eu
 cd "$(dirname "$0")/.."
 
-if [ -n "${AWSPROF_BUILD_DIR:-}" ]; then
-  build_dir="$AWSPROF_BUILD_DIR"
+build_dir="${AWSPROF_BUILD_DIR:-build/release}"
+if [ "${AWSPROF_BENCH_SKIP_BUILD:-0}" = 1 ]; then
+  :
+elif [ -n "${AWSPROF_BUILD_DIR:-}" ]; then
   cmake --build "$build_dir" --target parse_bench -j1 >/dev/null
 else
-  build_dir="build/release"
   sh scripts/build.sh release >/dev/null
 fi
 bench="$build_dir/bin/parse_bench"

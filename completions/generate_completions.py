@@ -47,7 +47,10 @@ def option_kind(option):
         return "flag", []
     longs = [n for n in option["names"] if n.startswith("--")]
     for token in value_tokens(option["value_name"]):
-        parts = token.split("|")
+        # "text|table|json" (a type_name), or "{process,env}" (the description of CLI::IsMember).
+        set_match = re.fullmatch(r"\{(.*)\}", token)
+        parts = set_match.group(1).split(",") if set_match else token.split("|")
+        parts = [p.strip() for p in parts]
         if len(parts) > 1 and all(re.fullmatch(r"[a-z0-9][a-z0-9._-]*", p) for p in parts):
             return "choice", parts
     upper = option["value_name"].upper()

@@ -36,11 +36,14 @@ std::vector<SubProperty> dedup_subs(const std::vector<SubProperty>& subs) {
 std::string value_text(const Setting& setting) {
   if (!setting.sub_properties) return setting.value;
   std::string text;
-  for (const SubProperty& sub : dedup_subs(*setting.sub_properties)) text += "\n" + sub.key + " = " + sub.value;
+  for (const SubProperty& sub : dedup_subs(*setting.sub_properties))
+    text += "\n" + sub.key + " = " + sub.value;
   return text;
 }
 
-std::string shown(std::string_view value, bool secret) { return secret ? secret_suffix(value) : std::string(value); }
+std::string shown(std::string_view value, bool secret) {
+  return secret ? secret_suffix(value) : std::string(value);
+}
 
 /// Names in the order of `a`, then those only in `b`, in the order of `b`.
 template <typename T, typename NameOf>
@@ -76,7 +79,8 @@ class Differ {
       } else {
         std::string old_text = value_text(*old_setting);
         std::string new_text = value_text(*new_setting);
-        if (old_text == new_text && old_setting->sub_properties.has_value() == new_setting->sub_properties.has_value()) {
+        if (old_text == new_text &&
+            old_setting->sub_properties.has_value() == new_setting->sub_properties.has_value()) {
           continue;
         }
         bool secret = is_secret_key(key);
@@ -144,7 +148,8 @@ const Section* find_named(const std::vector<Section>& sections, std::string_view
   return nullptr;
 }
 
-void diff_lists(ConfigDiff& out, const std::vector<Section>& a, const std::vector<Section>& b, SectionType type) {
+void diff_lists(ConfigDiff& out, const std::vector<Section>& a, const std::vector<Section>& b,
+                SectionType type) {
   for (const std::string& name : union_order(a, b, [](const Section& s) { return s.name; })) {
     const Section* old_section = find_named(a, name);
     const Section* new_section = find_named(b, name);
@@ -249,14 +254,15 @@ Result<ConfigDiff> diff_profiles(const ProfileModel& model, std::string_view old
                                        "' in the config or credentials file");
     }
   }
-  return diff_sections(*model.find_profile(old_profile), *model.find_profile(new_profile), SectionType::profile,
-                       old_profile);
+  return diff_sections(*model.find_profile(old_profile), *model.find_profile(new_profile),
+                       SectionType::profile, old_profile);
 }
 
 ConfigDiff filter_profile(const ConfigDiff& diff, std::string_view profile) {
   ConfigDiff out;
   for (const ConfigChange& change : diff.changes) {
-    if (change.section_type == SectionType::profile && change.section == profile) out.changes.push_back(change);
+    if (change.section_type == SectionType::profile && change.section == profile)
+      out.changes.push_back(change);
   }
   return out;
 }
@@ -277,8 +283,10 @@ Result<GitFile> read_file_at_revision(const std::string& path, const std::string
   if (!prefix) return R::error(prefix.message());
   if (prefix->exit_code != 0) return R::error(path + " is not inside a git work tree");
   std::string relative = first_line(prefix->out) + base_name(real_path);
-  if (revision.empty() || revision.starts_with("-")) return R::error("unknown git revision '" + revision + "'");
-  auto commit = git(directory, {"rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"});
+  if (revision.empty() || revision.starts_with("-"))
+    return R::error("unknown git revision '" + revision + "'");
+  auto commit =
+      git(directory, {"rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"});
   if (!commit) return R::error(commit.message());
   if (commit->exit_code != 0) return R::error("unknown git revision '" + revision + "'");
   GitFile file;

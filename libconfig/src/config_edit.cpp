@@ -1,6 +1,8 @@
 #include "awsprof/config_edit.hpp"
 
 #include <algorithm>
+#include <span>
+#include <vector>
 
 #include "text_util.hpp"
 
@@ -42,6 +44,87 @@ Status check_profile_name(std::string_view name) {
   return Status();
 }
 
+// `aws configure set` checks `parts[0] in PREDEFINED_SECTION_NAMES`, where that constant is the
+// string 'plugins' rather than a tuple, so any substring of "plugins" names a plain section.
+bool is_predefined_section(std::string_view name) {
+  return std::string_view("plugins").find(name) != std::string_view::npos;
+}
+
+std::vector<std::string_view> split_all(std::string_view text) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    std::size_t dot = text.find('.', start);
+    parts.push_back(text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+std::string join_dots(std::span<const std::string_view> parts) {
+  std::string out;
+  for (std::string_view part : parts) out += (out.empty() ? "" : ".") + std::string(part);
+  return out;
+}
+
+// The kind of section, in the words the catalogue's scopes use.
+std::string_view scope_of(EditTarget::Kind kind) {
+  switch (kind) {
+    case EditTarget::Kind::profile: return "profile";
+    case EditTarget::Kind::sso_session: return "sso-session";
+    case EditTarget::Kind::services: return "services";
+    case EditTarget::Kind::section: return "plugins";
+  }
+  return "profile";
+}
+
+std::string_view place_of(EditTarget::Kind kind) {
+  switch (kind) {
+    case EditTarget::Kind::profile: return "a profile";
+    case EditTarget::Kind::sso_session: return "an [sso-session] section";
+    case EditTarget::Kind::services: return "a service block of a [services] section";
+    case EditTarget::Kind::section: return "that section";
+  }
+  return "a profile";
+}
+
+std::string where_it_belongs(const SettingSpec& spec) {
+  std::string places;
+  for (const std::string& scope : spec.scopes) {
+    std::string place = scope == "profile"       ? "a profile"
+                        : scope == "sso-session" ? "[sso-session NAME]"
+                        : scope == "services"    ? "[services NAME] (as SERVICE." + spec.name + ")"
+                        : scope == "plugins"     ? "[plugins]"
+                        : scope == "service"     ? "a service block"
+                                                 : "the " + scope + " block (" + spec.name + ")";
+    places += (places.empty() ? "" : " or ") + place;
+  }
+  return places;
+}
+
+// A file that did not end in a line ending still does not after an edit: text appended after its
+// last line gives that line an ending, and the new last line goes without one.
+void keep_missing_final_eol(const Document& before, Document& after) {
+  const std::string& old_text = before.text();
+  const std::string& new_text = after.text();
+  if (old_text.empty() || new_text.empty() || old_text.back() == '\n' || old_text.back() == '\r') return;
+  std::size_t cut = new_text.size();
+  if (new_text.ends_with("\r\n")) {
+    cut -= 2;
+  } else if (new_text.back() == '\n' || new_text.back() == '\r') {
+    cut -= 1;
+  } else {
+    return;
+  }
+  after = Document::parse(new_text.substr(0, cut));
+}
+
+// Replaces `files` by `edited`, keeping each file's missing final line ending.
+void commit(ConfigFiles& files, ConfigFiles& edited) {
+  keep_missing_final_eol(files.config, edited.config);
+  keep_missing_final_eol(files.credentials, edited.credentials);
+  files = std::move(edited);
+}
+
 bool profile_exists(ConfigFiles& files, std::string_view name) {
   EditTarget target{EditTarget::Kind::profile, std::string(name)};
   for (FileKind kind : {FileKind::config, FileKind::credentials})
@@ -61,6 +144,7 @@ SectionName section_for(const EditTarget& target, FileKind file, const Document&
   switch (target.kind) {
     case EditTarget::Kind::sso_session: return SectionName{"sso-session", target.name};
     case EditTarget::Kind::services: return SectionName{"services", target.name};
+    case EditTarget::Kind::section: return SectionName{"", target.name};
     case EditTarget::Kind::profile: break;
   }
   if (file == FileKind::credentials) return SectionName{"", target.name};
@@ -71,6 +155,99 @@ SectionName section_for(const EditTarget& target, FileKind file, const Document&
     if (is_default_header(name)) return name;
   }
   return SectionName{"", "default"};
+}
+
+Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_view selected_profile) {
+  using R = Result<ResolvedKey>;
+  const std::string quoted = "'" + std::string(varname) + "'";
+  if (varname.empty()) return R::error("the key is empty");
+  std::vector<std::string_view> parts = split_all(varname);
+  for (std::string_view part : parts)
+    if (part.empty()) return R::error(quoted + " has an empty part between dots");
+  ResolvedKey resolved{{EditTarget::Kind::profile, std::string(selected_profile)}, std::string(varname)};
+  if (parts.size() == 1) return resolved;
+  std::span<const std::string_view> rest(parts);
+  if (parts[0] == "default" || parts[0] == "profile") {
+    if (parts[0] == "profile") {
+      if (parts.size() < 3) return R::error(quoted + " names no key: use profile.NAME.KEY");
+      resolved.target.name = std::string(parts[1]);
+      rest = rest.subspan(2);
+    } else {
+      resolved.target.name = "default";
+      rest = rest.subspan(1);
+    }
+  } else if (is_predefined_section(parts[0])) {
+    if (parts.size() != 2) return R::error(quoted + " has too many dots for a key of [" + std::string(parts[0]) + "]");
+    resolved.target = {EditTarget::Kind::section, std::string(parts[0])};
+    rest = rest.subspan(1);
+  }
+  if (rest.size() > 2) return R::error(quoted + " has too many dots: a key is KEY or BLOCK.SUBKEY");
+  resolved.key = join_dots(rest);
+  if (resolved.target.kind == EditTarget::Kind::section && resolved.key.find('.') != std::string::npos)
+    return R::error(quoted + " has too many dots");
+  return resolved;
+}
+
+Result<ResolvedKey> resolve_section_key(const EditTarget& target, std::string_view varname) {
+  using R = Result<ResolvedKey>;
+  if (varname.empty()) return R::error("the key is empty");
+  std::vector<std::string_view> parts = split_all(varname);
+  for (std::string_view part : parts)
+    if (part.empty()) return R::error("'" + std::string(varname) + "' has an empty part between dots");
+  if (parts.size() > 2) return R::error("'" + std::string(varname) + "' has too many dots: a key is KEY or BLOCK.SUBKEY");
+  return ResolvedKey{target, std::string(varname)};
+}
+
+SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget& target, std::string_view key,
+                           const std::optional<std::string>& value) {
+  SettingCheck check;
+  auto [parent, sub] = split_dotted(key);
+  const std::string_view scope = scope_of(target.kind);
+  const SettingSpec* spec = nullptr;
+  if (target.kind == EditTarget::Kind::services) {
+    // [services NAME] holds blocks named after services, each with endpoint_url and the like.
+    if (parent.empty()) {
+      check.reason = "a key of [services " + target.name + "] goes in a service block: SERVICE." + std::string(key);
+      return check;
+    }
+    spec = catalogue.find(sub);
+    if (spec == nullptr || !spec->allowed_in("services")) spec = nullptr;
+  } else {
+    spec = catalogue.find(key);
+    // A nested key belongs wherever its block does.
+    const SettingSpec* block = parent.empty() ? spec : catalogue.find(parent);
+    if (spec != nullptr && !parent.empty() && block != nullptr && !block->allowed_in(scope)) spec = nullptr;
+    if (spec != nullptr && parent.empty() && !spec->allowed_in(scope)) {
+      check.reason = std::string(key) + " does not belong in " + std::string(place_of(target.kind)) +
+                     "; it belongs in " + where_it_belongs(*spec);
+      return check;
+    }
+  }
+  if (spec == nullptr) {
+    check.unknown = true;
+    check.suggestions = catalogue.suggest(target.kind == EditTarget::Kind::services ? sub : key);
+    check.reason = "unknown setting '" + std::string(key) + "' in " + std::string(place_of(target.kind));
+    return check;
+  }
+  if (value) check.reason = check_value(*spec, *value);
+  return check;
+}
+
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target, std::string_view key) {
+  auto [parent, sub] = split_dotted(key);
+  FileKind kind = target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(key) : FileKind::config;
+  const Document& doc = files.of(kind);
+  const SectionRange* section = doc.find_section(section_for(target, kind, doc));
+  if (section == nullptr) return std::nullopt;
+  const PropertyRange* property = doc.find_property(*section, parent.empty() ? sub : parent);
+  if (property == nullptr) return std::nullopt;
+  std::size_t line = property->line;
+  if (!parent.empty()) {
+    std::optional<std::size_t> found = doc.find_sub_property(*property, sub);
+    if (!found) return std::nullopt;
+    line = *found;
+  }
+  return KeyLocation{kind, static_cast<int>(line) + 1, std::string(doc.value_of(line))};
 }
 
 Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<const SettingChange> changes) {
@@ -96,7 +273,7 @@ Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<con
       if (doc.section_is_empty(section)) doc.remove_section(section);
     }
   }
-  files = std::move(edited);
+  commit(files, edited);
   return Status();
 }
 
@@ -116,7 +293,7 @@ Status rename_profile(ConfigFiles& files, std::string_view from, std::string_vie
                                                          : SectionName{"profile", std::string(to)};
     if (Status s = doc.rename_section(old_name, new_name); !s) return s;
   }
-  files = std::move(edited);
+  commit(files, edited);
   return Status();
 }
 
@@ -156,15 +333,16 @@ Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view 
       if (!s) return s;
     }
   }
-  files = std::move(edited);
+  commit(files, edited);
   return Status();
 }
 
 Status delete_profile(ConfigFiles& files, std::string_view name) {
   if (!profile_exists(files, name)) return Status::error("the profile '" + std::string(name) + "' does not exist");
   EditTarget target{EditTarget::Kind::profile, std::string(name)};
+  ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
   for (FileKind kind : {FileKind::config, FileKind::credentials}) {
-    Document& doc = files.of(kind);
+    Document& doc = edited.of(kind);
     if (kind == FileKind::config && name == "default") {
       doc.remove_section(SectionName{"", "default"});
       doc.remove_section(SectionName{"profile", "default"});
@@ -172,6 +350,7 @@ Status delete_profile(ConfigFiles& files, std::string_view name) {
       doc.remove_section(section_for(target, kind, doc));
     }
   }
+  commit(files, edited);
   return Status();
 }
 

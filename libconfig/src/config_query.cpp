@@ -69,9 +69,13 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
 
   std::vector<std::string_view> parts = split_dots(varname);
   if (parts.size() == 2 && is_predefined_section(parts[0])) {
-    for (const Section& other : model.other_sections)
+    for (const Section& other : model.other_sections) {
+      // The CLI pops cli_legacy_plugin_path out of [plugins] while loading plugins at start-up,
+      // so by the time `configure get` looks, [plugins] no longer has it.
+      if (other.name == "plugins" && parts[1] == "cli_legacy_plugin_path") continue;
       if (other.name == parts[0])
         if (const Setting* s = other.find(parts[1])) return from_setting(s, varname);
+    }
     return from_setting(find_in(model.find_profile(parts[0]), parts[1]), varname);
   }
 

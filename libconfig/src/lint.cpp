@@ -34,7 +34,8 @@ struct Checker {
     return static_cast<int>(line.key.begin) + 1;
   }
 
-  void report(const Setting& setting, bool at_value, Severity severity, const char* rule, std::string message) {
+  void report(const Setting& setting, bool at_value, Severity severity, const char* rule,
+              std::string message) {
     out.push_back({file_of(setting).path, setting.source.line, column_of(setting, at_value), severity, rule,
                    std::move(message)});
   }
@@ -71,9 +72,11 @@ struct Checker {
     if (key_id && sso_sessions_exist) {
       report(*key_id, false, Severity::warning, "lint.could-use-sso",
              "profile " + quoted +
-                 " uses static keys although an [sso-session] is configured; short-lived SSO credentials would do");
+                 " uses static keys although an [sso-session] is configured; short-lived SSO credentials "
+                 "would do");
     }
-    if (const Setting* process = profile.find("credential_process")) check_credential_process(*process, quoted);
+    if (const Setting* process = profile.find("credential_process"))
+      check_credential_process(*process, quoted);
 
     static constexpr const char* kCredentialKeys[] = {
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "credential_process",
@@ -144,7 +147,8 @@ struct Checker {
     if (status->mode & 022) {
       report(process, true, Severity::error, "lint.credential-process-writable",
              "credential_process of profile " + quoted + " runs '" + path + "', which is writable by " +
-                 ((status->mode & 002) ? "everyone" : "its group") + "; anyone who can change it gets your credentials");
+                 ((status->mode & 002) ? "everyone" : "its group") +
+                 "; anyone who can change it gets your credentials");
     }
   }
 
@@ -251,7 +255,8 @@ Diagnostics lint_aws_files(const LintInput& input) {
         if (source->value != profile.name) used.insert(source->value);
       }
     }
-    for (const Section& profile : model.profiles) checker.check_profile(profile, !model.sso_sessions.empty(), used);
+    for (const Section& profile : model.profiles)
+      checker.check_profile(profile, !model.sso_sessions.empty(), used);
   }
   // The profile checks come out in profile order; report them in file order.
   std::stable_sort(checker.out.begin(), checker.out.end(), [&](const Diagnostic& a, const Diagnostic& b) {

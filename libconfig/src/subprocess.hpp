@@ -10,9 +10,9 @@
 namespace awsprof::detail {
 
 struct ProcessOutput {
-  int exit_code = 0;   ///< The exit status, or 128+signal.
-  std::string out;     ///< Everything written to stdout.
-  std::string err;     ///< Everything written to stderr.
+  int exit_code = 0;  ///< The exit status, or 128+signal.
+  std::string out;    ///< Everything written to stdout.
+  std::string err;    ///< Everything written to stderr.
 };
 
 /// Runs argv[0] (searched in PATH) in `cwd` (empty: the current directory), feeding `input` to

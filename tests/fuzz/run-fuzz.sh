@@ -56,7 +56,7 @@ EOF
 echo "run-fuzz: fuzzing for ${seconds}s; corpus and artifacts in $work" >&2
 if "$fuzzer" -max_len=4096 -timeout=25 -max_total_time="$seconds" -print_final_stats=1 \
   -artifact_prefix="$work/artifacts/" "$work/corpus"; then
-  echo "run-fuzz: clean run of ${seconds}s, corpus of $(ls "$work/corpus" | wc -l) inputs" >&2
+  echo "run-fuzz: clean run of ${seconds}s, corpus of $(find "$work/corpus" -type f | wc -l) inputs" >&2
   rm -rf "$work"
 else
   echo "run-fuzz: FINDING: reproducer in $work/artifacts/ (re-run: $fuzzer FILE)" >&2

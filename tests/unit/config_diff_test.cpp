@@ -52,12 +52,13 @@ TEST(ConfigDiff, IdenticalConfigurationsHaveNoChanges) {
 TEST(ConfigDiff, IgnoresFormattingCommentsAndOrder) {
   std::string a =
       "# comment\n[profile a]\nregion = us-east-1\noutput = json\n\n[profile b]\nregion = eu-west-1\n";
-  EXPECT_TRUE(diff(a, "[profile b]\nREGION=eu-west-1\n; other\n[profile a]\noutput:json\nregion =   us-east-1\n")
-                  .empty());
-  // The SDKs trim section names, so "[ profile a ]" is the same profile there.
   EXPECT_TRUE(
-      diff(a, "[profile b]\nregion=eu-west-1\n[ profile a ]\noutput = json\nregion = us-east-1\n", Dialect::sdk)
+      diff(a, "[profile b]\nREGION=eu-west-1\n; other\n[profile a]\noutput:json\nregion =   us-east-1\n")
           .empty());
+  // The SDKs trim section names, so "[ profile a ]" is the same profile there.
+  EXPECT_TRUE(diff(a, "[profile b]\nregion=eu-west-1\n[ profile a ]\noutput = json\nregion = us-east-1\n",
+                   Dialect::sdk)
+                  .empty());
 }
 
 TEST(ConfigDiff, DefaultAndProfileDefaultAreTheSameProfile) {
@@ -88,12 +89,14 @@ TEST(ConfigDiff, ReportsWholeSectionsThenTheirKeys) {
 }
 
 TEST(ConfigDiff, OtherSectionsAreCompared) {
-  EXPECT_EQ(describe(diff("[plugins]\nx = 1\n", "[plugins]\nx = 2\n")), "changed other plugins x '1' -> '2'\n");
+  EXPECT_EQ(describe(diff("[plugins]\nx = 1\n", "[plugins]\nx = 2\n")),
+            "changed other plugins x '1' -> '2'\n");
 }
 
 TEST(ConfigDiff, ComparesSubPropertiesKeyByKey) {
   ConfigDiff d = diff("[profile a]\ns3 =\n  max_bandwidth = 1\n  addressing_style = path\n",
-                      "[profile a]\ns3 =\n    addressing_style=path\n    max_bandwidth = 2\n    use_accelerate_endpoint = true\n");
+                      "[profile a]\ns3 =\n    addressing_style=path\n    max_bandwidth = 2\n    "
+                      "use_accelerate_endpoint = true\n");
   EXPECT_EQ(describe(d),
             "changed profile a s3.max_bandwidth '1' -> '2'\n"
             "added profile a s3.use_accelerate_endpoint 'true'\n");
@@ -106,9 +109,12 @@ TEST(ConfigDiff, BlockReplacedByPlainValueIsAChangeOfTheKey) {
 }
 
 TEST(ConfigDiff, SecretsCarryOnlyTheirLastFourCharacters) {
-  Config a = read("", "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretOLDVALUEabcd\n");
-  Config b = read("", "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretNEWVALUEwxyz\n"
-                      "aws_session_token = tokenTOKENtoken1234\n");
+  Config a =
+      read("", "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretOLDVALUEabcd\n");
+  Config b =
+      read("",
+           "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretNEWVALUEwxyz\n"
+           "aws_session_token = tokenTOKENtoken1234\n");
   ConfigDiff d = diff_configs(a.model, b.model);
   EXPECT_EQ(describe(d),
             "changed profile p aws_secret_access_key '\u2026abcd' -> '\u2026wxyz' (secret)\n"
@@ -145,7 +151,8 @@ TEST(ConfigDiff, MovingAKeyBetweenTheFilesIsNoChange) {
 TEST(ConfigDiff, InlineCommentsDependOnTheDialect) {
   std::string a = "[profile a]\nregion = us-east-1 # main\n";
   std::string b = "[profile a]\nregion = us-east-1\n";
-  EXPECT_EQ(describe(diff(a, b, Dialect::cli)), "changed profile a region 'us-east-1 # main' -> 'us-east-1'\n");
+  EXPECT_EQ(describe(diff(a, b, Dialect::cli)),
+            "changed profile a region 'us-east-1 # main' -> 'us-east-1'\n");
   EXPECT_TRUE(diff(a, b, Dialect::sdk).empty());
 }
 

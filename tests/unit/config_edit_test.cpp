@@ -78,5 +78,81 @@ TEST(ConfigEdit, EditFilesWritesAtomicallyAndDryRunWritesNothing) {
   EXPECT_EQ(fs.files().count("/h/.aws/credentials"), 0u) << "an unchanged missing file is not created";
 }
 
+TEST(ConfigEdit, ResolvesKeysAsConfigureSetDoes) {
+  auto r = resolve_configure_key("region", "dev");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->target.name, "dev");
+  EXPECT_EQ(r->key, "region");
+  r = resolve_configure_key("s3.max_bandwidth", "dev");
+  EXPECT_EQ(r->target.name, "dev");
+  EXPECT_EQ(r->key, "s3.max_bandwidth");
+  r = resolve_configure_key("default.s3.addressing_style", "dev");
+  EXPECT_EQ(r->target.name, "default");
+  EXPECT_EQ(r->key, "s3.addressing_style");
+  r = resolve_configure_key("profile.prod.region", "dev");
+  EXPECT_EQ(r->target.name, "prod");
+  EXPECT_EQ(r->key, "region");
+  r = resolve_configure_key("plugins.cli_legacy_plugin_path", "dev");
+  EXPECT_EQ(r->target.kind, EditTarget::Kind::section);
+  EXPECT_EQ(r->target.name, "plugins");
+  EXPECT_FALSE(resolve_configure_key("profile.prod", "dev"));
+  EXPECT_FALSE(resolve_configure_key("s3.a.b", "dev")) << "the CLI would write s3 = VALUE";
+  EXPECT_FALSE(resolve_configure_key("region.", "dev"));
+  EXPECT_FALSE(resolve_configure_key("", "dev"));
+  EXPECT_TRUE(resolve_section_key({EditTarget::Kind::services, "x"}, "sts.endpoint_url"));
+  EXPECT_FALSE(resolve_section_key({EditTarget::Kind::services, "x"}, "a.b.c"));
+}
+
+TEST(ConfigEdit, ChecksSettingsAgainstTheCatalogue) {
+  const SettingsCatalogue& c = builtin_catalogue();
+  EditTarget profile{};
+  EXPECT_EQ(check_setting(c, profile, "region", std::string("us-east-1")).reason, "");
+  EXPECT_EQ(check_setting(c, profile, "output", std::string("jsn")).reason.rfind("output must be one of json", 0), 0u);
+  SettingCheck unknown = check_setting(c, profile, "regoin", std::string("x"));
+  EXPECT_TRUE(unknown.unknown);
+  EXPECT_EQ(unknown.suggestions, std::vector<std::string>{"region"});
+  EXPECT_EQ(check_setting(c, profile, "s3.max_bandwidth", std::string("10MB/s")).reason, "");
+  EXPECT_NE(check_setting(c, profile, "sso_registration_scopes", std::string("x")).reason.find("[sso-session NAME]"),
+            std::string::npos);
+  EXPECT_EQ(check_setting(c, {EditTarget::Kind::sso_session, "s"}, "sso_region", std::string("eu-west-1")).reason, "");
+  EXPECT_EQ(check_setting(c, {EditTarget::Kind::services, "s"}, "sts.endpoint_url", std::string("http://x")).reason, "");
+  EXPECT_FALSE(check_setting(c, {EditTarget::Kind::services, "s"}, "endpoint_url", std::string("http://x")).reason.empty());
+  EXPECT_EQ(check_setting(c, profile, "custom", std::nullopt).reason.empty(), false) << "unknown, even to remove";
+}
+
+TEST(ConfigEdit, LocatesKeysWhereEditsWouldFindThem) {
+  auto f = files("[default]\nregion = a\ns3 =\n  k = v\n", "[default]\naws_access_key_id = A\n");
+  auto region = locate_key(f, {}, "region");
+  ASSERT_TRUE(region);
+  EXPECT_EQ(region->line, 2);
+  EXPECT_EQ(region->value, "a");
+  EXPECT_EQ(locate_key(f, {}, "s3.k")->line, 4);
+  EXPECT_EQ(locate_key(f, {}, "aws_access_key_id")->file, FileKind::credentials);
+  EXPECT_FALSE(locate_key(f, {}, "output"));
+  EXPECT_FALSE(locate_key(f, {EditTarget::Kind::profile, "dev"}, "region"));
+}
+
+TEST(ConfigEdit, PlainSectionTarget) {
+  auto f = files("[default]\nregion = a\n");
+  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::section, "plugins"},
+                            std::vector<SettingChange>{{"cli_legacy_plugin_path", "/opt/p"}}));
+  EXPECT_EQ(f.config.text(), "[default]\nregion = a\n\n[plugins]\ncli_legacy_plugin_path = /opt/p\n");
+}
+
+TEST(ConfigEdit, AMissingFinalNewlineStaysMissing) {
+  auto f = files("[default]\r\nregion = a", "[default]\naws_access_key_id = A");
+  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::profile, "dev"},
+                            std::vector<SettingChange>{{"output", "json"}, {"aws_access_key_id", "B"}}));
+  EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\n\r\n[profile dev]\r\noutput = json");
+  EXPECT_EQ(f.credentials.text(), "[default]\naws_access_key_id = A\n\n[dev]\naws_access_key_id = B");
+  ASSERT_TRUE(apply_changes(f, {}, std::vector<SettingChange>{{"output", "text"}}));
+  EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\noutput = text\r\n\r\n[profile dev]\r\noutput = json");
+  ASSERT_TRUE(delete_profile(f, "dev"));
+  EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\noutput = text");
+  auto g = files("[default]\nregion = a");
+  ASSERT_TRUE(copy_profile(g, "default", "b"));
+  EXPECT_EQ(g.config.text(), "[default]\nregion = a\n\n[profile b]\nregion = a");
+}
+
 }  // namespace
 }  // namespace awsprof

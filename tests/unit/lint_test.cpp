@@ -55,8 +55,9 @@ using Ids = std::vector<std::string>;
 
 TEST(Lint, CleanFilesHaveNoFindings) {
   Fixture f;
-  f.config_text = "[default]\nregion = us-east-1\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
-                  "source_profile = default\n";
+  f.config_text =
+      "[default]\nregion = us-east-1\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+      "source_profile = default\n";
   f.credentials_text = "[default]\naws_access_key_id = ASIA2MOCKMOCKMOCKQ3Z\naws_secret_access_key = x\n";
   EXPECT_EQ(f.rules(), Ids{});
 }
@@ -112,8 +113,9 @@ TEST(Lint, ConfigWithoutSecretsMayBeReadableButNotWritable) {
 
 TEST(Lint, ExpiredSessionToken) {
   Fixture f;
-  f.credentials_text = "[t]\naws_access_key_id = ASIA2MOCKMOCKMOCKQ3Z\naws_session_token = tok\n"
-                       "aws_expiration = 2023-11-14T22:00:00Z\n";
+  f.credentials_text =
+      "[t]\naws_access_key_id = ASIA2MOCKMOCKMOCKQ3Z\naws_session_token = tok\n"
+      "aws_expiration = 2023-11-14T22:00:00Z\n";
   EXPECT_EQ(f.rules(), Ids{"lint.expired-session-token"});
   f.credentials_text = "[t]\naws_session_token = tok\nexpiration = 2023-11-14T23:00:00+00:00\n";
   EXPECT_EQ(f.rules(), Ids{});
@@ -123,8 +125,9 @@ TEST(Lint, ExpiredSessionToken) {
 
 TEST(Lint, ExampleKeys) {
   Fixture f;
-  f.credentials_text = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-                       "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  f.credentials_text =
+      "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
   auto findings = f.lint();
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].rule_id, "lint.example-key");
@@ -162,8 +165,9 @@ TEST(Lint, StaticKeysCouldUseSso) {
 
 TEST(Lint, UnusedProfileIsANote) {
   Fixture f;
-  f.config_text = "[profile lonely]\nregion = eu-west-1\n[profile base]\nregion = eu-west-1\n"
-                  "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n";
+  f.config_text =
+      "[profile lonely]\nregion = eu-west-1\n[profile base]\nregion = eu-west-1\n"
+      "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n";
   auto findings = f.lint();
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].rule_id, "lint.unused-profile");

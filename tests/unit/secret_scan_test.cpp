@@ -49,22 +49,23 @@ TEST(SecretScan, FindsEveryKeyIdPrefix) {
 }
 
 TEST(SecretScan, IgnoresKeyIdLookAlikes) {
-  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCKQ3\n").empty());               // 19 characters
-  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCKQ3ZZ\n").empty());             // 21 characters
-  EXPECT_TRUE(scan("ABIA2MOCKMOCKMOCKQ3Z\n").empty());              // wrong prefix
-  EXPECT_TRUE(scan("akia2mockmockmockq3z\n").empty());              // lowercase
-  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCK01Z\n").empty());              // 0 and 1 are not base32
-  EXPECT_TRUE(scan("QQQQAKIA2MOCKMOCKMOCKQ3ZQQQQ\n").empty());      // inside a longer run
-  EXPECT_TRUE(scan("xAKIA2MOCKMOCKMOCKQ3Z\n").empty());             // glued to a word
+  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCKQ3\n").empty());                        // 19 characters
+  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCKQ3ZZ\n").empty());                      // 21 characters
+  EXPECT_TRUE(scan("ABIA2MOCKMOCKMOCKQ3Z\n").empty());                       // wrong prefix
+  EXPECT_TRUE(scan("akia2mockmockmockq3z\n").empty());                       // lowercase
+  EXPECT_TRUE(scan("AKIA2MOCKMOCKMOCK01Z\n").empty());                       // 0 and 1 are not base32
+  EXPECT_TRUE(scan("QQQQAKIA2MOCKMOCKMOCKQ3ZQQQQ\n").empty());               // inside a longer run
+  EXPECT_TRUE(scan("xAKIA2MOCKMOCKMOCKQ3Z\n").empty());                      // glued to a word
   EXPECT_TRUE(scan("AKIAIOSFODNN7EXAMPLE AKIAI44QH8DHBEXAMPLE\n").empty());  // documented examples
 }
 
 TEST(SecretScan, FindsSecretNextToItsName) {
-  for (std::string line : {std::string("aws_secret_access_key = ") + kSecret,
-                           std::string("\"SecretAccessKey\": \"") + kSecret + "\",",
-                           std::string("export AWS_SECRET_ACCESS_KEY=") + kSecret,
-                           std::string("secret_key: '") + kSecret + "'",
-                           std::string("<SecretAccessKey>") + kSecret + "</SecretAccessKey>"}) {
+  for (std::string line :
+       {std::string("aws_secret_access_key = ") + kSecret,
+        std::string("\"SecretAccessKey\": \"") + kSecret + "\",",
+        std::string("export AWS_SECRET_ACCESS_KEY=") + kSecret, std::string("secret_key: '") + kSecret + "'",
+        std::string("<SecretAccessKey>") + kSecret + "</SecretAccessKey>",
+        std::string("access_key=") + kSecret}) {
     auto findings = scan(line + "\n");
     ASSERT_EQ(findings.size(), 1u) << line;
     EXPECT_EQ(findings[0].kind, SecretKind::secret_access_key);
@@ -103,7 +104,8 @@ TEST(SecretScan, AccountIdsOnlyWhenAsked) {
 }
 
 TEST(SecretScan, OwnCredentialsAreFoundByHashAndTheTextIsWiped) {
-  std::string file = std::string("[default]\naws_access_key_id = ") + kKeyId + "\naws_secret_access_key = " + kSecret +
+  std::string file = std::string("[default]\naws_access_key_id = ") + kKeyId +
+                     "\naws_secret_access_key = " + kSecret +
                      "\n[profile work]\naws_session_token = " + token(150) + "\n";
   OwnCredentials own = OwnCredentials::from_file_text(file);
   EXPECT_TRUE(file.empty());
@@ -149,7 +151,8 @@ TEST(SecretScan, BinaryMeansNulInTheFirst8000Bytes) {
 }
 
 TEST(Gitignore, MatchesLikeGitForCommonPatterns) {
-  auto rules = GitignoreRules::parse("# comment\n*.log\n/build/\ndocs/*.tmp\n!keep.log\nnode_modules\n**/cache\n");
+  auto rules =
+      GitignoreRules::parse("# comment\n*.log\n/build/\ndocs/*.tmp\n!keep.log\nnode_modules\n**/cache\n");
   EXPECT_TRUE(rules.ignored("a.log", false));
   EXPECT_TRUE(rules.ignored("src/deep/a.log", false));
   EXPECT_FALSE(rules.ignored("keep.log", false));
@@ -221,7 +224,8 @@ TEST(SecretScan, MissingFileIsAnErrorNotAFinding) {
 }
 
 int git(const std::string& dir, const std::string& args) {
-  return std::system(("git -C '" + dir + "' -c user.name=t -c user.email=t@t " + args + " >/dev/null 2>&1").c_str());
+  return std::system(
+      ("git -C '" + dir + "' -c user.name=t -c user.email=t@t " + args + " >/dev/null 2>&1").c_str());
 }
 
 TEST(SecretScan, StagedScansTheIndexNotTheWorkTree) {

@@ -1,7 +1,6 @@
 // awsprof diff: what differs between two configurations (two files, two directories, the files
 // and a git revision of them, or two profiles), as the selected dialect reads them.
-#include <sys/stat.h>
-
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -39,11 +38,18 @@ int usage_error(const Tool& tool, const std::string& message) {
 }
 
 bool is_directory(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+  std::error_code error;
+  return std::filesystem::is_directory(path, error);
 }
 
-NamedContent empty(std::string label) { return NamedContent{std::move(label), FileContent{}}; }
+/// "dir/name", without doubling a trailing slash of `directory`.
+std::string in_directory(const std::string& directory, const char* name) {
+  return directory + (directory.ends_with('/') ? "" : "/") + name;
+}
+
+NamedContent empty(std::string label) {
+  return NamedContent{std::move(label), FileContent{}};
+}
 
 /// A and B: two directories (each with config and credentials), or two files of --file-kind.
 std::optional<Inputs> read_arguments(const Tool& tool, const DiffFlags& flags) {
@@ -51,8 +57,8 @@ std::optional<Inputs> read_arguments(const Tool& tool, const DiffFlags& flags) {
   const std::string& a = flags.inputs[0];
   const std::string& b = flags.inputs[1];
   for (const std::string& path : {a, b}) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
       tool.fail(path + ": no such file or directory");
       return std::nullopt;
     }
@@ -63,10 +69,10 @@ std::optional<Inputs> read_arguments(const Tool& tool, const DiffFlags& flags) {
     return std::nullopt;
   }
   if (is_directory(a)) {
-    auto old_config = read_named(tool, fs, a + "/config");
-    auto old_credentials = old_config ? read_named(tool, fs, a + "/credentials") : std::nullopt;
-    auto new_config = old_credentials ? read_named(tool, fs, b + "/config") : std::nullopt;
-    auto new_credentials = new_config ? read_named(tool, fs, b + "/credentials") : std::nullopt;
+    auto old_config = read_named(tool, fs, in_directory(a, "config"));
+    auto old_credentials = old_config ? read_named(tool, fs, in_directory(a, "credentials")) : std::nullopt;
+    auto new_config = old_credentials ? read_named(tool, fs, in_directory(b, "config")) : std::nullopt;
+    auto new_credentials = new_config ? read_named(tool, fs, in_directory(b, "credentials")) : std::nullopt;
     if (!new_credentials) return std::nullopt;
     inputs.old_config = std::move(*old_config);
     inputs.old_credentials = std::move(*old_credentials);
@@ -95,8 +101,8 @@ std::optional<Inputs> read_revision(const Tool& tool, const std::string& revisio
   auto credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
   if (!credentials) return std::nullopt;
   bool any_tracked = false;
-  for (auto [current, old_side] : {std::pair{&*config, &inputs.old_config},
-                                   std::pair{&*credentials, &inputs.old_credentials}}) {
+  for (auto [current, old_side] :
+       {std::pair{&*config, &inputs.old_config}, std::pair{&*credentials, &inputs.old_credentials}}) {
     if (!in_git_work_tree(current->label)) {
       *old_side = *current;
       continue;
@@ -228,11 +234,12 @@ std::string check_flags(Tool& tool, const DiffFlags& flags) {
   if (flags.file_kind != "config" && flags.file_kind != "credentials") {
     return "--file-kind: invalid value '" + flags.file_kind + "' (expected config|credentials)";
   }
-  if (files && flags.inputs.size() != 2) return "expected two files or two directories, not " +
-                                                std::to_string(flags.inputs.size());
+  if (files && flags.inputs.size() != 2)
+    return "expected two files or two directories, not " + std::to_string(flags.inputs.size());
   if (flags.revision && flags.against) return "--git and --against cannot be combined";
   if (files && (flags.revision || flags.against)) {
-    return std::string(flags.revision ? "--git" : "--against") + " compares the current files: give no FILE arguments";
+    return std::string(flags.revision ? "--git" : "--against") +
+           " compares the current files: give no FILE arguments";
   }
   if (!files && !flags.revision && !flags.against) {
     return "nothing to compare: give two files or two directories, --git REV, or --against PROFILE";
@@ -250,14 +257,17 @@ int main(int argc, char** argv) {
   Tool tool("diff", "Compare two AWS configurations: added, removed and changed profiles and keys.");
   DiffFlags flags;
   CLI::App& app = tool.app();
-  app.add_option("inputs", flags.inputs, "Two config files, or two directories each holding config and credentials")
-      ->type_name("A B");
-  app.add_option("--git", flags.revision, "Compare the files as they are with their content at git revision REV")
+  app.add_option("paths", flags.inputs,
+                 "A B: two config files, or two directories each holding config and credentials")
+      ->type_name("PATH");
+  app.add_option("--git", flags.revision,
+                 "Compare the files as they are with their content at git revision REV")
       ->type_name("REV");
   app.add_option("--against", flags.against,
                  "Compare the profile --profile (else AWS_PROFILE, ..., else default) with this one")
       ->type_name("PROFILE");
-  app.add_option("--file-kind", flags.file_kind, "Read two files A and B as config (default) or credentials files")
+  app.add_option("--file-kind", flags.file_kind,
+                 "Read two files A and B as config (default) or credentials files")
       ->type_name("config|credentials");
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (std::string problem = check_flags(tool, flags); !problem.empty()) return usage_error(tool, problem);
@@ -270,8 +280,11 @@ int main(int argc, char** argv) {
     auto credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
     if (!credentials) return exit_code(Outcome::error);
     inputs = Inputs{section_header(SectionType::profile, context.profile.name),
-                    section_header(SectionType::profile, *flags.against), std::move(*config), std::move(*credentials),
-                    {}, {}};
+                    section_header(SectionType::profile, *flags.against),
+                    std::move(*config),
+                    std::move(*credentials),
+                    {},
+                    {}};
   } else {
     inputs = flags.revision ? read_revision(tool, *flags.revision) : read_arguments(tool, flags);
     if (!inputs) return exit_code(Outcome::error);
@@ -297,7 +310,8 @@ int main(int argc, char** argv) {
   if (context.output == OutputFormat::json) {
     print_json(std::cout, to_json(diff, flags.against));
   } else if (!diff.empty()) {
-    TextPrinter(std::cout, context.stdout_colour).print(diff, inputs->old_label, inputs->new_label, flags.against);
+    TextPrinter(std::cout, context.stdout_colour)
+        .print(diff, inputs->old_label, inputs->new_label, flags.against);
   }
   return exit_code(diff.empty() ? Outcome::ok : Outcome::findings);
 }

@@ -23,8 +23,9 @@ using namespace awsprof::tool;
 constexpr const char* kChainVariable = "_AWS_CLI_PROFILE_CHAIN";
 constexpr std::size_t kMaxRecursion = 4;  // the CLI's _MAX_RECURSION
 
-/// Python's csv.reader on one line (the CLI's _parse_profile_chain): "" gives one empty field.
+/// Python's csv.reader on one line (the CLI's _parse_profile_chain): "" gives no field.
 std::vector<std::string> parse_csv_line(std::string_view line) {
+  if (line.empty()) return {};
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -131,16 +132,20 @@ int scan(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, 
     result = std::move(*staged);
   } else {
     std::vector<std::string> files;
+    std::set<std::string> seen;  // a file named twice is scanned once
     for (const std::string& path : options.scan_paths) {
       auto listed = list_scan_files(path);
       if (!listed) {
         errors.push_back(listed.message());
         continue;
       }
-      files.insert(files.end(), listed->begin(), listed->end());
+      for (std::string& file : *listed) {
+        if (seen.insert(file).second) files.push_back(std::move(file));
+      }
     }
     Progress progress(!options.no_progress && ::isatty(STDERR_FILENO) == 1);
-    result = scanner->scan_files(files, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+    result = scanner->scan_files(files,
+                                 [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   }
   errors.insert(errors.end(), result.errors.begin(), result.errors.end());
   // Scanned files are never echoed: their lines hold the secrets found.
@@ -174,22 +179,30 @@ int main(int argc, char** argv) {
   CLI::App& app = tool.app();
   auto* scan_option = app.add_option("--scan", options.scan_paths,
                                      "Look for AWS credentials in these files and directories (directories "
-                                     "honour .gitignore)")
+                                     "honour .gitignore); more paths may follow the other options")
                           ->type_name("PATH...")
-                          ->expected(1, -1);
-  auto* staged_option =
-      app.add_flag("--staged", options.staged, "Look for AWS credentials in the files staged in the git index");
+                          ->expected(0, -1);
+  std::vector<std::string> more_paths;  // pre-commit appends file names after any args
+  app.add_option("paths", more_paths, "More paths for --scan")->type_name("PATH...");
+  auto* staged_option = app.add_flag("--staged", options.staged,
+                                     "Look for AWS credentials in the files staged in the git index");
   auto* hook_option = app.add_flag("--install-hook", options.install_hook,
                                    "Install a git pre-commit hook that runs `awsprof lint --staged`");
   app.add_flag("--force", options.force, "With --install-hook: replace an existing, different hook");
-  app.add_flag("--account-ids", options.account_ids, "With --scan or --staged: also report 12-digit account ids");
+  app.add_flag("--account-ids", options.account_ids,
+               "With --scan or --staged: also report 12-digit account ids");
   app.add_flag("--no-progress", options.no_progress, "Never show scan progress on stderr");
   scan_option->excludes(staged_option)->excludes(hook_option);
   staged_option->excludes(hook_option);
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (options.install_hook) return install_hook(tool, options.force);
   if (options.force) return tool.fail("--force needs --install-hook");
-  bool scanning = options.staged || !options.scan_paths.empty();
+  if (!more_paths.empty() && scan_option->count() == 0) return tool.fail("paths need --scan");
+  options.scan_paths.insert(options.scan_paths.end(), more_paths.begin(), more_paths.end());
+  std::erase(options.scan_paths, std::string());  // a bare --scan yields one empty value
+  if (scan_option->count() > 0 && options.scan_paths.empty())
+    return tool.fail("--scan needs at least one PATH");
+  bool scanning = options.staged || scan_option->count() > 0;
   if (options.account_ids && !scanning) return tool.fail("--account-ids needs --scan or --staged");
   RealFileSystem fs;
   auto rules = load_rules(tool, flags, fs);

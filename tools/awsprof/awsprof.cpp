@@ -31,6 +31,8 @@ struct CommandInfo {
 };
 constexpr CommandInfo kKnownCommands[] = {
     {"diff", "Compare two configurations: added, removed and changed profiles and keys"},
+    {"explain", "Explain where each setting of a profile comes from, what it shadows, and which credentials win"},
+    {"import", "Import credentials (IAM console CSV, STS JSON, environment) or merge a team baseline config"},
     {"lint", "Check the credential hygiene of the AWS files, or look for AWS credentials in files"},
     {"list", "List every profile in the config and credentials files"},
     {"validate", "Check the config and credentials files: structure, settings, profiles and dialects"},

@@ -16,8 +16,8 @@ std::optional<NamedContent> read_named(const Tool& tool, const FileSystem& fs, c
   return NamedContent{path, std::move(*content)};
 }
 
-std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config, NamedContent credentials,
-                                                 Dialect dialect) {
+std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config,
+                                                 NamedContent credentials, Dialect dialect) {
   LoadedProfiles loaded;
   if (config.content.exists) loaded.config = Document::parse(std::move(config.content.bytes));
   if (credentials.content.exists) loaded.credentials = Document::parse(std::move(credentials.content.bytes));
@@ -32,7 +32,8 @@ std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent 
     if (!refused) continue;
     for (const Diagnostic& diagnostic : loaded.model.diagnostics) {
       if (diagnostic.severity == Severity::error && diagnostic.path == *label) {
-        print_diagnostic(std::cerr, diagnostic, *document ? &**document : nullptr, tool.context().stderr_colour);
+        print_diagnostic(std::cerr, diagnostic, *document ? &**document : nullptr,
+                         tool.context().stderr_colour);
       }
     }
     tool.fail(std::string(reader) + " cannot parse " + *label);

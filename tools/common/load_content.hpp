@@ -26,7 +26,7 @@ std::optional<NamedContent> read_named(const Tool& tool, const FileSystem& fs, c
 /// Parses the two contents and builds the profile model in `dialect`. A file the dialect refuses
 /// is reported as load_profiles() does (the error diagnostics, then "the AWS CLI cannot parse
 /// LABEL") and the result is nullopt: exit with exit_code(Outcome::error).
-std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config, NamedContent credentials,
-                                                 Dialect dialect);
+std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config,
+                                                 NamedContent credentials, Dialect dialect);
 
 }  // namespace awsprof::tool

@@ -12,12 +12,14 @@
 #include "awsprof/file_system.hpp"
 #include "awsprof/profile_model.hpp"
 #include "awsprof/result.hpp"
+#include "awsprof/settings_catalogue.hpp"
 
 namespace awsprof {
 
-/// What a change applies to: a profile (the default), an [sso-session NAME] or a [services NAME].
+/// What a change applies to: a profile (the default), an [sso-session NAME], a [services NAME], or
+/// another config section named as written ([plugins]).
 struct EditTarget {
-  enum class Kind { profile, sso_session, services };
+  enum class Kind { profile, sso_session, services, section };
   Kind kind = Kind::profile;
   std::string name = "default";
 };
@@ -44,7 +46,48 @@ struct ConfigFiles {
   Document config;
   Document credentials;
   Document& of(FileKind kind) { return kind == FileKind::config ? config : credentials; }
+  const Document& of(FileKind kind) const { return kind == FileKind::config ? config : credentials; }
 };
+
+/// A KEY argument of `awsprof set`/`unset` resolved the way `aws configure set VARNAME` resolves
+/// it: which section, and the key there ("region", or "s3.max_bandwidth" for a sub-property).
+struct ResolvedKey {
+  EditTarget target;
+  std::string key;
+};
+
+/// Resolves `varname` for a profile edit as `aws configure set` does: "KEY" and "PARENT.SUB" name
+/// the `selected_profile`; "default.KEY[.SUB]" the default profile; "profile.NAME.KEY[.SUB]" the
+/// profile NAME; "plugins.KEY" (the CLI accepts any substring of "plugins") that config section.
+/// Refuses, with the reason, the names the CLI mishandles: empty segments, "profile.NAME" without a
+/// key, and more than one dot after the section part (the CLI would write the whole value to the
+/// first segment).
+Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_view selected_profile);
+
+/// The same for an explicit [sso-session NAME] or [services NAME] target: "KEY" or "PARENT.SUB".
+Result<ResolvedKey> resolve_section_key(const EditTarget& target, std::string_view varname);
+
+/// What the catalogue says about writing `value` to `key` of `target`.
+struct SettingCheck {
+  std::string reason;                    ///< Empty when acceptable; never contains the value.
+  bool unknown = false;                  ///< The catalogue has no such setting (for that place).
+  std::vector<std::string> suggestions;  ///< For an unknown key: the nearest known names.
+};
+/// Checks a change against the catalogue: the key must be a setting that belongs in that kind of
+/// section (profile, sso-session, a service block of [services], [plugins]) and the value must
+/// fit its type ("output must be one of json, text, ..."). A removal (nullopt) is only checked
+/// for a known key, never refused.
+SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget& target, std::string_view key,
+                           const std::optional<std::string>& value);
+
+/// Where a key of the target is now, as apply_changes would find it: the file, the 1-based line
+/// of the property (or sub-property), and its value as written.
+struct KeyLocation {
+  FileKind file = FileKind::config;
+  int line = 0;
+  std::string value;
+};
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target, std::string_view key);
 
 /// Applies the changes in memory. Sections left without properties by an unset are removed.
 /// Refuses (leaving both documents as they were) keys or values holding line breaks.

@@ -40,8 +40,8 @@ using StatLookup = std::function<std::optional<FileStatus>(const std::string& pa
 StatLookup real_stat();
 
 struct LintInput {
-  InputFile config;       ///< The config file (document nullptr when missing).
-  InputFile credentials;  ///< The credentials file (document nullptr when missing).
+  InputFile config;                     ///< The config file (document nullptr when missing).
+  InputFile credentials;                ///< The credentials file (document nullptr when missing).
   const ProfileModel* model = nullptr;  ///< The two files read in the cli dialect.
   std::string aws_directory;  ///< The directory holding the files (~/.aws) to check too; "" skips it.
   StatLookup stat;            ///< Defaults to real_stat() when empty.

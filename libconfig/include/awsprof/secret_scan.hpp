@@ -8,9 +8,9 @@
 // What is found (see docs in man/awsprof-lint.1):
 //  - access key ids: AKIA, ASIA, AGPA, AIDA, AROA, AIPA, ANPA, ANVA or A3T? followed by base32
 //    ([A-Z2-7]) to 20 characters, not inside a longer run of letters and digits;
-//  - secret access keys: 40 characters of [A-Za-z0-9/+] assigned (=, :, =>, :=, optional quotes)
-//    to a name containing "secret" or "access" (any case), with both upper and lower case letters
-//    (so a 40-digit hex hash is not one);
+//  - secret access keys: 40 characters of [A-Za-z0-9/+] assigned (=, :, =>, :=, >, optional
+//    quotes) to a name containing "secret" (any case) or access_key/ACCESS_KEY/AccessKey/accessKey/
+//    access-key, with both upper and lower case letters (so a 40-digit hex hash is not one);
 //  - session tokens: 100 or more base64 characters assigned to a session_token/security_token name;
 //  - optionally (ScanOptions::account_ids) 12-digit account ids assigned to an account_id name or
 //    inside an ARN;
@@ -61,7 +61,8 @@ class OwnCredentials {
 
   /// Reads the values of aws_access_key_id, aws_secret_access_key, aws_session_token and
   /// aws_security_token from the text of a credentials (or config) file, keeps their hashes
-  /// (and last 4 characters, to find them fast), then overwrites `text` with zeros (OPENSSL_cleanse) and clears it. Example keys are skipped.
+  /// (and last 4 characters, to find them fast), then overwrites `text` with zeros (OPENSSL_cleanse) and
+  /// clears it. Example keys are skipped.
   static OwnCredentials from_file_text(std::string& text);
 
   bool empty() const { return entries_.empty(); }

@@ -1,0 +1,137 @@
+#include "common/edit.hpp"
+
+#include <iostream>
+
+#include "awsprof/secrets.hpp"
+#include "awsprof/unified_diff.hpp"
+#include "common/format.hpp"
+#include "common/load.hpp"
+
+namespace awsprof::tool {
+namespace {
+
+bool is_secret(std::string_view key) {
+  std::size_t dot = key.rfind('.');
+  return is_secret_key(dot == std::string_view::npos ? key : key.substr(dot + 1));
+}
+
+std::string action_of(const std::optional<KeyLocation>& before, const std::optional<KeyLocation>& after) {
+  if (!before) return after ? "added" : "absent";
+  if (!after) return "removed";
+  return before->value == after->value && before->file == after->file ? "unchanged" : "changed";
+}
+
+/// The diff of one file, every line shown with a secret value masked.
+std::string masked_diff(const std::string& before_text, const std::string& after_text, const std::string& path) {
+  Document before = Document::parse(before_text);
+  Document after = Document::parse(after_text);
+  auto display = [&](DiffSide side, std::size_t index, std::string_view) {
+    return masked_source_line(side == DiffSide::before ? before : after, static_cast<int>(index) + 1, 0).text;
+  };
+  return unified_diff(before, after, path, path, display);
+}
+
+}  // namespace
+
+EditFlags::EditFlags(Tool& tool, const std::string& force_help) {
+  tool.app().add_flag("--dry-run", dry_run, "Print what would change as a unified diff, and write nothing");
+  tool.app().add_flag("--force", force, force_help);
+}
+
+Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections, std::string_view key) {
+  if (std::optional<EditTarget> target = sections.target()) return resolve_section_key(*target, key);
+  return resolve_configure_key(key, tool.context().profile.name);
+}
+
+Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& changes,
+                     std::vector<ChangeReport>& reports) {
+  for (const PlannedChange& change : changes) {
+    const EditTarget& target = change.where.target;
+    std::optional<KeyLocation> before = locate_key(files, target, change.where.key);
+    SettingChange setting{change.where.key, change.value};
+    if (Status s = apply_changes(files, target, std::span<const SettingChange>(&setting, 1)); !s) return s;
+    std::optional<KeyLocation> after = locate_key(files, target, change.where.key);
+    ChangeReport report;
+    report.key = change.where.key;
+    report.file = after ? after->file : before ? before->file : file_for_key(change.where.key);
+    if (target.kind != EditTarget::Kind::profile) report.file = FileKind::config;
+    report.section = format_section_header(section_for(target, report.file, files.of(report.file)));
+    report.action = action_of(before, after);
+    if (change.value && !is_secret(change.where.key)) report.value = change.value;
+    reports.push_back(std::move(report));
+  }
+  // Lines are those of the finished files, so later changes cannot make earlier ones stale.
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    ChangeReport& report = reports[reports.size() - changes.size() + i];
+    std::optional<KeyLocation> now = locate_key(files, changes[i].where.target, changes[i].where.key);
+    report.line = now && report.action != "removed" && report.action != "absent" ? now->line : 0;
+  }
+  return Status();
+}
+
+nlohmann::ordered_json reports_to_json(const std::vector<ChangeReport>& reports) {
+  auto array = nlohmann::ordered_json::array();
+  for (const ChangeReport& report : reports) {
+    nlohmann::ordered_json item{{"key", report.key},
+                                {"file", to_string(report.file)},
+                                {"section", report.section},
+                                {"action", report.action}};
+    if (report.line > 0) item["line"] = report.line;
+    if (report.value) {
+      item["value"] = *report.value;
+    } else if (report.action != "removed" && report.action != "absent") {
+      item["secret"] = true;
+    }
+    array.push_back(std::move(item));
+  }
+  return array;
+}
+
+int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Status(ConfigFiles&)>& edit,
+             const std::function<nlohmann::ordered_json()>& summary) {
+  const ToolContext& context = tool.context();
+  // Refuse a file the AWS CLI cannot read before touching it (the diagnostics name file:line).
+  if (!flags.force && !load_profiles(tool)) return exit_code(Outcome::error);
+  auto checked_edit = [&](ConfigFiles& files) -> Status {
+    if (!flags.force) {
+      // The files may have changed since the check above; this copy is the one being edited.
+      ProfileModel model = build_profile_model({context.config_path, &files.config},
+                                               {context.credentials_path, &files.credentials}, context.dialect);
+      if (model.unreadable())
+        return Status::error(
+            (model.config_unreadable ? context.config_path : context.credentials_path) +
+            " changed while being edited and cannot be parsed now; run again to see why");
+    }
+    return edit(files);
+  };
+  RealFileSystem fs;
+  Result<EditOutcome> outcome =
+      edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run);
+  if (!outcome) return tool.fail(outcome.message());
+
+  std::string diff;
+  if (flags.dry_run) {
+    diff = masked_diff(outcome->config_before, outcome->config_after, context.config_path) +
+           masked_diff(outcome->credentials_before, outcome->credentials_after, context.credentials_path);
+  }
+  if (context.output == OutputFormat::json) {
+    nlohmann::ordered_json json{{"dry_run", flags.dry_run}};
+    auto files = nlohmann::ordered_json::array();
+    files.push_back({{"file", "config"},
+                     {"path", context.config_path},
+                     {"changed", outcome->config_before != outcome->config_after}});
+    files.push_back({{"file", "credentials"},
+                     {"path", context.credentials_path},
+                     {"changed", outcome->credentials_before != outcome->credentials_after}});
+    json["files"] = std::move(files);
+    nlohmann::ordered_json extra = summary();
+    for (auto& [key, value] : extra.items()) json[key] = value;
+    if (flags.dry_run) json["diff"] = diff;
+    print_json(std::cout, json);
+  } else {
+    std::cout << diff;
+  }
+  return exit_code(Outcome::ok);
+}
+
+}  // namespace awsprof::tool
