@@ -21,7 +21,9 @@ struct CsvRecord {
 
 // Python's str.strip() for the ASCII whitespace the CLI's importer strips from every cell.
 std::string_view strip_space(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
@@ -110,7 +112,9 @@ std::optional<std::size_t> column_of(const std::vector<std::string>& headers, st
   return std::nullopt;
 }
 
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string dq(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 // Characters a section header cannot hold.
 std::string check_profile_name(std::string_view name) {
@@ -130,7 +134,8 @@ Result<CsvImport> parse_credentials_csv(std::string_view text, const CsvImportOp
   if (!records) return Result<CsvImport>::error(records.message());
   if (records->empty()) return Result<CsvImport>::error("the CSV file is empty");
   std::vector<std::string> headers;
-  for (const std::string& h : records->front().fields) headers.push_back(detail::ascii_lowercase(strip_space(h)));
+  for (const std::string& h : records->front().fields)
+    headers.push_back(detail::ascii_lowercase(strip_space(h)));
   auto user = column_of(headers, kUserName);
   auto akid = column_of(headers, kAccessKeyId);
   auto sak = column_of(headers, kSecretAccessKey);
@@ -156,7 +161,7 @@ Result<CsvImport> parse_credentials_csv(std::string_view text, const CsvImportOp
     const int entry = static_cast<int>(r);
     std::string reason;
     std::vector<std::pair<std::optional<std::size_t>, std::string_view>> wanted = {{akid, kAccessKeyId},
-                                                                                  {sak, kSecretAccessKey}};
+                                                                                   {sak, kSecretAccessKey}};
     if (user) wanted.insert(wanted.begin(), {user, kUserName});
     std::vector<std::string> values;
     for (auto [column, header] : wanted) {
@@ -190,14 +195,17 @@ Result<CsvImport> parse_credentials_csv(std::string_view text, const CsvImportOp
 Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_view source,
                                           const std::string& profile) {
   using Json = nlohmann::json;
-  auto fail = [&](const std::string& why) { return Result<ImportedCredential>::error(std::string(source) + ": " + why); };
+  auto fail = [&](const std::string& why) {
+    return Result<ImportedCredential>::error(std::string(source) + ": " + why);
+  };
   Json document;
   try {
     document = Json::parse(text);
   } catch (const Json::parse_error& e) {
     // The parser's own message may quote the input, which holds secrets: give only the place.
     std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     return fail("not valid JSON (line " + std::to_string(line) + ")");
   }
   if (!document.is_object()) return fail("expected a JSON object with \"Credentials\"");
@@ -206,29 +214,34 @@ Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_vie
     if (!it->is_object()) return fail("\"Credentials\" is not an object");
     credentials = &*it;
   } else if (!document.contains("AccessKeyId")) {
-    return fail("no \"Credentials\" object (expected the output of `aws sts get-session-token` or `assume-role`)");
+    return fail(
+        "no \"Credentials\" object (expected the output of `aws sts get-session-token` or `assume-role`)");
   }
   auto string_field = [&](const char* name, bool required, std::string& out) -> Status {
     auto it = credentials->find(name);
     if (it == credentials->end() || it->is_null()) {
-      return required ? Status::error(std::string(source) + ": Credentials." + name + " is missing") : Status();
+      return required ? Status::error(std::string(source) + ": Credentials." + name + " is missing")
+                      : Status();
     }
-    if (!it->is_string()) return Status::error(std::string(source) + ": Credentials." + name + " is not a string");
+    if (!it->is_string())
+      return Status::error(std::string(source) + ": Credentials." + name + " is not a string");
     out = it->get<std::string>();
-    if (required && out.empty()) return Status::error(std::string(source) + ": Credentials." + name + " is empty");
+    if (required && out.empty())
+      return Status::error(std::string(source) + ": Credentials." + name + " is empty");
     return Status();
   };
   ImportedCredential credential;
   credential.profile = profile;
-  for (auto [name, required, out] :
-       {std::tuple{"AccessKeyId", true, &credential.access_key_id},
-        std::tuple{"SecretAccessKey", true, &credential.secret_access_key},
-        std::tuple{"SessionToken", false, &credential.session_token}}) {
-    if (Status s = string_field(name, required, *out); !s) return Result<ImportedCredential>::error(s.message());
+  for (auto [name, required, out] : {std::tuple{"AccessKeyId", true, &credential.access_key_id},
+                                     std::tuple{"SecretAccessKey", true, &credential.secret_access_key},
+                                     std::tuple{"SessionToken", false, &credential.session_token}}) {
+    if (Status s = string_field(name, required, *out); !s)
+      return Result<ImportedCredential>::error(s.message());
   }
   if (auto it = credentials->find("Expiration"); it != credentials->end() && it->is_string())
     credential.expiration = it->get<std::string>();
-  if (std::string why = check_profile_name(profile); !why.empty()) return Result<ImportedCredential>::error(why);
+  if (std::string why = check_profile_name(profile); !why.empty())
+    return Result<ImportedCredential>::error(why);
   return credential;
 }
 
@@ -243,21 +256,26 @@ Result<ImportedCredential> credentials_from_environment(const EnvLookup& env, co
                                              (env("AWS_ACCESS_KEY_ID") ? "empty" : "not set"));
   if (credential.secret_access_key.empty())
     return Result<ImportedCredential>::error(
-        std::string("partial credentials in the environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is ") +
+        std::string("partial credentials in the environment: AWS_ACCESS_KEY_ID is set but "
+                    "AWS_SECRET_ACCESS_KEY is ") +
         (env("AWS_SECRET_ACCESS_KEY") ? "empty" : "not set"));
   // botocore's order: AWS_SECURITY_TOKEN, then AWS_SESSION_TOKEN; the first non-empty one.
   credential.session_token = get("AWS_SECURITY_TOKEN");
   if (credential.session_token.empty()) credential.session_token = get("AWS_SESSION_TOKEN");
   credential.expiration = get("AWS_CREDENTIAL_EXPIRATION");
-  if (std::string why = check_profile_name(profile); !why.empty()) return Result<ImportedCredential>::error(why);
+  if (std::string why = check_profile_name(profile); !why.empty())
+    return Result<ImportedCredential>::error(why);
   return credential;
 }
 
 const char* to_string(ImportAction action) {
   switch (action) {
-    case ImportAction::added: return "added";
-    case ImportAction::updated: return "updated";
-    case ImportAction::unchanged: return "unchanged";
+    case ImportAction::added:
+      return "added";
+    case ImportAction::updated:
+      return "updated";
+    case ImportAction::unchanged:
+      return "unchanged";
   }
   return "added";
 }
@@ -267,8 +285,8 @@ namespace {
 // The user's files as the AWS CLI reads them, or an error naming the file it refuses.
 Result<ProfileModel> read_user_model(const ConfigFiles& files, const std::string& config_path,
                                      const std::string& credentials_path) {
-  ProfileModel model = build_profile_model({config_path, &files.config}, {credentials_path, &files.credentials},
-                                           Dialect::cli);
+  ProfileModel model =
+      build_profile_model({config_path, &files.config}, {credentials_path, &files.credentials}, Dialect::cli);
   if (model.config_unreadable) return Result<ProfileModel>::error("the AWS CLI cannot parse " + config_path);
   if (model.credentials_unreadable)
     return Result<ProfileModel>::error("the AWS CLI cannot parse " + credentials_path);
@@ -276,7 +294,8 @@ Result<ProfileModel> read_user_model(const ConfigFiles& files, const std::string
 }
 
 std::string shown(std::string_view key, std::string_view value) {
-  return is_secret_key(key) || detail::iequals(key, "aws_access_key_id") ? mask_secret(value) : std::string(value);
+  return is_secret_key(key) || detail::iequals(key, "aws_access_key_id") ? mask_secret(value)
+                                                                         : std::string(value);
 }
 
 }  // namespace
@@ -293,8 +312,9 @@ Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential
     std::vector<std::pair<std::string, std::optional<std::string>>> wanted = {
         {"aws_access_key_id", credential.access_key_id},
         {"aws_secret_access_key", credential.secret_access_key},
-        {"aws_session_token",
-         credential.session_token.empty() ? std::nullopt : std::optional<std::string>(credential.session_token)},
+        {"aws_session_token", credential.session_token.empty()
+                                  ? std::nullopt
+                                  : std::optional<std::string>(credential.session_token)},
     };
     ImportedProfile imported{credential.profile, ImportAction::added, {}};
     std::vector<SettingChange> changes;
@@ -308,18 +328,23 @@ Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential
       if (current != nullptr) had_any = true;
       if (current != nullptr && value && current->value == *value) continue;
       if (current != nullptr)
-        report.conflicts.push_back({credential.profile, key, shown(key, current->value), value ? shown(key, *value) : ""});
+        report.conflicts.push_back(
+            {credential.profile, key, shown(key, current->value), value ? shown(key, *value) : ""});
       changes.push_back({key, value});
     }
-    imported.action = changes.empty() ? ImportAction::unchanged : had_any ? ImportAction::updated : ImportAction::added;
+    imported.action = changes.empty() ? ImportAction::unchanged
+                      : had_any       ? ImportAction::updated
+                                      : ImportAction::added;
     if (!changes.empty()) {
-      if (Status s = apply_changes(work, EditTarget{EditTarget::Kind::profile, credential.profile}, changes); !s)
+      if (Status s = apply_changes(work, EditTarget{EditTarget::Kind::profile, credential.profile}, changes);
+          !s)
         return Status::error("profile " + dq(credential.profile) + ": " + s.message());
     }
     report.profiles.push_back(std::move(imported));
   }
   if (!report.conflicts.empty() && !overwrite)
-    return Status::error(std::to_string(report.conflicts.size()) + " existing key(s) would change; nothing written "
+    return Status::error(std::to_string(report.conflicts.size()) +
+                         " existing key(s) would change; nothing written "
                          "(use --overwrite to replace them)");
   if (overwrite) report.conflicts.clear();
   files = std::move(work);
@@ -338,9 +363,12 @@ std::optional<OnConflict> parse_on_conflict(std::string_view text) {
 
 const char* to_string(BaselineSection kind) {
   switch (kind) {
-    case BaselineSection::profile: return "profile";
-    case BaselineSection::sso_session: return "sso-session";
-    case BaselineSection::services: return "services";
+    case BaselineSection::profile:
+      return "profile";
+    case BaselineSection::sso_session:
+      return "sso-session";
+    case BaselineSection::services:
+      return "services";
   }
   return "profile";
 }
@@ -358,9 +386,12 @@ struct Merger {
 
   EditTarget target_for(BaselineSection kind, const std::string& name) const {
     switch (kind) {
-      case BaselineSection::sso_session: return {EditTarget::Kind::sso_session, name};
-      case BaselineSection::services: return {EditTarget::Kind::services, name};
-      case BaselineSection::profile: break;
+      case BaselineSection::sso_session:
+        return {EditTarget::Kind::sso_session, name};
+      case BaselineSection::services:
+        return {EditTarget::Kind::services, name};
+      case BaselineSection::profile:
+        break;
     }
     return {EditTarget::Kind::profile, name};
   }
@@ -370,8 +401,10 @@ struct Merger {
                  const std::string& key, const std::string& value) {
     Document& doc = work.of(file);
     SectionName section = section_for(target_for(kind, name), file, doc);
-    Status s = parent.empty() ? doc.set_property(section, key, value) : doc.set_sub_property(section, parent, key, value);
-    if (!s) return Status::error("cannot set " + (parent.empty() ? key : parent + "." + key) + ": " + s.message());
+    Status s = parent.empty() ? doc.set_property(section, key, value)
+                              : doc.set_sub_property(section, parent, key, value);
+    if (!s)
+      return Status::error("cannot set " + (parent.empty() ? key : parent + "." + key) + ": " + s.message());
     return Status();
   }
 
@@ -402,7 +435,8 @@ struct Merger {
           } else if (user_sub->value != sub.value) {
             conflict(kind, theirs.name, dotted, user_sub->value, sub.value, true);
             if (on_conflict == OnConflict::theirs) {
-              if (Status s = replace(kind, theirs.name, user->source.file, setting.key, sub.key, sub.value); !s)
+              if (Status s = replace(kind, theirs.name, user->source.file, setting.key, sub.key, sub.value);
+                  !s)
                 return s;
             }
           }
@@ -419,7 +453,8 @@ struct Merger {
       } else if (user->value != setting.value) {
         conflict(kind, theirs.name, setting.key, user->value, setting.value, true);
         if (on_conflict == OnConflict::theirs) {
-          if (Status s = replace(kind, theirs.name, user->source.file, "", setting.key, setting.value); !s) return s;
+          if (Status s = replace(kind, theirs.name, user->source.file, "", setting.key, setting.value); !s)
+            return s;
         }
       }
     }
@@ -440,25 +475,30 @@ struct Merger {
 }  // namespace
 
 Status merge_baseline(ConfigFiles& files, const ProfileModel& baseline, OnConflict on_conflict,
-                      const std::string& config_path, const std::string& credentials_path, MergeReport& report) {
+                      const std::string& config_path, const std::string& credentials_path,
+                      MergeReport& report) {
   report = MergeReport{};
   auto model = read_user_model(files, config_path, credentials_path);
   if (!model) return model.status();
   ConfigFiles work{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
   Merger merger{work, on_conflict, report};
   for (const Section& profile : baseline.profiles)
-    if (Status s = merger.merge_section(BaselineSection::profile, profile, model->find_profile(profile.name)); !s)
+    if (Status s = merger.merge_section(BaselineSection::profile, profile, model->find_profile(profile.name));
+        !s)
       return s;
   for (const Section& session : baseline.sso_sessions)
-    if (Status s = merger.merge_section(BaselineSection::sso_session, session, model->find_sso_session(session.name));
+    if (Status s = merger.merge_section(BaselineSection::sso_session, session,
+                                        model->find_sso_session(session.name));
         !s)
       return s;
   for (const Section& services : baseline.services)
-    if (Status s = merger.merge_section(BaselineSection::services, services, model->find_services(services.name));
+    if (Status s =
+            merger.merge_section(BaselineSection::services, services, model->find_services(services.name));
         !s)
       return s;
   for (const Section& other : baseline.other_sections)
-    report.ignored.push_back("[" + other.name + "] is not a profile, sso-session or services section; not merged");
+    report.ignored.push_back("[" + other.name +
+                             "] is not a profile, sso-session or services section; not merged");
   if (on_conflict == OnConflict::fail && !report.conflicts.empty())
     return Status::error(std::to_string(report.conflicts.size()) +
                          " conflict(s) with the baseline; nothing written (--on-conflict=fail)");

@@ -31,7 +31,8 @@ class SettingReader {
     return s != nullptr && !s->value.empty() ? std::optional<std::string>(s->value) : std::nullopt;
   }
   /// The environment variable, else the config key; with the name of the one that was used.
-  std::optional<std::pair<std::string, std::string>> get(std::string_view variable, std::string_view key) const {
+  std::optional<std::pair<std::string, std::string>> get(std::string_view variable,
+                                                         std::string_view key) const {
     if (auto v = env(variable)) return std::pair{*v, std::string(variable)};
     if (auto v = config(key)) return std::pair{*v, std::string(key)};
     return std::nullopt;
@@ -40,13 +41,13 @@ class SettingReader {
     auto v = get(variable, key);
     return v && detail::iequals(detail::trim_blanks(v->first), "true");
   }
-  /// [services NAME] sts = endpoint_url = ..., for the profile's `services`.
-  std::optional<std::string> services_sts_endpoint() const {
+  /// [services NAME] SERVICE = endpoint_url = ..., for the profile's `services`.
+  std::optional<std::string> services_endpoint(std::string_view service) const {
     auto name = config("services");
     if (!name) return std::nullopt;
     const Section* services = model_.find_services(*name);
-    const Setting* sts = services != nullptr ? services->find("sts") : nullptr;
-    const SubProperty* url = sts != nullptr ? sts->find_sub("endpoint_url") : nullptr;
+    const Setting* block = services != nullptr ? services->find(service) : nullptr;
+    const SubProperty* url = block != nullptr ? block->find_sub("endpoint_url") : nullptr;
     return url != nullptr && !url->value.empty() ? std::optional<std::string>(url->value) : std::nullopt;
   }
 
@@ -76,14 +77,15 @@ Result<NetworkSettings> read_network_settings(const ProfileModel& model, std::st
   NetworkSettings out;
   StsEndpointInputs& sts = out.sts;
   sts.region = overrides.region;
-  if (sts.region.empty()) sts.region = read.env("AWS_REGION").value_or(read.env("AWS_DEFAULT_REGION").value_or(
-                              read.config("region").value_or("")));
+  if (sts.region.empty())
+    sts.region = read.env("AWS_REGION")
+                     .value_or(read.env("AWS_DEFAULT_REGION").value_or(read.config("region").value_or("")));
   sts.endpoint_url = overrides.endpoint_url;
   sts.ignore_configured_endpoint_urls =
       read.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
   sts.env_service_endpoint_url = read.env("AWS_ENDPOINT_URL_STS").value_or("");
   sts.env_endpoint_url = read.env("AWS_ENDPOINT_URL").value_or("");
-  sts.config_service_endpoint_url = read.services_sts_endpoint().value_or("");
+  sts.config_service_endpoint_url = read.services_endpoint("sts").value_or("");
   sts.config_endpoint_url = read.config("endpoint_url").value_or("");
   if (auto v = read.get("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints")) {
     auto mode = parse_sts_regional_endpoints(detail::trim_blanks(v->first));
@@ -122,16 +124,23 @@ Result<NetworkSettings> read_network_settings(const ProfileModel& model, std::st
     out.metadata_attempts = std::max(1, static_cast<int>(std::min(*n, 100.0)));
   }
   out.imds_v1_disabled = read.flag("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
+  if (!sts.ignore_configured_endpoint_urls) {
+    out.sso_endpoint_url = read.env("AWS_ENDPOINT_URL_SSO")
+                               .value_or(read.env("AWS_ENDPOINT_URL")
+                                             .value_or(read.services_endpoint("sso").value_or(
+                                                 read.config("endpoint_url").value_or(""))));
+  }
   return out;
 }
 
 Result<StsEndpoint> sts_endpoint_for(const NetworkSettings& settings) {
   StsEndpointInputs inputs = settings.sts;
   if (inputs.region.empty()) {
-    const bool configured = !inputs.endpoint_url.empty() ||
-                            (!inputs.ignore_configured_endpoint_urls &&
-                             (!inputs.env_service_endpoint_url.empty() || !inputs.env_endpoint_url.empty() ||
-                              !inputs.config_service_endpoint_url.empty() || !inputs.config_endpoint_url.empty()));
+    const bool configured =
+        !inputs.endpoint_url.empty() ||
+        (!inputs.ignore_configured_endpoint_urls &&
+         (!inputs.env_service_endpoint_url.empty() || !inputs.env_endpoint_url.empty() ||
+          !inputs.config_service_endpoint_url.empty() || !inputs.config_endpoint_url.empty()));
     inputs.region = configured ? "us-east-1" : "aws-global";
   }
   return resolve_sts_endpoint(inputs);
@@ -156,7 +165,8 @@ CredentialError plan_error(const std::string& message) {
   return CredentialError{"ConfigError", message, "awsprof validate points at the problem in the files"};
 }
 
-ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile, const ProfileRunOptions& options) {
+ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile,
+                       const ProfileRunOptions& options) {
   ProfileRun run;
   run.result.profile = profile.name;
   if (options.timeout) run.deadline = SteadyClock::now() + *options.timeout;
@@ -166,9 +176,11 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
     return run;
   }
   for (const CredentialStep& step : plan->steps) run.result.chain.push_back(chain_label(step));
-  Result<NetworkSettings> settings = read_network_settings(model, profile.name, options.env, options.overrides);
+  Result<NetworkSettings> settings =
+      read_network_settings(model, profile.name, options.env, options.overrides);
   if (!settings) {
-    run.result.error = CredentialError{"ConfigError", "profile \"" + profile.name + "\": " + settings.message(), ""};
+    run.result.error =
+        CredentialError{"ConfigError", "profile \"" + profile.name + "\": " + settings.message(), ""};
     return run;
   }
   run.settings = std::move(*settings);
@@ -182,13 +194,15 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
   }
   Result<StsEndpoint> endpoint = sts_endpoint_for(run.settings);
   if (!endpoint) {
-    run.result.error = CredentialError{"ConfigError", "profile \"" + profile.name + "\": " + endpoint.message(),
-                                       "set a region (--region, AWS_REGION or region) or an endpoint_url"};
+    run.result.error =
+        CredentialError{"ConfigError", "profile \"" + profile.name + "\": " + endpoint.message(),
+                        "set a region (--region, AWS_REGION or region) or an endpoint_url"};
     return run;
   }
   run.result.endpoint = *endpoint;
-  if (options.log) options.log(profile.name + ": STS endpoint " + endpoint->url + " (from " + endpoint->source +
-                               ", signed for " + endpoint->signing_region + ")");
+  if (options.log)
+    options.log(profile.name + ": STS endpoint " + endpoint->url + " (from " + endpoint->source +
+                ", signed for " + endpoint->signing_region + ")");
   run.transport = options.transport;
   if (run.transport == nullptr) {
     run.client = std::make_unique<HttpClient>(run.settings.http);
@@ -234,7 +248,8 @@ ProfileCredentials resolve_profile(const ProfileModel& model, const SelectedProf
   return std::move(run.result);
 }
 
-ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profile, const ProfileRunOptions& options) {
+ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profile,
+                         const ProfileRunOptions& options) {
   const auto start = SteadyClock::now();
   ProfileRun run = run_profile(model, profile, options);
   ProfileTest out;
@@ -243,8 +258,8 @@ ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profi
   if (run.result.error) {
     out.error = std::move(run.result.error);
   } else if (run.deadline && SteadyClock::now() >= *run.deadline) {
-    out.error = CredentialError{"Timeout", "profile \"" + profile.name + "\": timed out before GetCallerIdentity",
-                                "raise --timeout"};
+    out.error = CredentialError{
+        "Timeout", "profile \"" + profile.name + "\": timed out before GetCallerIdentity", "raise --timeout"};
   } else {
     StsClientOptions sts;
     sts.endpoint = *run.result.endpoint;
@@ -252,8 +267,9 @@ ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profi
     const auto deadline = run.deadline;
     sts.sleep = [deadline](std::chrono::milliseconds wait) {
       if (deadline)
-        wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - SteadyClock::now()),
-                          std::chrono::milliseconds(0), wait);
+        wait =
+            std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - SteadyClock::now()),
+                       std::chrono::milliseconds(0), wait);
       std::this_thread::sleep_for(wait);
     };
     StsClient client(*run.transport, std::move(sts));

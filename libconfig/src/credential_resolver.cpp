@@ -30,7 +30,8 @@ CredentialError offline_error(const CredentialPlan& plan, const std::string& mes
   if (message.find("sso login") != std::string::npos)
     return make_error("SsoLoginRequired", message, "run `aws sso login --profile " + plan.profile + "`");
   if (message.find("web identity token file") != std::string::npos)
-    return make_error("WebIdentityTokenError", message, "check web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE");
+    return make_error("WebIdentityTokenError", message,
+                      "check web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE");
   if (message.find("cache") != std::string::npos && message.find(".json") != std::string::npos)
     return make_error("CacheError", message, "remove the damaged cache file; the CLI rewrites it");
   if (!plan.steps.empty() && std::holds_alternative<ProcessStep>(plan.steps.front()))
@@ -73,9 +74,8 @@ bool container_host_allowed(const Url& url) {
   if (h == "169.254.170.2" || h == "169.254.170.23" || h == "[fd00:ec2::23]" || h == "localhost" ||
       h == "[::1]")
     return true;
-  return h.rfind("127.", 0) == 0 && std::all_of(h.begin(), h.end(), [](char c) {
-           return c == '.' || (c >= '0' && c <= '9');
-         });
+  return h.rfind("127.", 0) == 0 &&
+         std::all_of(h.begin(), h.end(), [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
 }
 
 class Resolver {
@@ -92,7 +92,8 @@ class Resolver {
   bool past_deadline() const { return ctx_.deadline && SteadyClock::now() >= *ctx_.deadline; }
   std::optional<CredentialError> check_deadline(std::string_view what) const {
     if (!past_deadline()) return std::nullopt;
-    return make_error("Timeout", "profile " + in_quotes(plan_.profile) + ": timed out before " + std::string(what),
+    return make_error("Timeout",
+                      "profile " + in_quotes(plan_.profile) + ": timed out before " + std::string(what),
                       "raise --timeout, or check why earlier steps were slow (--debug)");
   }
   void sleep_for(std::chrono::milliseconds wait) const {
@@ -191,7 +192,8 @@ HttpTransport& Resolver::metadata_transport(std::chrono::milliseconds timeout) {
 }
 
 Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string& origin,
-                                    const HttpRequest& request, int attempts, std::chrono::milliseconds pause) {
+                                    const HttpRequest& request, int attempts,
+                                    std::chrono::milliseconds pause) {
   Result<HttpResponse> response = Result<HttpResponse>::error("no attempt was made");
   for (int attempt = 1; attempt <= std::max(1, attempts); ++attempt) {
     if (attempt > 1) {
@@ -199,8 +201,9 @@ Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string&
       sleep_for(pause);
     }
     response = transport.send(origin, request);
-    log(plan_.profile + ": " + request.method + " " + origin + request.path.substr(0, request.path.find('?')) +
-        " -> " + (response ? "HTTP " + std::to_string(response->status) : response.message()));
+    log(plan_.profile + ": " + request.method + " " + origin +
+        request.path.substr(0, request.path.find('?')) + " -> " +
+        (response ? "HTTP " + std::to_string(response->status) : response.message()));
     if (response && response->status < 500) break;
   }
   return response;
@@ -221,8 +224,8 @@ void Resolver::write_cache(const CredentialStep& step, const ResolvedCredentials
   std::optional<std::string> key = cache_key(step);
   if (!key) return;
   const std::string dir = cli_cache_directory(ctx_.env);
-  Status s = write_cached_credentials(*ctx_.fs, dir, *key, CachedCredentials{credentials.credentials,
-                                                                              *credentials.expiration});
+  Status s = write_cached_credentials(*ctx_.fs, dir, *key,
+                                      CachedCredentials{credentials.credentials, *credentials.expiration});
   log(plan_.profile + ": " + (s ? "cached in " + dir + "/" + *key + ".json" : "not cached: " + s.message()));
 }
 
@@ -238,8 +241,8 @@ Resolver::Step Resolver::run_step(std::size_t index, const std::optional<Resolve
   if (auto error = check_deadline(chain_label(step))) return *error;
   if (auto* role = std::get_if<AssumeRoleStep>(&step)) {
     if (!source)
-      return make_error("ConfigError", "profile " + in_quotes(role->profile) + ": no source credentials for " +
-                                           role->role_arn);
+      return make_error("ConfigError", "profile " + in_quotes(role->profile) +
+                                           ": no source credentials for " + role->role_arn);
     return assume_role(*role, *source);
   }
   if (auto* web = std::get_if<WebIdentityStep>(&step)) return web_identity(*web);
@@ -271,8 +274,9 @@ Resolver::Step Resolver::assume_role(const AssumeRoleStep& step, const ResolvedC
       return make_error("MfaRequired", where + " but no MFA code can be asked for",
                         "run on a terminal to be prompted, or pass --mfa-code");
     Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
-    if (!code) return make_error("MfaRequired", where + ": " + code.message(),
-                                 "run on a terminal to be prompted, or pass --mfa-code");
+    if (!code)
+      return make_error("MfaRequired", where + ": " + code.message(),
+                        "run on a terminal to be prompted, or pass --mfa-code");
     request.serial_number = *step.mfa_serial;
     request.token_code = *code;
   }
@@ -340,22 +344,32 @@ Resolver::Step Resolver::sso(const SsoStep& step) {
     expires_at = doc["expiresAt"].get<std::string>();
   auto expiry = parse_expiration_time(expires_at);
   if (!file->exists || access_token.empty())
-    return make_error("SsoLoginRequired", "no SSO token for profile " + in_quotes(step.profile) + " in " + path,
-                      login);
+    return make_error("SsoLoginRequired",
+                      "no SSO token for profile " + in_quotes(step.profile) + " in " + path, login);
   if (!expiry || *expiry <= now())
-    return make_error("SsoLoginRequired", "the SSO token for profile " + in_quotes(step.profile) + " has expired",
-                      login);
-  const std::string origin =
-      ctx_.sso_endpoint.empty() ? "https://portal.sso." + step.sso_region + ".amazonaws.com" : ctx_.sso_endpoint;
+    return make_error("SsoLoginRequired",
+                      "the SSO token for profile " + in_quotes(step.profile) + " has expired", login);
+  std::string configured = !ctx_.sso_endpoint.empty() ? ctx_.sso_endpoint : ctx_.settings.sso_endpoint_url;
+  std::string origin;
+  if (!configured.empty()) {
+    Result<Url> url = parse_url(configured);
+    if (!url) return make_error("ConfigError", "the SSO endpoint URL is not valid: " + url.message());
+    origin = url->origin();
+  } else {
+    const bool fips = ctx_.settings.sts.use_fips_endpoint, dual = ctx_.settings.sts.use_dualstack_endpoint;
+    origin = std::string("https://portal.sso") + (fips ? "-fips." : ".") + step.sso_region +
+             (dual ? ".api.aws" : ".amazonaws.com");
+  }
   HttpRequest request;
   request.method = "GET";
   request.path = "/federation/credentials?account_id=" + form_url_encode(step.sso_account_id) +
                  "&role_name=" + form_url_encode(step.sso_role_name);
   request.headers = {{"x-amz-sso_bearer_token", access_token}, {"Accept", "application/json"}};
-  Result<HttpResponse> response =
-      send(*ctx_.transport, origin, request, ctx_.settings.retry.effective_max_attempts(), std::chrono::seconds(1));
+  Result<HttpResponse> response = send(*ctx_.transport, origin, request,
+                                       ctx_.settings.retry.effective_max_attempts(), std::chrono::seconds(1));
   if (!response)
-    return make_error("TransportError", "sso:GetRoleCredentials at " + origin + " failed: " + response.message(),
+    return make_error("TransportError",
+                      "sso:GetRoleCredentials at " + origin + " failed: " + response.message(),
                       "check the network and sso_region");
   nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
   if (response->status != 200) {
@@ -364,17 +378,18 @@ Resolver::Step Resolver::sso(const SsoStep& step) {
     if (code.empty() && body.is_object() && body.contains("__type") && body["__type"].is_string())
       code = body["__type"].get<std::string>();
     if (code.empty()) code = "HTTP" + std::to_string(response->status);
-    std::string message = "sso:GetRoleCredentials for profile " + in_quotes(step.profile) + " failed: " + code +
-                          " (HTTP " + std::to_string(response->status) + ")";
+    std::string message = "sso:GetRoleCredentials for profile " + in_quotes(step.profile) +
+                          " failed: " + code + " (HTTP " + std::to_string(response->status) + ")";
     if (response->status == 401)
       return make_error("SsoLoginRequired", message + ": the SSO token is no longer valid", login);
     if (response->status == 403)
-      return make_error(code, message + ": no access to role " + step.sso_role_name + " in account " +
-                                  step.sso_account_id,
-                        "check sso_account_id and sso_role_name, and the permission set assignment");
+      return make_error(
+          code, message + ": no access to role " + step.sso_role_name + " in account " + step.sso_account_id,
+          "check sso_account_id and sso_role_name, and the permission set assignment");
     return make_error(code, message);
   }
-  const nlohmann::json* role = body.is_object() && body.contains("roleCredentials") ? &body["roleCredentials"] : nullptr;
+  const nlohmann::json* role =
+      body.is_object() && body.contains("roleCredentials") ? &body["roleCredentials"] : nullptr;
   auto field = [role](const char* key) -> std::string {
     return role != nullptr && role->is_object() && role->contains(key) && (*role)[key].is_string()
                ? (*role)[key].get<std::string>()
@@ -394,8 +409,7 @@ Resolver::Step Resolver::sso(const SsoStep& step) {
 
 Resolver::Step Resolver::container(const ContainerStep& step) {
   Result<Url> url = parse_url(step.uri);
-  if (!url)
-    return make_error("ContainerError", step.uri_variable + " is not a valid URL: " + url.message());
+  if (!url) return make_error("ContainerError", step.uri_variable + " is not a valid URL: " + url.message());
   if (step.uri_variable == "AWS_CONTAINER_CREDENTIALS_FULL_URI" && !container_host_allowed(*url))
     return make_error("ContainerError",
                       "AWS_CONTAINER_CREDENTIALS_FULL_URI host " + url->host +
@@ -422,15 +436,17 @@ Resolver::Step Resolver::container(const ContainerStep& step) {
                       "remove line breaks from the token (or its file)");
   if (!authorization.empty()) request.headers.emplace_back("Authorization", authorization);
   // botocore ContainerMetadataFetcher: 2 s timeout, 3 attempts, 1 s apart.
-  Result<HttpResponse> response = send(metadata_transport(std::chrono::seconds(2)), url->origin(), request, 3,
-                                       std::chrono::seconds(1));
+  Result<HttpResponse> response =
+      send(metadata_transport(std::chrono::seconds(2)), url->origin(), request, 3, std::chrono::seconds(1));
   if (!response)
-    return make_error("ContainerError", "the container credentials endpoint " + url->origin() +
-                                            " did not answer: " + response.message(),
-                      "are you running in ECS, EKS or a container with the credentials agent?");
+    return make_error(
+        "ContainerError",
+        "the container credentials endpoint " + url->origin() + " did not answer: " + response.message(),
+        "are you running in ECS, EKS or a container with the credentials agent?");
   if (response->status != 200)
-    return make_error("ContainerError", "the container credentials endpoint " + url->origin() + " answered HTTP " +
-                                            std::to_string(response->status),
+    return make_error("ContainerError",
+                      "the container credentials endpoint " + url->origin() + " answered HTTP " +
+                          std::to_string(response->status),
                       "check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE) and the task role");
   Result<ResolvedCredentials> got =
       parse_metadata_credentials(response->body, "container credentials endpoint " + url->origin());
@@ -446,13 +462,15 @@ Resolver::Step Resolver::imds(const ImdsStep& step, const std::string& profile) 
     } else if (detail::iequals(step.endpoint_mode, "ipv6")) {
       base = "http://[fd00:ec2::254]";
     } else {
-      return make_error("ConfigError", "profile " + in_quotes(profile) + ": ec2_metadata_service_endpoint_mode \"" +
-                                           step.endpoint_mode + "\" is not IPv4 or IPv6");
+      return make_error("ConfigError", "profile " + in_quotes(profile) +
+                                           ": ec2_metadata_service_endpoint_mode \"" + step.endpoint_mode +
+                                           "\" is not IPv4 or IPv6");
     }
   }
   Result<Url> url = parse_url(base);
   if (!url)
-    return make_error("ConfigError", "the instance metadata endpoint \"" + base + "\" is not valid: " + url.message());
+    return make_error("ConfigError",
+                      "the instance metadata endpoint \"" + base + "\" is not valid: " + url.message());
   const std::string origin = url->origin();
   std::string prefix = url->path;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
@@ -464,7 +482,8 @@ Resolver::Step Resolver::imds(const ImdsStep& step, const std::string& profile) 
   };
 
   // IMDSv2: a session token first; 403/404/405 mean IMDSv1 only (botocore falls back to it).
-  HttpRequest put{"PUT", prefix + "/latest/api/token", {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}}, ""};
+  HttpRequest put{
+      "PUT", prefix + "/latest/api/token", {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}}, ""};
   Result<HttpResponse> token = send(transport, origin, put, attempts, std::chrono::milliseconds(0));
   if (!token) return failed("no answer: " + token.message());
   std::vector<std::pair<std::string, std::string>> headers;
@@ -481,7 +500,8 @@ Resolver::Step Resolver::imds(const ImdsStep& step, const std::string& profile) 
                                     std::chrono::milliseconds(0));
   if (!roles) return failed("no answer: " + roles.message());
   if (roles->status == 404) return failed("no IAM role is attached to this instance");
-  if (roles->status != 200) return failed("the role name request answered HTTP " + std::to_string(roles->status));
+  if (roles->status != 200)
+    return failed("the role name request answered HTTP " + std::to_string(roles->status));
   std::string role = roles->body.substr(0, roles->body.find('\n'));
   role = std::string(detail::trim_blanks(role));
   if (role.empty()) return failed("no IAM role is attached to this instance");
@@ -527,7 +547,9 @@ std::string chain_label(const CredentialStep& step) {
         if constexpr (std::is_same_v<T, StaticKeysStep>) {
           return s.origin == KeyOrigin::environment ? "env" : "static(" + s.profile + ")";
         } else if constexpr (std::is_same_v<T, NamedSourceStep>) {
-          return s.method == CredentialMethod::env ? "env" : s.method == CredentialMethod::container_role ? "container" : "imds";
+          return s.method == CredentialMethod::env              ? "env"
+                 : s.method == CredentialMethod::container_role ? "container"
+                                                                : "imds";
         } else if constexpr (std::is_same_v<T, WebIdentityStep>) {
           return "web-identity(" + s.role_arn + ")";
         } else if constexpr (std::is_same_v<T, SsoStep>) {

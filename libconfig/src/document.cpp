@@ -231,6 +231,10 @@ Status check_section_name(const SectionName& section) {
   for (char c : section.name)
     if (c == '\r' || c == '\n' || c == '\0' || c == ']' || c == '[')
       return Status::error("the section name '" + section.name + "' contains a character a header cannot hold");
+  // The header written must read back as this very name, or the edit could not find what it
+  // wrote (e.g. {"", " x"} is written "[ x]", which reads as "x").
+  if (parse_section_name(format_section_header(section)) != section)
+    return Status::error("the section name '" + section.name + "' would not read back as written");
   return Status();
 }
 }  // namespace

@@ -134,7 +134,8 @@ std::vector<SourcedValue> Explainer::sources_of(const std::string& name, const S
   const bool env_applies = !is_web_identity_key(name) || !input_.profile.explicit_on_command_line();
   if (spec != nullptr && env_applies) add_variables(spec->env);
   if (auto found = lookup(credentials_profile_, name))
-    sources.push_back({mask_if(secret, found->value), {"shared-credentials-file", input_.credentials.path, found->line}});
+    sources.push_back(
+        {mask_if(secret, found->value), {"shared-credentials-file", input_.credentials.path, found->line}});
   if (auto found = lookup(config_profile_, name))
     sources.push_back({mask_if(secret, found->value), {"config-file", input_.config.path, found->line}});
   if (spec != nullptr && spec->allowed_in("sso-session") && profile_ != nullptr) {
@@ -151,7 +152,8 @@ std::vector<SourcedValue> Explainer::sources_of(const std::string& name, const S
 
 Result<Explanation> Explainer::run() {
   merged_ = build_profile_model(input_.config, input_.credentials, Dialect::cli);
-  if (merged_.config_unreadable) return Result<Explanation>::error("the AWS CLI cannot parse " + input_.config.path);
+  if (merged_.config_unreadable)
+    return Result<Explanation>::error("the AWS CLI cannot parse " + input_.config.path);
   if (merged_.credentials_unreadable)
     return Result<Explanation>::error("the AWS CLI cannot parse " + input_.credentials.path);
   // The merged model keeps only the winning value of each key: read each file alone as well.
@@ -167,10 +169,18 @@ Result<Explanation> Explainer::run() {
   Explanation out;
   out.profile.name = name;
   switch (input_.profile.source) {
-    case ProfileSource::flag: out.profile.source = {"manual", "--profile", 0}; break;
-    case ProfileSource::env_aws_profile: out.profile.source = {"env", "AWS_PROFILE", 0}; break;
-    case ProfileSource::env_aws_default_profile: out.profile.source = {"env", "AWS_DEFAULT_PROFILE", 0}; break;
-    case ProfileSource::default_name: out.profile.source = {"default", "", 0}; break;
+    case ProfileSource::flag:
+      out.profile.source = {"manual", "--profile", 0};
+      break;
+    case ProfileSource::env_aws_profile:
+      out.profile.source = {"env", "AWS_PROFILE", 0};
+      break;
+    case ProfileSource::env_aws_default_profile:
+      out.profile.source = {"env", "AWS_DEFAULT_PROFILE", 0};
+      break;
+    case ProfileSource::default_name:
+      out.profile.source = {"default", "", 0};
+      break;
   }
 
   explain_credentials(out);
@@ -199,7 +209,8 @@ Result<Explanation> Explainer::run() {
     for (const auto* variables : {&spec.env, &spec.env_fallback})
       for (const std::string& variable : *variables)
         if (variable.find('<') == std::string::npos && env(variable)) set = true;
-    if (set && (!is_web_identity_key(spec.name) || !input_.profile.explicit_on_command_line())) add_name(spec.name);
+    if (set && (!is_web_identity_key(spec.name) || !input_.profile.explicit_on_command_line()))
+      add_name(spec.name);
   }
   if (profile_ != nullptr) {
     if (const Setting* session = profile_->find("sso_session")) {
@@ -244,6 +255,8 @@ Result<Explanation> Explainer::run() {
 
 }  // namespace
 
-Result<Explanation> explain_profile(const ExplainInput& input) { return Explainer(input).run(); }
+Result<Explanation> explain_profile(const ExplainInput& input) {
+  return Explainer(input).run();
+}
 
 }  // namespace awsprof

@@ -176,6 +176,8 @@ def main():
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
+    for name in ("build_dir", "source_dir", "work"):
+        setattr(args, name, os.path.abspath(getattr(args, name)))
     shell = args.shell
     if not shutil.which(shell):
         print(f"SKIP: {shell} is not installed (Debian package {shell}): its completion is not tested")

@@ -71,12 +71,15 @@ TEST(CredentialImport, HeaderErrors) {
 
 TEST(CredentialImport, ParsesStsJson) {
   auto c = parse_sts_json(R"({"Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s3cr3t",
-      "SessionToken": "tok", "Expiration": "2030-01-01T00:00:00+00:00"}})", "x.json", "mfa");
+      "SessionToken": "tok", "Expiration": "2030-01-01T00:00:00+00:00"}})",
+                          "x.json", "mfa");
   ASSERT_TRUE(c) << c.message();
   EXPECT_EQ(c->profile, "mfa");
   EXPECT_EQ(c->session_token, "tok");
   EXPECT_EQ(c->expiration, "2030-01-01T00:00:00+00:00");
-  auto bad = parse_sts_json("{\"Credentials\": {\"AccessKeyId\": \"ASIA1\", \"SecretAccessKey\": \"hidden-value\"", "x.json", "mfa");
+  auto bad =
+      parse_sts_json("{\"Credentials\": {\"AccessKeyId\": \"ASIA1\", \"SecretAccessKey\": \"hidden-value\"",
+                     "x.json", "mfa");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.message().find("hidden-value"), std::string::npos);
   EXPECT_EQ(parse_sts_json("{\"Credentials\": {\"AccessKeyId\": \"A\"}}", "x.json", "p").message(),
@@ -85,8 +88,8 @@ TEST(CredentialImport, ParsesStsJson) {
 }
 
 TEST(CredentialImport, ReadsTheEnvironment) {
-  std::map<std::string, std::string> vars{{"AWS_ACCESS_KEY_ID", "AKIA9"}, {"AWS_SECRET_ACCESS_KEY", "sk9"},
-                                          {"AWS_SESSION_TOKEN", "tok9"}};
+  std::map<std::string, std::string> vars{
+      {"AWS_ACCESS_KEY_ID", "AKIA9"}, {"AWS_SECRET_ACCESS_KEY", "sk9"}, {"AWS_SESSION_TOKEN", "tok9"}};
   EnvLookup env = [&vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -99,13 +102,16 @@ TEST(CredentialImport, ReadsTheEnvironment) {
 }
 
 TEST(CredentialImport, NeverOverwritesWithoutOverwrite) {
-  auto f = files("", "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
+  auto f = files(
+      "", "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
   std::vector<ImportedCredential> creds{{"dev", "NEW1", "newsecret", "", "", 0}};
   ImportReport report;
   Status s = import_credentials(f, creds, false, "c", "k", report);
   ASSERT_FALSE(s);
   EXPECT_EQ(report.conflicts.size(), 3u);  // both keys, and the token that would be removed
-  EXPECT_EQ(f.credentials.text(), "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
+  EXPECT_EQ(
+      f.credentials.text(),
+      "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
   for (const KeyConflict& c : report.conflicts) EXPECT_EQ(c.current.find("oldsecret"), std::string::npos);
   ASSERT_TRUE(import_credentials(f, creds, true, "c", "k", report));
   EXPECT_EQ(f.credentials.text(), "[dev]\naws_access_key_id = NEW1\naws_secret_access_key = newsecret\n");
@@ -121,7 +127,8 @@ TEST(CredentialImport, AddsNewProfilesMasked) {
   ImportReport report;
   ASSERT_TRUE(import_credentials(f, creds, false, "c", "k", report));
   EXPECT_EQ(f.credentials.text(),
-            "[dev]\naws_access_key_id = AKIADEVKEY\naws_secret_access_key = devsecretvalue\naws_session_token = devtoken1234\n");
+            "[dev]\naws_access_key_id = AKIADEVKEY\naws_secret_access_key = "
+            "devsecretvalue\naws_session_token = devtoken1234\n");
   EXPECT_EQ(report.profiles.at(0).action, ImportAction::added);
   EXPECT_EQ(report.profiles.at(0).keys.at(1).second, "****************alue");
 }

@@ -143,3 +143,23 @@ TEST(Edit, SectionIsEmpty) {
 
 }  // namespace
 }  // namespace awsprof
+
+namespace awsprof {
+namespace {
+
+// Found by the fuzzer: a name whose header reads back as another name must be refused, or the
+// edit that created it cannot find it again.
+TEST(Edit, RefusesSectionNamesThatDoNotReadBack) {
+  Document doc = Document::parse("");
+  EXPECT_FALSE(doc.add_section({"", " "}));
+  EXPECT_FALSE(doc.add_section({"", " x"}));
+  EXPECT_FALSE(doc.set_property({"", "profile x"}, "k", "v"));
+  EXPECT_FALSE(doc.set_sub_property({"", "profile x"}, "s3", "k", "v"));
+  EXPECT_EQ(doc.text(), "");
+  Document named = Document::parse("[profile a]\n");
+  EXPECT_FALSE(named.rename_section({"profile", "a"}, {"", "profile b"}));
+  EXPECT_EQ(named.text(), "[profile a]\n");
+}
+
+}  // namespace
+}  // namespace awsprof

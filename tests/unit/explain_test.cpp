@@ -47,9 +47,11 @@ TEST(Explain, OrdersFlagEnvCredentialsConfigDefault) {
 }
 
 TEST(Explain, CredentialsFollowTheChainAndAreMasked) {
-  Fixture f{Document::parse("[profile dev]\naws_access_key_id = AKIACONFIG1111\naws_secret_access_key = configsecret2222\n"),
-            Document::parse("[dev]\naws_access_key_id = AKIACREDS3333\naws_secret_access_key = credsecret4444\n"),
-            {{"AWS_ACCESS_KEY_ID", "AKIAENV5555"}, {"AWS_SECRET_ACCESS_KEY", "envsecret6666"}}};
+  Fixture f{
+      Document::parse(
+          "[profile dev]\naws_access_key_id = AKIACONFIG1111\naws_secret_access_key = configsecret2222\n"),
+      Document::parse("[dev]\naws_access_key_id = AKIACREDS3333\naws_secret_access_key = credsecret4444\n"),
+      {{"AWS_ACCESS_KEY_ID", "AKIAENV5555"}, {"AWS_SECRET_ACCESS_KEY", "envsecret6666"}}};
   // --profile: environment keys do not win.
   auto e = explain_profile(f.input({"dev", ProfileSource::flag}));
   ASSERT_TRUE(e);
@@ -75,7 +77,8 @@ TEST(Explain, CredentialsFollowTheChainAndAreMasked) {
 TEST(Explain, SsoSessionSupplies) {
   Fixture f{Document::parse("[profile s]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n"
                             "[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n"),
-            Document::parse(""), {}};
+            Document::parse(""),
+            {}};
   auto e = explain_profile(f.input({"s", ProfileSource::flag}));
   ASSERT_TRUE(e);
   ASSERT_NE(e->find("sso_region"), nullptr);

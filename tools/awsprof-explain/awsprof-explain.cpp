@@ -35,7 +35,9 @@ struct GlobalFlags {
       if (option.value == "flag") {
         app.add_flag(option.name, switches[option.name], help)->group("AWS CLI global options");
       } else {
-        app.add_option(option.name, values[option.name], help)->type_name("VALUE")->group("AWS CLI global options");
+        app.add_option(option.name, values[option.name], help)
+            ->type_name("VALUE")
+            ->group("AWS CLI global options");
       }
     }
   }
@@ -62,7 +64,8 @@ struct GlobalFlags {
 };
 
 /// The shown form of a location: "" stays "" (as the CLI leaves it blank).
-std::string row(std::string_view name, std::string_view value, std::string_view type, std::string_view location) {
+std::string row(std::string_view name, std::string_view value, std::string_view type,
+                std::string_view location) {
   char buffer[512];
   std::string v(value), t(type), n(name);
   std::snprintf(buffer, sizeof buffer, "%10s %24s %16s    ", n.c_str(), v.c_str(), t.c_str());
@@ -117,16 +120,21 @@ Json to_json(const Explanation& e) {
   Json settings = Json::array();
   for (const SettingExplanation& s : e.settings) {
     Json overridden = Json::array();
-    for (const SourcedValue& v : s.overridden) overridden.push_back({{"value", v.value}, {"source", source_json(v.source)}});
-    settings.push_back({{"name", s.name}, {"value", s.value}, {"source", source_json(s.source)}, {"overridden", overridden}});
+    for (const SourcedValue& v : s.overridden)
+      overridden.push_back({{"value", v.value}, {"source", source_json(v.source)}});
+    settings.push_back({{"name", s.name},
+                        {"value", s.value},
+                        {"source", source_json(s.source)},
+                        {"overridden", overridden}});
   }
   Json skipped = Json::array();
   for (const SkippedProvider& p : e.credentials.skipped)
     skipped.push_back({{"method", method_name(p.method)}, {"reason", p.reason}});
-  Json credentials{{"method", e.credentials.method ? Json(method_name(*e.credentials.method)) : Json(nullptr)},
-                   {"skipped", skipped},
-                   {"notes", e.credentials.notes},
-                   {"error", e.credentials.error.empty() ? Json(nullptr) : Json(e.credentials.error)}};
+  Json credentials{
+      {"method", e.credentials.method ? Json(method_name(*e.credentials.method)) : Json(nullptr)},
+      {"skipped", skipped},
+      {"notes", e.credentials.notes},
+      {"error", e.credentials.error.empty() ? Json(nullptr) : Json(e.credentials.error)}};
   return Json{{"profile", {{"name", e.profile.name}, {"source", source_json(e.profile.source)}}},
               {"settings", settings},
               {"credentials", credentials}};
@@ -142,9 +150,10 @@ std::string setting_name(const std::string& argument) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Tool tool("explain",
-            "Explain where each setting of the selected profile comes from, what it shadows, and which credential "
-            "provider wins.");
+  Tool tool(
+      "explain",
+      "Explain where each setting of the selected profile comes from, what it shadows, and which credential "
+      "provider wins.");
   std::vector<std::string> requested;
   tool.app().add_option("SETTING", requested, "Only these settings (default: every setting with a value)");
   GlobalFlags globals;
@@ -191,9 +200,10 @@ int main(int argc, char** argv) {
   }
   bool missing = false;
   for (const std::string& name : only) missing = missing || explanation->find(name) == nullptr;
-  bool credentials_asked = only.empty() || std::any_of(only.begin(), only.end(), [](const std::string& n) {
-                             return n == "aws_access_key_id" || n == "aws_secret_access_key" || n == "aws_session_token";
-                           });
+  bool credentials_asked =
+      only.empty() || std::any_of(only.begin(), only.end(), [](const std::string& n) {
+        return n == "aws_access_key_id" || n == "aws_secret_access_key" || n == "aws_session_token";
+      });
   bool broken = credentials_asked && !explanation->credentials.error.empty();
   return exit_code(missing || broken ? Outcome::findings : Outcome::ok);
 }

@@ -95,12 +95,14 @@ std::string iso_expiration(std::chrono::system_clock::time_point time) {
   return text + "+00:00";
 }
 
-void print_credentials(std::ostream& out, const std::string& format, const awsprof::ResolvedCredentials& resolved) {
+void print_credentials(std::ostream& out, const std::string& format,
+                       const awsprof::ResolvedCredentials& resolved) {
   const awsprof::Credentials& c = resolved.credentials;
   std::vector<std::pair<std::string, std::string>> values = {{"AWS_ACCESS_KEY_ID", c.access_key_id},
                                                              {"AWS_SECRET_ACCESS_KEY", c.secret_access_key}};
   if (!c.session_token.empty()) values.emplace_back("AWS_SESSION_TOKEN", c.session_token);
-  if (resolved.expiration) values.emplace_back("AWS_CREDENTIAL_EXPIRATION", iso_expiration(*resolved.expiration));
+  if (resolved.expiration)
+    values.emplace_back("AWS_CREDENTIAL_EXPIRATION", iso_expiration(*resolved.expiration));
   if (format == "process") {
     // json.dumps(output, indent=2, separators=(',', ': ')): keys in insertion order.
     static const char* const kJsonNames[] = {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"};
@@ -109,8 +111,9 @@ void print_credentials(std::ostream& out, const std::string& format, const awspr
     out << "{\n  \"Version\": 1";
     for (const auto& [name, value] : values) {
       for (std::size_t k = 0; k < 4; ++k)
-        if (name == kEnvNames[k]) out << ",\n  " << awsprof::python_json_string(kJsonNames[k]) << ": "
-                                      << awsprof::python_json_string(value);
+        if (name == kEnvNames[k])
+          out << ",\n  " << awsprof::python_json_string(kJsonNames[k]) << ": "
+              << awsprof::python_json_string(value);
     }
     out << "\n}\n";
     return;

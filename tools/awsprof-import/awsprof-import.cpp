@@ -42,7 +42,8 @@ Result<std::string> read_input(const std::string& path) {
 }
 
 /// The unified diff of one file, secret values masked.
-std::string masked_diff(const std::string& before_text, const std::string& after_text, const std::string& path) {
+std::string masked_diff(const std::string& before_text, const std::string& after_text,
+                        const std::string& path) {
   Document before = Document::parse(before_text);
   Document after = Document::parse(after_text);
   auto display = [&](DiffSide side, std::size_t index, std::string_view) {
@@ -52,17 +53,18 @@ std::string masked_diff(const std::string& before_text, const std::string& after
 }
 
 /// Runs `edit` as one locked, atomic write of both files (or a dry run). Prints I/O errors.
-std::optional<EditOutcome> run(const Tool& tool, bool dry_run, const std::function<Status(ConfigFiles&)>& edit,
-                               std::string& refusal) {
+std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
+                               const std::function<Status(ConfigFiles&)>& edit, std::string& refusal) {
   const ToolContext& context = tool.context();
   RealFileSystem fs;
-  Result<EditOutcome> outcome = edit_config_files(fs, context.config_path, context.credentials_path,
-                                                  [&](ConfigFiles& files) {
-                                                    Status s = edit(files);
-                                                    if (!s) refusal = s.message();
-                                                    return s;
-                                                  },
-                                                  dry_run);
+  Result<EditOutcome> outcome = edit_config_files(
+      fs, context.config_path, context.credentials_path,
+      [&](ConfigFiles& files) {
+        Status s = edit(files);
+        if (!s) refusal = s.message();
+        return s;
+      },
+      dry_run);
   if (!outcome) {
     if (refusal.empty()) tool.fail(outcome.message());
     return std::nullopt;
@@ -112,14 +114,15 @@ int import_keys(const Tool& tool, const Options& options) {
     credentials = std::move(parsed->credentials);
     skipped = std::move(parsed->skipped);
   } else {
-    if (!named) return usage(tool, std::string(options.sts_json ? "--sts-json" : "--from-env") + " needs --profile");
-    Result<ImportedCredential> credential =
-        options.sts_json ? [&]() -> Result<ImportedCredential> {
-          auto text = read_input(*options.sts_json);
-          if (!text) return Result<ImportedCredential>::error(text.message());
-          return parse_sts_json(*text, *options.sts_json == "-" ? "stdin" : *options.sts_json, context.profile.name);
-        }()
-                         : credentials_from_environment(tool.env(), context.profile.name);
+    if (!named)
+      return usage(tool, std::string(options.sts_json ? "--sts-json" : "--from-env") + " needs --profile");
+    Result<ImportedCredential> credential = options.sts_json ? [&]() -> Result<ImportedCredential> {
+      auto text = read_input(*options.sts_json);
+      if (!text) return Result<ImportedCredential>::error(text.message());
+      return parse_sts_json(*text, *options.sts_json == "-" ? "stdin" : *options.sts_json,
+                            context.profile.name);
+    }()
+        : credentials_from_environment(tool.env(), context.profile.name);
     if (!credential) return tool.fail(credential.message());
     credentials.push_back(std::move(*credential));
   }
@@ -150,7 +153,8 @@ int import_keys(const Tool& tool, const Options& options) {
     json["skipped"] = skipped_json;
     auto conflicts = Json::array();
     for (const KeyConflict& c : report.conflicts)
-      conflicts.push_back({{"profile", c.profile}, {"key", c.key}, {"current", c.current}, {"incoming", c.incoming}});
+      conflicts.push_back(
+          {{"profile", c.profile}, {"key", c.key}, {"current", c.current}, {"incoming", c.incoming}});
     json["conflicts"] = conflicts;
     if (outcome && options.dry_run) json["diff"] = diff_text(context, *outcome);
     if (!outcome && refusal.empty()) return exit_code(Outcome::error);
@@ -161,8 +165,9 @@ int import_keys(const Tool& tool, const Options& options) {
     for (const SkippedEntry& s : skipped)
       std::cout << "skipped entry #" << s.entry << " (line " << s.line << "): " << s.reason << '\n';
     for (const KeyConflict& c : report.conflicts) {
-      std::cout << "conflict: profile " << c.profile << ": " << c.key << " is " << c.current << ", import has "
-                << (c.incoming.empty() ? "none (it would be removed)" : c.incoming) << '\n';
+      std::cout << "conflict: profile " << c.profile << ": " << c.key << " is " << c.current
+                << ", import has " << (c.incoming.empty() ? "none (it would be removed)" : c.incoming)
+                << '\n';
     }
     if (outcome) {
       if (options.dry_run) print_diff(context, *outcome);
@@ -216,7 +221,8 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
   auto outcome = run(
       tool, options.dry_run,
       [&](ConfigFiles& files) {
-        return merge_baseline(files, baseline, on_conflict, context.config_path, context.credentials_path, report);
+        return merge_baseline(files, baseline, on_conflict, context.config_path, context.credentials_path,
+                              report);
       },
       refusal);
   if (!outcome && refusal.empty()) return exit_code(Outcome::error);
@@ -248,10 +254,14 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
     print_json(std::cout, json);
   } else {
     for (const MergeEntry& e : report.added_sections) std::cout << "added " << entry_label(e) << '\n';
-    for (const MergeEntry& e : report.added_keys) std::cout << "added " << entry_label(e) << " = " << e.theirs << '\n';
+    for (const MergeEntry& e : report.added_keys)
+      std::cout << "added " << entry_label(e) << " = " << e.theirs << '\n';
     for (const MergeEntry& e : report.conflicts) {
       std::cout << "conflict " << entry_label(e) << ": yours " << e.mine << ", baseline " << e.theirs << " ("
-                << (e.taken ? "took the baseline's" : outcome ? "kept yours" : "nothing written") << ")\n";
+                << (e.taken   ? "took the baseline's"
+                    : outcome ? "kept yours"
+                              : "nothing written")
+                << ")\n";
     }
     for (const std::string& i : report.ignored) std::cout << "ignored " << i << '\n';
     if (outcome) {
@@ -264,29 +274,35 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
     return exit_code(report.conflicts.empty() ? Outcome::error : Outcome::findings);
   }
   // Conflicts kept as the user has them are findings.
-  bool kept = std::any_of(report.conflicts.begin(), report.conflicts.end(), [](const MergeEntry& e) { return !e.taken; });
+  bool kept = std::any_of(report.conflicts.begin(), report.conflicts.end(),
+                          [](const MergeEntry& e) { return !e.taken; });
   return exit_code(kept ? Outcome::findings : Outcome::ok);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Tool tool("import",
-            "Import credentials from an IAM console CSV, STS JSON or the environment into the credentials file, "
-            "or merge a team baseline config file into yours.");
+  Tool tool(
+      "import",
+      "Import credentials from an IAM console CSV, STS JSON or the environment into the credentials file, "
+      "or merge a team baseline config file into yours.");
   Options options;
   CLI::App& app = tool.app();
   app.add_option("--csv", options.csv, "An IAM console access-key CSV file")->type_name("FILE");
-  app.add_option("--sts-json", options.sts_json,
-                 "The JSON printed by `aws sts get-session-token` or `assume-role` (- for stdin); needs --profile")
+  app.add_option(
+         "--sts-json", options.sts_json,
+         "The JSON printed by `aws sts get-session-token` or `assume-role` (- for stdin); needs --profile")
       ->type_name("FILE|-");
-  app.add_flag("--from-env", options.from_env,
-               "The credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; needs --profile");
+  app.add_flag(
+      "--from-env", options.from_env,
+      "The credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; needs --profile");
   app.add_option("--config", options.baseline, "A team baseline config file to merge into your files")
       ->type_name("FILE");
-  app.add_option("--profile-prefix", options.profile_prefix, "With --csv: put PREFIX before every profile name")
+  app.add_option("--profile-prefix", options.profile_prefix,
+                 "With --csv: put PREFIX before every profile name")
       ->type_name("PREFIX");
-  app.add_flag("--skip-invalid", options.skip_invalid, "With --csv: skip rows with a missing value instead of failing");
+  app.add_flag("--skip-invalid", options.skip_invalid,
+               "With --csv: skip rows with a missing value instead of failing");
   app.add_flag("--overwrite", options.overwrite, "Replace the keys of a profile that already has other keys");
   app.add_option("--on-conflict", options.on_conflict,
                  "With --config: keep your value (default), take the baseline's, or fail")
@@ -300,11 +316,14 @@ int main(int argc, char** argv) {
   if ((options.profile_prefix || options.skip_invalid) && !options.csv)
     return usage(tool, "--profile-prefix and --skip-invalid go with --csv");
   if (options.baseline) {
-    if (options.overwrite) return usage(tool, "--overwrite does not go with --config; use --on-conflict=theirs");
-    if (tool.context().profile.explicit_on_command_line()) return usage(tool, "--profile does not go with --config");
+    if (options.overwrite)
+      return usage(tool, "--overwrite does not go with --config; use --on-conflict=theirs");
+    if (tool.context().profile.explicit_on_command_line())
+      return usage(tool, "--profile does not go with --config");
     std::optional<OnConflict> on_conflict = parse_on_conflict(options.on_conflict.value_or("keep"));
     if (!on_conflict)
-      return usage(tool, "invalid value '" + *options.on_conflict + "' for --on-conflict (expected keep|theirs|fail)");
+      return usage(
+          tool, "invalid value '" + *options.on_conflict + "' for --on-conflict (expected keep|theirs|fail)");
     return merge(tool, options, *on_conflict);
   }
   if (options.on_conflict) return usage(tool, "--on-conflict goes with --config; use --overwrite");

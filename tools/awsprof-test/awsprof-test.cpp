@@ -31,8 +31,10 @@ std::string join_chain(const std::vector<std::string>& chain) {
 }
 
 /// Which profiles to test: the arguments, every profile (--all), or the selected one.
-std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool, const awsprof::ProfileModel& model,
-                                                             const std::vector<std::string>& names, bool all) {
+std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool,
+                                                             const awsprof::ProfileModel& model,
+                                                             const std::vector<std::string>& names,
+                                                             bool all) {
   std::vector<SelectedProfile> out;
   if (all) {
     for (const awsprof::Section& profile : model.profiles)
@@ -51,7 +53,8 @@ std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool, c
 }
 
 /// Runs `jobs` workers over the profiles; shows "tested k/n" on stderr when it is a terminal.
-std::vector<ProfileTest> run_tests(const awsprof::ProfileModel& model, const std::vector<SelectedProfile>& profiles,
+std::vector<ProfileTest> run_tests(const awsprof::ProfileModel& model,
+                                   const std::vector<SelectedProfile>& profiles,
                                    const awsprof::ProfileRunOptions& options, int jobs, bool progress) {
   std::vector<ProfileTest> results(profiles.size());
   std::atomic<std::size_t> next{0};
@@ -81,14 +84,15 @@ nlohmann::ordered_json to_json(const ProfileTest& r) {
   };
   nlohmann::ordered_json error = nullptr;
   if (r.error) error = {{"code", r.error->code}, {"message", r.error->message}, {"hint", r.error->hint}};
-  return {{"profile", r.profile},
-          {"ok", r.ok()},
-          {"account", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.account; })},
-          {"arn", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.arn; })},
-          {"user_id", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.user_id; })},
-          {"chain", r.chain},
-          {"elapsed_ms", r.elapsed.count()},
-          {"error", error}};
+  return {
+      {"profile", r.profile},
+      {"ok", r.ok()},
+      {"account", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.account; })},
+      {"arn", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.arn; })},
+      {"user_id", or_null([](const awsprof::CallerIdentity& i) -> const std::string& { return i.user_id; })},
+      {"chain", r.chain},
+      {"elapsed_ms", r.elapsed.count()},
+      {"error", error}};
 }
 
 void print_results(const std::vector<ProfileTest>& results, const Tool& tool) {
@@ -117,7 +121,8 @@ void print_results(const std::vector<ProfileTest>& results, const Tool& tool) {
     if (below && first) out << '\n';
     first = false;
     out << (below ? "" : tool.display_name() + ": ") << r.profile << ": " << r.error->message << '\n';
-    if (!r.error->hint.empty()) out << (below ? "" : tool.display_name() + ": ") << "  hint: " << r.error->hint << '\n';
+    if (!r.error->hint.empty())
+      out << (below ? "" : tool.display_name() + ": ") << "  hint: " << r.error->hint << '\n';
   }
 }
 
@@ -131,7 +136,8 @@ int main(int argc, char** argv) {
   double timeout_seconds = 30;
   NetworkFlags network;
   CLI::App& app = tool.app();
-  app.add_option("profiles", names, "The profiles to test (default: the selected profile)")->type_name("PROFILE");
+  app.add_option("profiles", names, "The profiles to test (default: the selected profile)")
+      ->type_name("PROFILE");
   app.add_flag("--all", all, "Test every profile in the config and credentials files");
   app.add_option("-j,--jobs", jobs, "Profiles tested at once (default: min(8, profiles))")
       ->type_name("N")
@@ -163,6 +169,7 @@ int main(int argc, char** argv) {
 
   std::vector<ProfileTest> results = run_tests(loaded->model, *profiles, options, job_count, progress);
   print_results(results, tool);
-  const bool all_ok = std::all_of(results.begin(), results.end(), [](const ProfileTest& r) { return r.ok(); });
+  const bool all_ok =
+      std::all_of(results.begin(), results.end(), [](const ProfileTest& r) { return r.ok(); });
   return exit_code(all_ok ? Outcome::ok : Outcome::findings);
 }

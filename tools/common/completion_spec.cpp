@@ -10,7 +10,7 @@ nlohmann::ordered_json option_spec(const CLI::Option& option) {
   auto names = nlohmann::ordered_json::array();
   for (const std::string& name : option.get_snames()) names.push_back("-" + name);
   for (const std::string& name : option.get_lnames()) names.push_back("--" + name);
-  const bool takes_value = option.get_type_size_max() > 0;
+  const bool takes_value = option.get_expected_max() > 0;  // a flag expects 0 values
   return {{"names", names},
           {"description", option.get_description()},
           {"takes_value", takes_value},

@@ -48,7 +48,8 @@ void add_network_flags(CLI::App& app, NetworkFlags& flags) {
       ->type_name("URL");
   app.add_option("--region", flags.region, "The region (else AWS_REGION, AWS_DEFAULT_REGION, region)")
       ->type_name("REGION");
-  app.add_option("--ca-bundle", flags.ca_bundle, "Trust the CA certificates in this PEM file")->type_name("PATH");
+  app.add_option("--ca-bundle", flags.ca_bundle, "Trust the CA certificates in this PEM file")
+      ->type_name("PATH");
   app.add_flag("--no-verify-ssl", flags.no_verify_ssl, "Do not verify TLS certificates (prints a warning)");
   app.add_option("--cli-connect-timeout", flags.connect_timeout,
                  "Seconds allowed to connect (0: wait forever; default 60)")
@@ -58,7 +59,8 @@ void add_network_flags(CLI::App& app, NetworkFlags& flags) {
                  "Seconds of silence before a read fails (0: wait forever; default 60)")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--mfa-code", flags.mfa_code, "The MFA code for roles with mfa_serial (else asked on the terminal)")
+  app.add_option("--mfa-code", flags.mfa_code,
+                 "The MFA code for roles with mfa_serial (else asked on the terminal)")
       ->type_name("CODE");
   app.add_flag("--debug", flags.debug, "Log each call on stderr (never a secret)");
 }
@@ -76,9 +78,10 @@ NetworkOverrides network_overrides(const NetworkFlags& flags) {
 
 void warn_about_network_flags(const Tool& tool, const NetworkFlags& flags) {
   if (flags.no_verify_ssl)
-    std::cerr << tool.display_name()
-              << ": warning: --no-verify-ssl: TLS certificates are not verified, so anyone on the network path "
-                 "can read and change the traffic\n";
+    std::cerr
+        << tool.display_name()
+        << ": warning: --no-verify-ssl: TLS certificates are not verified, so anyone on the network path "
+           "can read and change the traffic\n";
 }
 
 MfaCodeProvider mfa_code_provider(const NetworkFlags& flags) {

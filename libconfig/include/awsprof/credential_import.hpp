@@ -69,7 +69,8 @@ Result<CsvImport> parse_credentials_csv(std::string_view text, const CsvImportOp
 /// Reads the JSON printed by `aws sts get-session-token`, `assume-role`, `get-federation-token`
 /// (or a bare Credentials object): Credentials.AccessKeyId, SecretAccessKey, SessionToken and
 /// Expiration. `source` names the input in messages ("creds.json", "stdin").
-Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_view source, const std::string& profile);
+Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_view source,
+                                          const std::string& profile);
 
 /// The credentials in the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (both needed),
 /// AWS_SESSION_TOKEN (else AWS_SECURITY_TOKEN), AWS_CREDENTIAL_EXPIRATION.
@@ -125,8 +126,8 @@ const char* to_string(BaselineSection kind);
 /// One change or conflict of a merge. Secret values are masked.
 struct MergeEntry {
   BaselineSection section = BaselineSection::profile;
-  std::string name;  ///< The section's name.
-  std::string key;   ///< "region", or dotted for a sub-property ("s3.max_bandwidth"); "" = whole section.
+  std::string name;    ///< The section's name.
+  std::string key;     ///< "region", or dotted for a sub-property ("s3.max_bandwidth"); "" = whole section.
   std::string mine;    ///< The user's value (conflicts).
   std::string theirs;  ///< The baseline's value.
   bool taken = false;  ///< For a conflict: the baseline's value was written (--on-conflict=theirs).
@@ -147,6 +148,7 @@ struct MergeReport {
 /// has it (theirs), or, with fail, refused: the result is an error, `files` unchanged and
 /// `report.conflicts` filled. Adds no marker keys; merging the same baseline twice changes nothing.
 Status merge_baseline(ConfigFiles& files, const ProfileModel& baseline, OnConflict on_conflict,
-                      const std::string& config_path, const std::string& credentials_path, MergeReport& report);
+                      const std::string& config_path, const std::string& credentials_path,
+                      MergeReport& report);
 
 }  // namespace awsprof

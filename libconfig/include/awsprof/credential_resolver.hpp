@@ -41,18 +41,18 @@ namespace awsprof {
 
 /// What the command line says about the network (empty / nullopt: not given).
 struct NetworkOverrides {
-  std::string region;        ///< --region
-  std::string endpoint_url;  ///< --endpoint-url
-  std::string ca_bundle;     ///< --ca-bundle
-  bool verify_tls = true;    ///< false for --no-verify-ssl
+  std::string region;                                        ///< --region
+  std::string endpoint_url;                                  ///< --endpoint-url
+  std::string ca_bundle;                                     ///< --ca-bundle
+  bool verify_tls = true;                                    ///< false for --no-verify-ssl
   std::optional<std::chrono::milliseconds> connect_timeout;  ///< --cli-connect-timeout
   std::optional<std::chrono::milliseconds> read_timeout;     ///< --cli-read-timeout
 };
 
 /// The network settings of one profile, as the AWS CLI v2 reads them.
 struct NetworkSettings {
-  StsEndpointInputs sts;  ///< region (--region, AWS_REGION, AWS_DEFAULT_REGION, region) and endpoints
-  RetryOptions retry;     ///< retry_mode / AWS_RETRY_MODE, max_attempts / AWS_MAX_ATTEMPTS
+  StsEndpointInputs sts;   ///< region (--region, AWS_REGION, AWS_DEFAULT_REGION, region) and endpoints
+  RetryOptions retry;      ///< retry_mode / AWS_RETRY_MODE, max_attempts / AWS_MAX_ATTEMPTS
   HttpClientOptions http;  ///< ca_bundle (--ca-bundle, AWS_CA_BUNDLE, ca_bundle), TLS, timeouts
   /// metadata_service_timeout / AWS_METADATA_SERVICE_TIMEOUT (seconds; default 1).
   std::chrono::milliseconds metadata_timeout{1000};
@@ -60,6 +60,11 @@ struct NetworkSettings {
   int metadata_attempts = 1;
   /// AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled: no IMDSv1 fallback.
   bool imds_v1_disabled = false;
+  /// The SSO portal's configured URL, as botocore picks one for the sso client: AWS_ENDPOINT_URL_SSO,
+  /// AWS_ENDPOINT_URL, [services] sso endpoint_url, endpoint_url (--endpoint-url is STS's only).
+  /// Empty: https://portal.sso.<sso_region>.amazonaws.com, or the FIPS / dual-stack forms
+  /// (portal.sso-fips.<r>.amazonaws.com, portal.sso.<r>.api.aws, portal.sso-fips.<r>.api.aws).
+  std::string sso_endpoint_url;
 };
 
 /// Reads the settings of `profile` (which may be missing: then only the environment and the flags
@@ -121,7 +126,7 @@ struct ResolverContext {
   std::function<double()> random;                        ///< Retry jitter; default: a PRNG.
   /// Debug lines (what is called, where, with which status); never a secret.
   std::function<void(std::string_view line)> log;
-  /// The SSO portal, for tests; "" uses https://portal.sso.<sso_region>.amazonaws.com.
+  /// The SSO portal, for tests; "" uses settings.sso_endpoint_url or the regional portal.
   std::string sso_endpoint;
 };
 

@@ -42,7 +42,7 @@ struct SourcedValue {
 
 /// One setting with a value.
 struct SettingExplanation {
-  std::string name;  ///< "region", or dotted for a sub-property ("s3.max_concurrent_requests").
+  std::string name;   ///< "region", or dotted for a sub-property ("s3.max_concurrent_requests").
   std::string value;  ///< The effective value; masked when secret.
   ValueSource source;
   std::vector<SourcedValue> overridden;  ///< The sources it shadows, highest first.
