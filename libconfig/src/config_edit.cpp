@@ -261,6 +261,14 @@ Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<con
     Document& doc = edited.of(kind);
     SectionName section = section_for(target, kind, doc);
     if (change.value) {
+      if (!parent.empty()) {
+        // Refused here rather than by the document, whose message would quote the value.
+        const SectionRange* range = doc.find_section(section);
+        const PropertyRange* block = range ? doc.find_property(*range, parent) : nullptr;
+        if (block != nullptr && !doc.lines()[block->line].value.empty())
+          return Status::error("cannot set '" + change.key + "': '" + std::string(parent) +
+                               "' has a value, not a block of sub-properties");
+      }
       Status s = parent.empty() ? doc.set_property(section, sub, *change.value)
                                 : doc.set_sub_property(section, parent, sub, *change.value);
       if (!s) return Status::error("cannot set '" + change.key + "': " + s.message());

@@ -22,7 +22,8 @@ marker line beginning with "--- ":
     ...
     --- exit 0                      the expected exit code (omitted: 0)
 
-Each block's content ends with a newline. Substitutions, in file contents, env values, the command
+Each block's content ends with a newline. A content line that itself begins with "--- " (a unified
+diff's header, say) is written with a backslash before it, "\\--- a/config"; --update does this. Substitutions, in file contents, env values, the command
 and the expected output: %t (the case directory, also HOME and the cwd), %bin (the binary
 directory), %version (the awsprof version).
 
@@ -44,6 +45,7 @@ import sys
 import tempfile
 
 MARKER = "--- "
+ESCAPED_MARKER = "\\" + MARKER
 RESULT_BLOCKS = ("stdout", "stderr", "exit")
 
 
@@ -58,7 +60,7 @@ def parse_case(text):
         if line.startswith(MARKER):
             blocks.append((line[len(MARKER):].split(), []))
         elif blocks:
-            blocks[-1][1].append(line)
+            blocks[-1][1].append(line[1:] if line.startswith(ESCAPED_MARKER) else line)
         else:
             description.append(line)
     return "".join(description), [(words, "".join(lines)) for words, lines in blocks]
@@ -157,6 +159,7 @@ def update_case(path, actual, tmp, bin_dir, version):
     for stream in ("stdout", "stderr"):
         if actual[stream]:
             body = substitute(actual[stream], unsubs)
+            body = "".join("\\" + line if line.startswith(MARKER) else line for line in body.splitlines(keepends=True))
             out.append("--- " + stream + "\n" + body + ("" if body.endswith("\n") else "\n"))
     out.append("--- exit %d\n" % actual["exit"])
     with open(path, "w", encoding="utf-8") as f:

@@ -154,5 +154,13 @@ TEST(ConfigEdit, AMissingFinalNewlineStaysMissing) {
   EXPECT_EQ(g.config.text(), "[default]\nregion = a\n\n[profile b]\nregion = a");
 }
 
+TEST(ConfigEdit, SubKeyOfAPlainValueIsRefusedWithoutQuotingIt) {
+  auto f = files("[default]\naws_secret_access_key = SECRETVALUE\n");
+  Status s = apply_changes(f, {}, std::vector<SettingChange>{{"aws_secret_access_key.x", "1"}});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message().find("SECRETVALUE"), std::string::npos) << s.message();
+  EXPECT_EQ(f.config.text(), "[default]\naws_secret_access_key = SECRETVALUE\n");
+}
+
 }  // namespace
 }  // namespace awsprof
