@@ -425,7 +425,7 @@ def zsh_script(model):
         specs = [s for o in c["options"] for s in zsh_option_specs(o)]
         p = c["positionals"]
         if p["fixed"] or p["repeat"]:
-            specs.append(f"'*::argument:_awsprof_positional {c['name']}'")
+            specs.append(f"'*::argument:{{_awsprof_positional {c['name']}}}'")
         out.append("  _arguments -s -S \\")
         for spec in specs:
             out.append(f"    {spec} \\")

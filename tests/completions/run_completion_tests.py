@@ -28,7 +28,7 @@ EXAMPLE_PROFILES = ["ci", "default", "dev", "eks", "legacy", "prod-admin", "tool
 
 
 def cases(source):
-    """(line, expectation, options): expectation is ("exact", [...]) or ("includes", [...])."""
+    """(line, expectation, options): expectation is ("exact" | "includes" | "excludes", [...])."""
     examples = os.path.join(source, "examples")
     env = {"AWS_CONFIG_FILE": os.path.join(examples, "config"),
            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(examples, "credentials")}
@@ -52,7 +52,8 @@ def cases(source):
         ("awsprof list --config-file medium/config --profile acme-sec",
          ("exact", ["acme-security-admin", "acme-security-audit"]), {"env": medium, "cwd": examples}),
         ("awsprof validate --config-file con", ("exact", ["config"]), {"cwd": examples}),
-        ("awsprof list --names ", ("exact", []), {"env": env, "cwd": examples}),
+        # list takes no arguments: neither profiles nor files (zsh offers the options here).
+        ("awsprof list --names ", ("excludes", ["default", "config", "credentials"]), {"env": env, "cwd": examples}),
     ]
     settings = [
         ("awsprof set retry_", ("exact", ["retry_mode"]), {}),
@@ -227,7 +228,12 @@ def main():
                 prefix = line.split(" ")[-1].split("=")[0] + "="
                 got = [g[len(prefix):] if g.startswith(prefix) else g for g in got]
             got = sorted(set(got))
-            ok = got == sorted(expected) if how == "exact" else set(expected) <= set(got)
+            if how == "exact":
+                ok = got == sorted(expected)
+            elif how == "includes":
+                ok = set(expected) <= set(got)
+            else:
+                ok = not set(expected) & set(got)
             shown = got if len(got) <= 12 else got[:12] + [f"... {len(got)} in all"]
             if ok:
                 print(f"ok: {shell}: '{line}' -> {shown}")

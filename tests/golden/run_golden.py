@@ -14,6 +14,7 @@ marker line beginning with "--- ":
     --- dir .aws/credentials        a directory to create (e.g. to make a file unreadable, even for root)
     --- copy awsprof bin/awsprof    a copy of the built binary awsprof at %t/bin/awsprof
     --- env AWS_PROFILE=dev         set a variable (--- env NAME alone removes it)
+    --- stdin                       what the command reads on stdin (omitted: nothing, /dev/null)
     --- run                         the command: the next line, split like a shell would (no pipes);
     awsprof list --output json      a first word "awsprof..." without "/" is the built binary
     --- stdout                      the expected stdout (omitted: must be empty)
@@ -87,6 +88,7 @@ def run_case(path, bin_dir, version):
     }
     expected = {"stdout": "", "stderr": "", "exit": 0}
     command = None
+    stdin = None
     for words, content in blocks:
         kind, args = (words[0], words[1:]) if words else ("", [])
         if kind == "file" and args:
@@ -114,6 +116,8 @@ def run_case(path, bin_dir, version):
             if len(lines) != 1:
                 raise CaseError("--- run needs exactly one command line")
             command = shlex.split(substitute(lines[0], subs))
+        elif kind == "stdin" and not args:
+            stdin = substitute(content, subs).encode("utf-8")
         elif kind in ("stdout", "stderr") and not args:
             expected[kind] = substitute(content, subs)
         elif kind == "exit" and len(args) == 1:
@@ -124,7 +128,8 @@ def run_case(path, bin_dir, version):
         raise CaseError("no --- run block")
     if "/" not in command[0] and command[0].startswith("awsprof"):
         command[0] = os.path.join(bin_dir, command[0])
-    proc = subprocess.run(command, cwd=tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    proc = subprocess.run(command, cwd=tmp, env=env, capture_output=True, timeout=60,
+                          **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}))
     actual = {
         "stdout": proc.stdout.decode("utf-8", "backslashreplace"),
         "stderr": proc.stderr.decode("utf-8", "backslashreplace"),
