@@ -4,11 +4,16 @@
 #   awsprof-dev  the static library libawsprof-config.a, its public headers, the CMake package and
 #                awsprof.pc (COMPONENT development). Depends: the -dev packages of what it links.
 set(CPACK_GENERATOR DEB)
+# cpack (and `make install`) package and install what is built, without first building every target
+# (unit tests included): the install tests run cpack on the tree they test. Build first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(CPACK_PACKAGE_NAME awsprof)
 set(CPACK_PACKAGE_VENDOR "The awsprof authors")
 set(CPACK_PACKAGE_CONTACT "The awsprof authors <awsprof@localhost>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# Each package's description below starts with its own synopsis line. CPackDeb prepends
+# CPACK_PACKAGE_DESCRIPTION_SUMMARY unless it is CPack's default text, so it is set to exactly that.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_FILE_NAME ${CPACK_PACKAGE_NAME}-${PROJECT_VERSION})
 set(CPACK_STRIP_FILES ON)
@@ -20,11 +25,11 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 
-# The tools. CPack reads the description's first line as the synopsis.
+# The tools. The first line of a description is the package's synopsis.
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_NAME awsprof)
 set(CPACK_DEBIAN_UNSPECIFIED_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SHLIBDEPS ON)
-set(CPACK_COMPONENT_UNSPECIFIED_DESCRIPTION
+set(CPACK_DEBIAN_UNSPECIFIED_DESCRIPTION
 "Tools for the AWS shared config and credentials files
 awsprof lists, reads and edits ~/.aws/config and ~/.aws/credentials without
 disturbing a byte it does not have to, checks them against every AWS CLI v2
@@ -39,8 +44,8 @@ set(CPACK_DEBIAN_DEVELOPMENT_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
     "libssl-dev, libcurl4-openssl-dev | libcurl-dev, libexpat1-dev, libhyperscan-dev, libtomlplusplus-dev, nlohmann-json3-dev, pkg-config")
-set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
-"awsprof's library for the AWS shared config files (development files)
+set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION
+"awsprof's C++ library for the AWS shared config files (development files)
 libawsprof-config reads, checks and edits ~/.aws/config and ~/.aws/credentials
 losslessly, as the AWS CLI v2 reads them. This package holds the static library,
 its C++20 headers, a CMake package (find_package(awsprof) gives awsprof::config)

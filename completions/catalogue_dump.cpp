@@ -3,7 +3,6 @@
 // a "*" segment ("api_versions.*") are left out: they are patterns, not names one can type.
 // Not installed; generate_completions.py reads its output.
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "awsprof/settings_catalogue.hpp"

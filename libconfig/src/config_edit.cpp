@@ -10,7 +10,8 @@ namespace awsprof {
 
 namespace {
 
-constexpr std::string_view kCredentialKeys[] = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"};
+constexpr std::string_view kCredentialKeys[] = {"aws_access_key_id", "aws_secret_access_key",
+                                                "aws_session_token"};
 
 bool is_default_header(const SectionName& name) {
   return name.name == "default" && (name.prefix.empty() || name.prefix == "profile");
@@ -26,9 +27,11 @@ std::pair<std::string_view, std::string_view> split_dotted(std::string_view key)
 Status check_change(const SettingChange& change) {
   auto [parent, sub] = split_dotted(change.key);
   if (!parent.empty()) {
-    if (std::string why = check_edit_key(parent); !why.empty()) return Status::error("'" + change.key + "': " + why);
+    if (std::string why = check_edit_key(parent); !why.empty())
+      return Status::error("'" + change.key + "': " + why);
   }
-  if (std::string why = check_edit_key(sub); !why.empty()) return Status::error("'" + change.key + "': " + why);
+  if (std::string why = check_edit_key(sub); !why.empty())
+    return Status::error("'" + change.key + "': " + why);
   if (change.value) {
     if (std::string why = check_edit_value(*change.value); !why.empty())
       return Status::error("the value of '" + change.key + "': " + why);
@@ -40,7 +43,8 @@ Status check_profile_name(std::string_view name) {
   if (name.empty()) return Status::error("the profile name is empty");
   for (char c : name)
     if (c == '\r' || c == '\n' || c == '\0' || c == '[' || c == ']')
-      return Status::error("the profile name '" + std::string(name) + "' contains a character a header cannot hold");
+      return Status::error("the profile name '" + std::string(name) +
+                           "' contains a character a header cannot hold");
   return Status();
 }
 
@@ -66,25 +70,19 @@ std::string join_dots(std::span<const std::string_view> parts) {
   return out;
 }
 
-// The kind of section, in the words the catalogue's scopes use.
-std::string_view scope_of(EditTarget::Kind kind) {
-  switch (kind) {
-    case EditTarget::Kind::profile: return "profile";
-    case EditTarget::Kind::sso_session: return "sso-session";
-    case EditTarget::Kind::services: return "services";
-    case EditTarget::Kind::section: return "plugins";
-  }
-  return "profile";
-}
-
-std::string_view place_of(EditTarget::Kind kind) {
-  switch (kind) {
-    case EditTarget::Kind::profile: return "a profile";
-    case EditTarget::Kind::sso_session: return "an [sso-session] section";
-    case EditTarget::Kind::services: return "a service block of a [services] section";
-    case EditTarget::Kind::section: return "that section";
-  }
-  return "a profile";
+// A kind of section: its catalogue scope, and how messages name it.
+struct KindWords {
+  std::string_view scope;
+  std::string_view place;
+};
+constexpr KindWords kKindWords[] = {
+    {"profile", "a profile"},                                 // EditTarget::Kind::profile
+    {"sso-session", "an [sso-session] section"},              // EditTarget::Kind::sso_session
+    {"services", "a service block of a [services] section"},  // EditTarget::Kind::services
+    {"plugins", "that section"},                              // EditTarget::Kind::section
+};
+const KindWords& words_for(EditTarget::Kind kind) {
+  return kKindWords[static_cast<std::size_t>(kind)];
 }
 
 std::string where_it_belongs(const SettingSpec& spec) {
@@ -142,10 +140,14 @@ FileKind file_for_key(std::string_view key) {
 
 SectionName section_for(const EditTarget& target, FileKind file, const Document& document) {
   switch (target.kind) {
-    case EditTarget::Kind::sso_session: return SectionName{"sso-session", target.name};
-    case EditTarget::Kind::services: return SectionName{"services", target.name};
-    case EditTarget::Kind::section: return SectionName{"", target.name};
-    case EditTarget::Kind::profile: break;
+    case EditTarget::Kind::sso_session:
+      return SectionName{"sso-session", target.name};
+    case EditTarget::Kind::services:
+      return SectionName{"services", target.name};
+    case EditTarget::Kind::section:
+      return SectionName{"", target.name};
+    case EditTarget::Kind::profile:
+      break;
   }
   if (file == FileKind::credentials) return SectionName{"", target.name};
   if (target.name != "default") return SectionName{"profile", target.name};
@@ -177,7 +179,8 @@ Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_
       rest = rest.subspan(1);
     }
   } else if (is_predefined_section(parts[0])) {
-    if (parts.size() != 2) return R::error(quoted + " has too many dots for a key of [" + std::string(parts[0]) + "]");
+    if (parts.size() != 2)
+      return R::error(quoted + " has too many dots for a key of [" + std::string(parts[0]) + "]");
     resolved.target = {EditTarget::Kind::section, std::string(parts[0])};
     rest = rest.subspan(1);
   }
@@ -194,7 +197,8 @@ Result<ResolvedKey> resolve_section_key(const EditTarget& target, std::string_vi
   std::vector<std::string_view> parts = split_all(varname);
   for (std::string_view part : parts)
     if (part.empty()) return R::error("'" + std::string(varname) + "' has an empty part between dots");
-  if (parts.size() > 2) return R::error("'" + std::string(varname) + "' has too many dots: a key is KEY or BLOCK.SUBKEY");
+  if (parts.size() > 2)
+    return R::error("'" + std::string(varname) + "' has too many dots: a key is KEY or BLOCK.SUBKEY");
   return ResolvedKey{target, std::string(varname)};
 }
 
@@ -202,12 +206,13 @@ SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget&
                            const std::optional<std::string>& value) {
   SettingCheck check;
   auto [parent, sub] = split_dotted(key);
-  const std::string_view scope = scope_of(target.kind);
+  const std::string_view scope = words_for(target.kind).scope;
   const SettingSpec* spec = nullptr;
   if (target.kind == EditTarget::Kind::services) {
     // [services NAME] holds blocks named after services, each with endpoint_url and the like.
     if (parent.empty()) {
-      check.reason = "a key of [services " + target.name + "] goes in a service block: SERVICE." + std::string(key);
+      check.reason =
+          "a key of [services " + target.name + "] goes in a service block: SERVICE." + std::string(key);
       return check;
     }
     spec = catalogue.find(sub);
@@ -218,7 +223,7 @@ SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget&
     const SettingSpec* block = parent.empty() ? spec : catalogue.find(parent);
     if (spec != nullptr && !parent.empty() && block != nullptr && !block->allowed_in(scope)) spec = nullptr;
     if (spec != nullptr && parent.empty() && !spec->allowed_in(scope)) {
-      check.reason = std::string(key) + " does not belong in " + std::string(place_of(target.kind)) +
+      check.reason = std::string(key) + " does not belong in " + std::string(words_for(target.kind).place) +
                      "; it belongs in " + where_it_belongs(*spec);
       return check;
     }
@@ -226,16 +231,19 @@ SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget&
   if (spec == nullptr) {
     check.unknown = true;
     check.suggestions = catalogue.suggest(target.kind == EditTarget::Kind::services ? sub : key);
-    check.reason = "unknown setting '" + std::string(key) + "' in " + std::string(place_of(target.kind));
+    check.reason =
+        "unknown setting '" + std::string(key) + "' in " + std::string(words_for(target.kind).place);
     return check;
   }
   if (value) check.reason = check_value(*spec, *value);
   return check;
 }
 
-std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target, std::string_view key) {
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target,
+                                      std::string_view key) {
   auto [parent, sub] = split_dotted(key);
-  FileKind kind = target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(key) : FileKind::config;
+  FileKind kind =
+      target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(key) : FileKind::config;
   const Document& doc = files.of(kind);
   const SectionRange* section = doc.find_section(section_for(target, kind, doc));
   if (section == nullptr) return std::nullopt;
@@ -257,7 +265,7 @@ Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<con
   for (const SettingChange& change : changes) {
     auto [parent, sub] = split_dotted(change.key);
     FileKind kind = target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(change.key)
-                                                                                : FileKind::config;
+                                                                               : FileKind::config;
     Document& doc = edited.of(kind);
     SectionName section = section_for(target, kind, doc);
     if (change.value) {
@@ -287,8 +295,10 @@ Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<con
 
 Status rename_profile(ConfigFiles& files, std::string_view from, std::string_view to) {
   if (Status s = check_profile_name(to); !s) return s;
-  if (!profile_exists(files, from)) return Status::error("the profile '" + std::string(from) + "' does not exist");
-  if (from != to && profile_exists(files, to)) return Status::error("the profile '" + std::string(to) + "' already exists");
+  if (!profile_exists(files, from))
+    return Status::error("the profile '" + std::string(from) + "' does not exist");
+  if (from != to && profile_exists(files, to))
+    return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
   for (FileKind kind : {FileKind::config, FileKind::credentials}) {
     Document& doc = edited.of(kind);
@@ -307,7 +317,8 @@ Status rename_profile(ConfigFiles& files, std::string_view from, std::string_vie
 
 Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view to) {
   if (Status s = check_profile_name(to); !s) return s;
-  if (!profile_exists(files, from)) return Status::error("the profile '" + std::string(from) + "' does not exist");
+  if (!profile_exists(files, from))
+    return Status::error("the profile '" + std::string(from) + "' does not exist");
   if (profile_exists(files, to)) return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
   EditTarget source{EditTarget::Kind::profile, std::string(from)};
@@ -316,37 +327,17 @@ Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view 
     Document& doc = edited.of(kind);
     const SectionRange* section = doc.find_section(section_for(source, kind, doc));
     if (section == nullptr) continue;
-    // Collect first: every edit re-indexes the document.
-    std::vector<SettingChange> changes;
-    const Document& original = files.of(kind);
-    const SectionRange* original_section = original.find_section(section_for(source, kind, original));
-    for (const PropertyRange& property : original_section->properties) {
-      std::string key(original.key_of(property.line));
-      bool has_subs = false;
-      for (std::size_t i = property.line + 1; i <= property.last_line; ++i) {
-        if (original.lines()[i].kind != LineKind::sub_property) continue;
-        has_subs = true;
-        changes.push_back({key + "." + std::string(original.key_of(i)), std::string(original.value_of(i))});
-      }
-      if (!has_subs) changes.push_back({key, std::string(original.value_of(property.line))});
-    }
-    SectionName new_name = section_for(destination, kind, doc);
-    if (doc.find_section(new_name) == nullptr) {
-      if (Status s = doc.add_section(new_name); !s) return s;
-    }
-    for (const SettingChange& change : changes) {
-      auto [parent, sub] = split_dotted(change.key);
-      Status s = parent.empty() ? doc.set_property(new_name, sub, *change.value)
-                                : doc.set_sub_property(new_name, parent, sub, *change.value);
-      if (!s) return s;
-    }
+    // The body is copied byte for byte, so comments, blocks and continued values come along.
+    std::string body(doc.section_body(*section));
+    if (Status s = doc.add_section(section_for(destination, kind, doc), body); !s) return s;
   }
   commit(files, edited);
   return Status();
 }
 
 Status delete_profile(ConfigFiles& files, std::string_view name) {
-  if (!profile_exists(files, name)) return Status::error("the profile '" + std::string(name) + "' does not exist");
+  if (!profile_exists(files, name))
+    return Status::error("the profile '" + std::string(name) + "' does not exist");
   EditTarget target{EditTarget::Kind::profile, std::string(name)};
   ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
   for (FileKind kind : {FileKind::config, FileKind::credentials}) {

@@ -10,7 +10,9 @@ using Outcome = ConfigGetResult::Outcome;
 
 // The CLI checks `parts[0] in PREDEFINED_SECTION_NAMES`, where that constant is the string
 // 'plugins' rather than a tuple, so any substring of "plugins" matches. Kept for fidelity.
-bool is_predefined_section(std::string_view name) { return std::string_view("plugins").find(name) != std::string_view::npos; }
+bool is_predefined_section(std::string_view name) {
+  return std::string_view("plugins").find(name) != std::string_view::npos;
+}
 
 std::vector<std::string_view> split_dots(std::string_view text) {
   std::vector<std::string_view> parts;
@@ -29,7 +31,8 @@ ConfigGetResult from_setting(const Setting* setting, std::string_view varname) {
   r.source = setting->source;
   if (setting->sub_properties) {
     r.outcome = Outcome::not_a_value;
-    r.message = "varname (" + std::string(varname) + ") must reference a value, not a section or sub-section.";
+    r.message =
+        "varname (" + std::string(varname) + ") must reference a value, not a section or sub-section.";
     return r;
   }
   r.outcome = Outcome::value;
@@ -111,7 +114,8 @@ ConfigGetResult section_get(const Section* section, std::string_view section_kin
   if (section == nullptr) {
     ConfigGetResult r;
     r.outcome = Outcome::profile_not_found;
-    r.message = "The " + std::string(section_kind) + " section (" + std::string(name) + ") could not be found";
+    r.message =
+        "The " + std::string(section_kind) + " section (" + std::string(name) + ") could not be found";
     return r;
   }
   std::size_t dot = varname.find('.');

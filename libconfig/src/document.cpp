@@ -262,7 +262,7 @@ void Document::insert_before_line(std::size_t index, std::string_view text) {
   replace_lines(index, index, text);
 }
 
-Status Document::add_section(const SectionName& section) {
+Status Document::add_section(const SectionName& section, std::string_view body) {
   if (Status s = check_section_name(section); !s) return s;
   if (find_section(section) != nullptr)
     return Status::error("section [" + format_section_header(section) + "] already exists");
@@ -273,9 +273,27 @@ Status Document::add_section(const SectionName& section) {
     if (lines_.back().kind != LineKind::blank || lines_.back().eol_length == 0) block += eol;
   }
   block += "[" + format_section_header(section) + "]" + eol;
+  block += body;
+  if (!body.empty() && body.back() != '\n' && body.back() != '\r') block += eol;
   text_ += block;
   index();
   return Status();
+}
+
+// The last line a section really owns: its last property's last line, then any comment lines
+// directly after it. Comments after a blank line introduce the next section.
+static std::size_t last_owned_line(std::span<const Line> lines, const SectionRange& sec) {
+  std::size_t last = sec.properties.empty() ? sec.header : sec.properties.back().last_line;
+  while (last + 1 < sec.end && lines[last + 1].kind == LineKind::comment) ++last;
+  return last;
+}
+
+std::string_view Document::section_body(const SectionRange& section) const {
+  std::size_t last = last_owned_line(lines_, section);
+  if (last == section.header) return {};
+  std::size_t begin = lines_[section.header + 1].offset;
+  std::size_t end = lines_[last].offset + lines_[last].length + lines_[last].eol_length;
+  return std::string_view(text_).substr(begin, end - begin);
 }
 
 Status Document::set_property(const SectionName& section, std::string_view key, std::string_view value) {
@@ -420,8 +438,7 @@ bool Document::remove_section(const SectionName& section) {
     if (section_name(sec) != section) continue;
     // The section's own lines: its header, its properties, and comments that directly follow
     // them. Comments after a blank line introduce the next section, so they stay.
-    std::size_t last = sec.properties.empty() ? sec.header : sec.properties.back().last_line;
-    while (last + 1 < sec.end && lines_[last + 1].kind == LineKind::comment) ++last;
+    std::size_t last = last_owned_line(lines_, sec);
     if (last + 1 < sec.end && lines_[last + 1].kind != LineKind::blank) last = sec.end - 1;
     std::size_t first = sec.header;
     if (first > 0 && lines_[first - 1].kind == LineKind::blank) --first;

@@ -1,8 +1,7 @@
 #include "awsprof/unified_diff.hpp"
 
-#include <dtl/dtl.hpp>
-
 #include <algorithm>
+#include <dtl/dtl.hpp>
 #include <vector>
 
 namespace awsprof {
@@ -73,7 +72,8 @@ std::string unified_diff(const Document& before, const Document& after, std::str
     const std::size_t index = from_after ? step.after : step.before;
     std::string_view content = doc.line_text(index);
     std::string text(1, step.op);
-    text += display ? display(from_after ? DiffSide::after : DiffSide::before, index, content) : std::string(content);
+    text += display ? display(from_after ? DiffSide::after : DiffSide::before, index, content)
+                    : std::string(content);
     std::string_view eol = doc.line_eol(index);
     if (eol.empty()) return text + "\n\\ No newline at end of file\n";
     return text + (eol == "\r\n" ? "\r\n" : "\n");

@@ -177,6 +177,7 @@ deb)
   deb_dir=$work-deb
   rm -rf "$deb_dir"
   mkdir -p "$deb_dir"
+  # cpack packages what is built: it builds nothing (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY, package.cmake).
   (cd "$build" && cpack -G DEB -B "$deb_dir" >"$deb_dir/cpack.log" 2>&1) || {
     cat "$deb_dir/cpack.log" >&2
     fail "cpack -G DEB"

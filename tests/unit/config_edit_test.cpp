@@ -11,10 +11,12 @@ ConfigFiles files(std::string config, std::string credentials = "") {
 
 TEST(ConfigEdit, CredentialKeysGoToTheCredentialsFile) {
   auto f = files("[default]\nregion = a\n");
-  std::vector<SettingChange> changes{{"aws_access_key_id", "AKID"}, {"output", "json"}, {"s3.max_bandwidth", "10MB"}};
+  std::vector<SettingChange> changes{
+      {"aws_access_key_id", "AKID"}, {"output", "json"}, {"s3.max_bandwidth", "10MB"}};
   ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::profile, "dev"}, changes));
   EXPECT_EQ(f.credentials.text(), "[dev]\naws_access_key_id = AKID\n");
-  EXPECT_EQ(f.config.text(), "[default]\nregion = a\n\n[profile dev]\noutput = json\ns3 =\n    max_bandwidth = 10MB\n");
+  EXPECT_EQ(f.config.text(),
+            "[default]\nregion = a\n\n[profile dev]\noutput = json\ns3 =\n    max_bandwidth = 10MB\n");
 }
 
 TEST(ConfigEdit, DefaultProfileEditsTheSectionTheCliReads) {
@@ -28,16 +30,21 @@ TEST(ConfigEdit, DefaultProfileEditsTheSectionTheCliReads) {
 
 TEST(ConfigEdit, SsoSessionAndServicesTargets) {
   auto f = files("");
-  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::sso_session, "corp"}, std::vector<SettingChange>{{"sso_region", "eu-west-1"}}));
-  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::services, "local"}, std::vector<SettingChange>{{"sts.endpoint_url", "http://x"}}));
-  EXPECT_EQ(f.config.text(), "[sso-session corp]\nsso_region = eu-west-1\n\n[services local]\nsts =\n    endpoint_url = http://x\n");
+  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::sso_session, "corp"},
+                            std::vector<SettingChange>{{"sso_region", "eu-west-1"}}));
+  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::services, "local"},
+                            std::vector<SettingChange>{{"sts.endpoint_url", "http://x"}}));
+  EXPECT_EQ(
+      f.config.text(),
+      "[sso-session corp]\nsso_region = eu-west-1\n\n[services local]\nsts =\n    endpoint_url = http://x\n");
   EXPECT_EQ(f.credentials.text(), "");
 }
 
 TEST(ConfigEdit, UnsetRemovesEmptiedSections) {
   auto f = files("[default]\nregion = a\n\n[profile dev]\noutput = json\n", "[dev]\naws_access_key_id = A\n");
-  ASSERT_TRUE(apply_changes(f, {EditTarget::Kind::profile, "dev"},
-                            std::vector<SettingChange>{{"output", std::nullopt}, {"aws_access_key_id", std::nullopt}}));
+  ASSERT_TRUE(apply_changes(
+      f, {EditTarget::Kind::profile, "dev"},
+      std::vector<SettingChange>{{"output", std::nullopt}, {"aws_access_key_id", std::nullopt}}));
   EXPECT_EQ(f.config.text(), "[default]\nregion = a\n");
   EXPECT_EQ(f.credentials.text(), "");
 }
@@ -49,10 +56,19 @@ TEST(ConfigEdit, RefusedChangeLeavesBothFilesAlone) {
   EXPECT_EQ(f.config.text(), "[default]\nregion = a\n");
 }
 
+TEST(ConfigEdit, CopyCarriesCommentsAndContinuedValuesVerbatim) {
+  auto f = files("[profile a]\r\n# why\r\nk = one\r\n  two\r\n; trailing note\r\n\r\n# about z\r\n[profile z]\r\n");
+  ASSERT_TRUE(copy_profile(f, "a", "b"));
+  EXPECT_EQ(f.config.text(),
+            "[profile a]\r\n# why\r\nk = one\r\n  two\r\n; trailing note\r\n\r\n# about z\r\n[profile z]\r\n"
+            "\r\n[profile b]\r\n# why\r\nk = one\r\n  two\r\n; trailing note\r\n");
+}
+
 TEST(ConfigEdit, RenameCopyDeleteProfilesInBothFiles) {
   auto f = files("[profile a]\nregion = x\ns3 =\n  k = v\n", "[a]\naws_access_key_id = A\n");
   ASSERT_TRUE(copy_profile(f, "a", "b"));
-  EXPECT_EQ(f.config.text(), "[profile a]\nregion = x\ns3 =\n  k = v\n\n[profile b]\nregion = x\ns3 =\n    k = v\n");
+  EXPECT_EQ(f.config.text(),
+            "[profile a]\nregion = x\ns3 =\n  k = v\n\n[profile b]\nregion = x\ns3 =\n    k = v\n");
   EXPECT_EQ(f.credentials.text(), "[a]\naws_access_key_id = A\n\n[b]\naws_access_key_id = A\n");
   EXPECT_FALSE(copy_profile(f, "a", "b"));
   ASSERT_TRUE(rename_profile(f, "a", "c d"));
@@ -68,7 +84,9 @@ TEST(ConfigEdit, RenameCopyDeleteProfilesInBothFiles) {
 TEST(ConfigEdit, EditFilesWritesAtomicallyAndDryRunWritesNothing) {
   MemoryFileSystem fs;
   fs.put("/h/.aws/config", "[default]\nregion = a\n");
-  auto edit = [](ConfigFiles& f) { return apply_changes(f, {}, std::vector<SettingChange>{{"region", "b"}}); };
+  auto edit = [](ConfigFiles& f) {
+    return apply_changes(f, {}, std::vector<SettingChange>{{"region", "b"}});
+  };
   auto dry = edit_config_files(fs, "/h/.aws/config", "/h/.aws/credentials", edit, true);
   ASSERT_TRUE(dry);
   EXPECT_EQ(dry->config_after, "[default]\nregion = b\n");
@@ -107,17 +125,26 @@ TEST(ConfigEdit, ChecksSettingsAgainstTheCatalogue) {
   const SettingsCatalogue& c = builtin_catalogue();
   EditTarget profile{};
   EXPECT_EQ(check_setting(c, profile, "region", std::string("us-east-1")).reason, "");
-  EXPECT_EQ(check_setting(c, profile, "output", std::string("jsn")).reason.rfind("output must be one of json", 0), 0u);
+  EXPECT_EQ(
+      check_setting(c, profile, "output", std::string("jsn")).reason.rfind("output must be one of json", 0),
+      0u);
   SettingCheck unknown = check_setting(c, profile, "regoin", std::string("x"));
   EXPECT_TRUE(unknown.unknown);
   EXPECT_EQ(unknown.suggestions, std::vector<std::string>{"region"});
   EXPECT_EQ(check_setting(c, profile, "s3.max_bandwidth", std::string("10MB/s")).reason, "");
-  EXPECT_NE(check_setting(c, profile, "sso_registration_scopes", std::string("x")).reason.find("[sso-session NAME]"),
+  EXPECT_NE(check_setting(c, profile, "sso_registration_scopes", std::string("x"))
+                .reason.find("[sso-session NAME]"),
             std::string::npos);
-  EXPECT_EQ(check_setting(c, {EditTarget::Kind::sso_session, "s"}, "sso_region", std::string("eu-west-1")).reason, "");
-  EXPECT_EQ(check_setting(c, {EditTarget::Kind::services, "s"}, "sts.endpoint_url", std::string("http://x")).reason, "");
-  EXPECT_FALSE(check_setting(c, {EditTarget::Kind::services, "s"}, "endpoint_url", std::string("http://x")).reason.empty());
-  EXPECT_EQ(check_setting(c, profile, "custom", std::nullopt).reason.empty(), false) << "unknown, even to remove";
+  EXPECT_EQ(
+      check_setting(c, {EditTarget::Kind::sso_session, "s"}, "sso_region", std::string("eu-west-1")).reason,
+      "");
+  EXPECT_EQ(
+      check_setting(c, {EditTarget::Kind::services, "s"}, "sts.endpoint_url", std::string("http://x")).reason,
+      "");
+  EXPECT_FALSE(check_setting(c, {EditTarget::Kind::services, "s"}, "endpoint_url", std::string("http://x"))
+                   .reason.empty());
+  EXPECT_EQ(check_setting(c, profile, "custom", std::nullopt).reason.empty(), false)
+      << "unknown, even to remove";
 }
 
 TEST(ConfigEdit, LocatesKeysWhereEditsWouldFindThem) {
@@ -146,7 +173,8 @@ TEST(ConfigEdit, AMissingFinalNewlineStaysMissing) {
   EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\n\r\n[profile dev]\r\noutput = json");
   EXPECT_EQ(f.credentials.text(), "[default]\naws_access_key_id = A\n\n[dev]\naws_access_key_id = B");
   ASSERT_TRUE(apply_changes(f, {}, std::vector<SettingChange>{{"output", "text"}}));
-  EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\noutput = text\r\n\r\n[profile dev]\r\noutput = json");
+  EXPECT_EQ(f.config.text(),
+            "[default]\r\nregion = a\r\noutput = text\r\n\r\n[profile dev]\r\noutput = json");
   ASSERT_TRUE(delete_profile(f, "dev"));
   EXPECT_EQ(f.config.text(), "[default]\r\nregion = a\r\noutput = text");
   auto g = files("[default]\nregion = a");

@@ -62,17 +62,22 @@ TEST_F(ConfigGet, PredefinedSectionsMatchAnySubstringOfPlugins) {
 }
 
 TEST_F(ConfigGet, PluginPathIsConsumedByTheCliBeforeGetLooks) {
-  Document plugins = Document::parse("[plugins]\ncli_legacy_plugin_path = /opt/p\n[profile plugins]\nk = v\n");
+  Document plugins =
+      Document::parse("[plugins]\ncli_legacy_plugin_path = /opt/p\n[profile plugins]\nk = v\n");
   Document none = Document::parse("");
   ProfileModel m = build_profile_model({"config", &plugins}, {"credentials", &none}, Dialect::cli);
   EXPECT_EQ(configure_get(m, "plugins.cli_legacy_plugin_path", std::nullopt).outcome, Outcome::not_set);
-  EXPECT_EQ(configure_get(m, "plugins.k", std::nullopt).value, "v") << "falls back to the profile named plugins";
+  EXPECT_EQ(configure_get(m, "plugins.k", std::nullopt).value, "v")
+      << "falls back to the profile named plugins";
 }
 
 TEST_F(ConfigGet, SsoSessionAndServicesSections) {
-  EXPECT_EQ(section_get(model.find_sso_session("corp"), "sso-session", "corp", "sso_region").value, "eu-west-1");
-  EXPECT_EQ(section_get(model.find_services("dev"), "services", "dev", "sts.endpoint_url").value, "http://127.0.0.1:5000");
-  EXPECT_EQ(section_get(model.find_services("nope"), "services", "nope", "x").outcome, Outcome::profile_not_found);
+  EXPECT_EQ(section_get(model.find_sso_session("corp"), "sso-session", "corp", "sso_region").value,
+            "eu-west-1");
+  EXPECT_EQ(section_get(model.find_services("dev"), "services", "dev", "sts.endpoint_url").value,
+            "http://127.0.0.1:5000");
+  EXPECT_EQ(section_get(model.find_services("nope"), "services", "nope", "x").outcome,
+            Outcome::profile_not_found);
 }
 
 }  // namespace

@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
   Tool tool("get", "Print one setting from the AWS config files, as `aws configure get` does.");
   SectionFlags sections(tool);
   std::string key;
-  tool.app().add_option("KEY", key, "The setting: KEY, BLOCK.SUBKEY, default.KEY or profile.NAME.KEY")->required();
+  tool.app()
+      .add_option("KEY", key, "The setting: KEY, BLOCK.SUBKEY, default.KEY or profile.NAME.KEY")
+      ->required();
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (std::string problem = sections.check(tool); !problem.empty()) return usage_error(tool, problem);
   auto loaded = load_profiles(tool);

@@ -38,7 +38,8 @@ std::string join(const std::vector<std::string>& names) {
 
 /// Turns KEY VALUE pairs into changes; prints every problem and returns nullopt on any.
 std::optional<std::vector<PlannedChange>> plan_changes(const Tool& tool, const SectionFlags& sections,
-                                                       const EditFlags& flags, const std::vector<std::string>& args) {
+                                                       const EditFlags& flags,
+                                                       const std::vector<std::string>& args) {
   std::vector<PlannedChange> changes;
   bool ok = true;
   for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
@@ -102,13 +103,21 @@ int run_profile_operation(const Tool& tool, const EditFlags& flags, const Profil
 int main(int argc, char** argv) {
   Tool tool("set", "Set keys in the AWS config and credentials files, as `aws configure set` does.");
   SectionFlags sections(tool);
-  EditFlags flags(tool, "Write unknown keys and values the settings catalogue refuses, and edit files the AWS CLI cannot parse");
+  EditFlags flags(tool,
+                  "Write unknown keys and values the settings catalogue refuses, and edit files the AWS CLI "
+                  "cannot parse");
   std::vector<std::string> args;
   std::vector<std::string> rename, copy;
   std::optional<std::string> remove;
   tool.app().add_option("KEY VALUE", args, "Keys and their values; a VALUE of - is read from standard input");
-  tool.app().add_option("--rename-profile", rename, "Rename a profile in both files")->type_name("OLD NEW")->expected(2);
-  tool.app().add_option("--copy-profile", copy, "Copy a profile to a new one, in both files")->type_name("SRC DST")->expected(2);
+  tool.app()
+      .add_option("--rename-profile", rename, "Rename a profile in both files")
+      ->type_name("OLD NEW")
+      ->expected(2);
+  tool.app()
+      .add_option("--copy-profile", copy, "Copy a profile to a new one, in both files")
+      ->type_name("SRC DST")
+      ->expected(2);
   tool.app().add_option("--delete-profile", remove, "Delete a profile from both files")->type_name("NAME");
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (std::string problem = sections.check(tool); !problem.empty()) return usage_error(tool, problem);
@@ -117,13 +126,17 @@ int main(int argc, char** argv) {
   if (!rename.empty()) operations.push_back({"rename-profile", rename});
   if (!copy.empty()) operations.push_back({"copy-profile", copy});
   if (remove) operations.push_back({"delete-profile", {*remove}});
-  if (operations.size() > 1) return usage_error(tool, "give one of --rename-profile, --copy-profile and --delete-profile");
+  if (operations.size() > 1)
+    return usage_error(tool, "give one of --rename-profile, --copy-profile and --delete-profile");
   if (!operations.empty()) {
     if (!args.empty()) return usage_error(tool, "--" + operations[0].name + " takes no KEY VALUE arguments");
-    if (sections.target()) return usage_error(tool, "--" + operations[0].name + " works on profiles, not on --sso-session or --services");
+    if (sections.target())
+      return usage_error(
+          tool, "--" + operations[0].name + " works on profiles, not on --sso-session or --services");
     return run_profile_operation(tool, flags, operations[0]);
   }
-  if (args.empty()) return usage_error(tool, "give KEY VALUE, or one of --rename-profile, --copy-profile, --delete-profile");
+  if (args.empty())
+    return usage_error(tool, "give KEY VALUE, or one of --rename-profile, --copy-profile, --delete-profile");
   if (args.size() % 2 != 0)
     return usage_error(tool, "'" + args.back() + "' has no value: give KEY VALUE pairs (" +
                                  std::to_string(args.size()) + " arguments given)");

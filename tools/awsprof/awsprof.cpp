@@ -33,10 +33,13 @@ constexpr CommandInfo kKnownCommands[] = {
     {"diff", "Compare two configurations: added, removed and changed profiles and keys"},
     {"export-credentials", "Resolve a profile's credentials and print them (env, process JSON, shell formats)"},
     {"explain", "Explain where each setting of a profile comes from, what it shadows, and which credentials win"},
+    {"get", "Print one setting, exactly as `aws configure get` does"},
     {"import", "Import credentials (IAM console CSV, STS JSON, environment) or merge a team baseline config"},
     {"lint", "Check the credential hygiene of the AWS files, or look for AWS credentials in files"},
     {"list", "List every profile in the config and credentials files"},
+    {"set", "Set keys (checked against the settings catalogue), or rename, copy or delete a profile"},
     {"test", "Resolve each profile's credentials as the AWS CLI does and call STS GetCallerIdentity"},
+    {"unset", "Remove keys from the config and credentials files, and sections left empty"},
     {"validate", "Check the config and credentials files: structure, settings, profiles and dialects"},
 };
 

@@ -6,7 +6,8 @@ namespace awsprof::tool {
 
 SectionFlags::SectionFlags(Tool& tool) {
   tool.app()
-      .add_option("--sso-session", sso_session_, "Work on the [sso-session NAME] section instead of a profile")
+      .add_option("--sso-session", sso_session_,
+                  "Work on the [sso-session NAME] section instead of a profile")
       ->type_name("NAME");
   tool.app()
       .add_option("--services", services_, "Work on the [services NAME] section instead of a profile")

@@ -22,7 +22,8 @@ std::string action_of(const std::optional<KeyLocation>& before, const std::optio
 }
 
 /// The diff of one file, every line shown with a secret value masked.
-std::string masked_diff(const std::string& before_text, const std::string& after_text, const std::string& path) {
+std::string masked_diff(const std::string& before_text, const std::string& after_text,
+                        const std::string& path) {
   Document before = Document::parse(before_text);
   Document after = Document::parse(after_text);
   auto display = [&](DiffSide side, std::size_t index, std::string_view) {
@@ -38,7 +39,8 @@ EditFlags::EditFlags(Tool& tool, const std::string& force_help) {
   tool.app().add_flag("--force", force, force_help);
 }
 
-Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections, std::string_view key) {
+Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections,
+                                         std::string_view key) {
   if (std::optional<EditTarget> target = sections.target()) return resolve_section_key(*target, key);
   return resolve_configure_key(key, tool.context().profile.name);
 }
@@ -95,12 +97,12 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   auto checked_edit = [&](ConfigFiles& files) -> Status {
     if (!flags.force) {
       // The files may have changed since the check above; this copy is the one being edited.
-      ProfileModel model = build_profile_model({context.config_path, &files.config},
-                                               {context.credentials_path, &files.credentials}, context.dialect);
+      ProfileModel model =
+          build_profile_model({context.config_path, &files.config},
+                              {context.credentials_path, &files.credentials}, context.dialect);
       if (model.unreadable())
-        return Status::error(
-            (model.config_unreadable ? context.config_path : context.credentials_path) +
-            " changed while being edited and cannot be parsed now; run again to see why");
+        return Status::error((model.config_unreadable ? context.config_path : context.credentials_path) +
+                             " changed while being edited and cannot be parsed now; run again to see why");
     }
     return edit(files);
   };

@@ -35,15 +35,16 @@ struct PlannedChange {
 struct ChangeReport {
   std::string key;
   FileKind file = FileKind::config;
-  std::string section;  ///< The header text: "profile dev", "default", "sso-session corp".
-  std::string action;   ///< "added", "changed", "unchanged", "removed" or "absent".
-  int line = 0;         ///< 1-based line of the key in the edited file; 0 after a removal.
+  std::string section;               ///< The header text: "profile dev", "default", "sso-session corp".
+  std::string action;                ///< "added", "changed", "unchanged", "removed" or "absent".
+  int line = 0;                      ///< 1-based line of the key in the edited file; 0 after a removal.
   std::optional<std::string> value;  ///< The new value; never for a secret key.
 };
 
 /// Resolves a KEY argument: with --sso-session/--services as KEY or BLOCK.SUB of that section,
 /// else the way `aws configure set` does for the selected profile (resolve_configure_key).
-Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections, std::string_view key);
+Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections,
+                                         std::string_view key);
 
 /// Applies `changes` in order to `files`, appending one report per change to `reports`.
 Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& changes,

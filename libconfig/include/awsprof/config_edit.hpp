@@ -87,7 +87,8 @@ struct KeyLocation {
   int line = 0;
   std::string value;
 };
-std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target, std::string_view key);
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target,
+                                      std::string_view key);
 
 /// Applies the changes in memory. Sections left without properties by an unset are removed.
 /// Refuses (leaving both documents as they were) keys or values holding line breaks.

@@ -119,8 +119,12 @@ class Document {
   bool unset_property(const SectionName& section, std::string_view key);
   /// Removes parent.key, and the parent when its block becomes empty.
   bool unset_sub_property(const SectionName& section, std::string_view parent, std::string_view key);
-  /// Appends "[header]" with a blank line before it. Refused if it already exists.
-  Status add_section(const SectionName& section);
+  /// Appends "[header]" with a blank line before it, followed by `body` (whole lines, as copied
+  /// from another section by section_body()). Refused if it already exists.
+  Status add_section(const SectionName& section, std::string_view body = {});
+  /// The bytes of a section after its header line, through its last property (and the comment
+  /// lines directly after it): what copying the section must carry along.
+  std::string_view section_body(const SectionRange& section) const;
   /// Rewrites the header of `from` (every occurrence) to name `to`.
   Status rename_section(const SectionName& from, const SectionName& to);
   /// Removes every section with this name, with all its lines. Returns true if one existed.

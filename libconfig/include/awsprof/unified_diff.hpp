@@ -14,7 +14,8 @@ enum class DiffSide { before, after };
 
 /// The text shown for one line (its content without the line ending, 0-based index into its
 /// document's lines()), e.g. with a secret value masked. Unset: the content as it is.
-using DiffLineDisplay = std::function<std::string(DiffSide side, std::size_t index, std::string_view content)>;
+using DiffLineDisplay =
+    std::function<std::string(DiffSide side, std::size_t index, std::string_view content)>;
 
 /// The `diff -u` text that turns `before` into `after`: "--- before_label", "+++ after_label",
 /// then "@@ -l,n +l,n @@" hunks with `context` unchanged lines around each change. Lines are
