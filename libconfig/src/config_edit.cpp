@@ -54,16 +54,6 @@ bool is_predefined_section(std::string_view name) {
   return std::string_view("plugins").find(name) != std::string_view::npos;
 }
 
-std::vector<std::string_view> split_all(std::string_view text) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    std::size_t dot = text.find('.', start);
-    parts.push_back(text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) return parts;
-    start = dot + 1;
-  }
-}
-
 std::string join_dots(std::span<const std::string_view> parts) {
   std::string out;
   for (std::string_view part : parts) out += (out.empty() ? "" : ".") + std::string(part);
@@ -163,7 +153,7 @@ Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_
   using R = Result<ResolvedKey>;
   const std::string quoted = "'" + std::string(varname) + "'";
   if (varname.empty()) return R::error("the key is empty");
-  std::vector<std::string_view> parts = split_all(varname);
+  std::vector<std::string_view> parts = detail::split(varname, '.');
   for (std::string_view part : parts)
     if (part.empty()) return R::error(quoted + " has an empty part between dots");
   ResolvedKey resolved{{EditTarget::Kind::profile, std::string(selected_profile)}, std::string(varname)};
@@ -194,7 +184,7 @@ Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_
 Result<ResolvedKey> resolve_section_key(const EditTarget& target, std::string_view varname) {
   using R = Result<ResolvedKey>;
   if (varname.empty()) return R::error("the key is empty");
-  std::vector<std::string_view> parts = split_all(varname);
+  std::vector<std::string_view> parts = detail::split(varname, '.');
   for (std::string_view part : parts)
     if (part.empty()) return R::error("'" + std::string(varname) + "' has an empty part between dots");
   if (parts.size() > 2)

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "text_util.hpp"
+
 namespace awsprof {
 namespace {
 
@@ -12,17 +14,6 @@ using Outcome = ConfigGetResult::Outcome;
 // 'plugins' rather than a tuple, so any substring of "plugins" matches. Kept for fidelity.
 bool is_predefined_section(std::string_view name) {
   return std::string_view("plugins").find(name) != std::string_view::npos;
-}
-
-std::vector<std::string_view> split_dots(std::string_view text) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t dot = text.find('.', start);
-    parts.push_back(text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) return parts;
-    start = dot + 1;
-  }
 }
 
 ConfigGetResult from_setting(const Setting* setting, std::string_view varname) {
@@ -70,7 +61,7 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
     return from_setting(find_in(profile, varname), varname);
   }
 
-  std::vector<std::string_view> parts = split_dots(varname);
+  std::vector<std::string_view> parts = detail::split(varname, '.');
   if (parts.size() == 2 && is_predefined_section(parts[0])) {
     for (const Section& other : model.other_sections) {
       // The CLI pops cli_legacy_plugin_path out of [plugins] while loading plugins at start-up,

@@ -50,7 +50,7 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 }
 
 void append_u_escape(std::string& out, unsigned value) {
-  char buffer[8];
+  char buffer[16];  // "\\u" and at most 8 hex digits for any unsigned
   std::snprintf(buffer, sizeof buffer, "\\u%04x", value);
   out += buffer;
 }

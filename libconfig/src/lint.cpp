@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
 
+#include "awsprof/credential_process.hpp"
 #include "awsprof/secret_scan.hpp"
 #include "awsprof/secrets.hpp"
 #include "shlex.hpp"
@@ -97,8 +99,8 @@ struct Checker {
     for (const char* key : {"aws_expiration", "expiration"}) {
       const Setting* expiration = profile.find(key);
       if (!expiration) continue;
-      std::optional<std::time_t> when = parse_iso8601(detail::trim_blanks(expiration->value));
-      if (when && *when <= input.now) {
+      auto when = parse_expiration_time(detail::trim_blanks(expiration->value));
+      if (when && *when <= std::chrono::system_clock::from_time_t(input.now)) {
         report(*expiration, true, Severity::warning, "lint.expired-session-token",
                "the session token of profile " + quoted + " expired at " + expiration->value +
                    "; refresh or remove it");
@@ -198,51 +200,6 @@ StatLookup real_stat() {
     return FileStatus{S_ISDIR(st.st_mode), static_cast<unsigned>(st.st_mode & 07777),
                       static_cast<unsigned>(st.st_uid)};
   };
-}
-
-std::optional<std::time_t> parse_iso8601(std::string_view text) {
-  auto number = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
-    if (pos + len > text.size()) return std::nullopt;
-    int value = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
-  auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60)
-    return std::nullopt;
-  std::size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-  }
-  long offset = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    auto oh = number(pos + 1, 2);
-    std::size_t minute_pos = pos + 3 < text.size() && text[pos + 3] == ':' ? pos + 4 : pos + 3;
-    auto om = number(minute_pos, 2);
-    if (!oh || !om) return std::nullopt;
-    offset = (text[pos] == '+' ? 1 : -1) * (*oh * 3600L + *om * 60L);
-    pos = minute_pos + 2;
-  }
-  if (pos != text.size()) return std::nullopt;
-  // Days from civil (Howard Hinnant's algorithm).
-  int y = *year - (*month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned mp = static_cast<unsigned>(*month > 2 ? *month - 3 : *month + 9);
-  const unsigned doy = (153 * mp + 2) / 5 + static_cast<unsigned>(*day) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const long days = era * 146097L + static_cast<long>(doe) - 719468L;
-  return static_cast<std::time_t>(days * 86400L + *hour * 3600L + *minute * 60L + *second - offset);
 }
 
 Diagnostics lint_aws_files(const LintInput& input) {

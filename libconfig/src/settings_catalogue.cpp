@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "awsprof/file_system.hpp"
+#include "awsprof/suggest.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -89,6 +90,7 @@ constexpr std::array<std::string_view, 3> kRefersTo = {"profile", "sso-session",
 using detail::ascii_lower;
 using detail::ascii_lowercase;
 using detail::iequals;
+using detail::split;
 using detail::trim_blanks;
 
 bool is_digit(char c) {
@@ -99,17 +101,6 @@ bool is_alpha(char c) {
 }
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto pos = text.find(separator, start);
-    parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) return parts;
-    start = pos + 1;
-  }
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -128,25 +119,6 @@ bool contains(const std::array<std::string_view, N>& set, std::string_view item)
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-// Optimal string alignment distance: Levenshtein plus adjacent transpositions ("regoin" -> 1).
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  const std::size_t m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
 }
 
 // --- value checks -------------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace awsprof::detail {
 
-inline bool is_blank_char(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+inline bool is_blank_char(char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 inline std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && is_blank_char(s.front())) s.remove_prefix(1);
@@ -14,7 +17,9 @@ inline std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 inline std::string ascii_lowercase(std::string_view s) {
   std::string out(s);
@@ -27,6 +32,18 @@ inline bool iequals(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
+}
+
+/// The parts of `text` between each `separator`, empty ones included: "a..b" gives {"a", "", "b"},
+/// "" gives {""}.
+inline std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t pos = text.find(separator, start);
+    parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) return parts;
+    start = pos + 1;
+  }
 }
 
 }  // namespace awsprof::detail

@@ -14,20 +14,13 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/secrets.hpp"
+#include "test_support.hpp"
 
 namespace awsprof {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 struct Files {
   Document config;
@@ -339,13 +332,6 @@ TEST(ResolveOffline, SsoNeedsATokenThenTheNetwork) {
 // The smithy-rs provider-chain suites
 
 const fs::path kSuiteDir = fs::path(AWSPROF_SHARED_DIR) / "peer-tests" / "provider-chain";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // tests/conformance/provider-chain-exceptions.txt: "<suite>/<case> | deviation|note | reason".
 struct Exception {

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "awsprof/credential_cache.hpp"
+#include "test_support.hpp"
 
 namespace awsprof {
 namespace {
@@ -21,13 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using SysClock = std::chrono::system_clock;
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-}
 
 struct Files {
   Document config;
@@ -119,7 +113,7 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   FakeTransport transport;
   transport.add(200, assume_role_xml("ASIAONE", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
   transport.add(200, assume_role_xml("ASIATWO", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
-  auto env = env_of({{"HOME", "/home/u"}});
+  auto env = fake_env({{"HOME", "/home/u"}});
   auto plan = plan_credentials(files.model, {"hop2", ProfileSource::flag}, env);
   ASSERT_TRUE(plan) << plan.message();
   CredentialResolution got = resolve_credentials(*plan, context_for(disk, transport, env));
@@ -156,7 +150,7 @@ TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {
   transport.add(403,
                 "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed"
                 "</Message></Error><RequestId>r</RequestId></ErrorResponse>");
-  auto env = env_of({{"HOME", "/h"}});
+  auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"hop1", ProfileSource::flag}, env);
   ASSERT_TRUE(plan);
   CredentialResolution got = resolve_credentials(*plan, context_for(disk, transport, env));
@@ -179,7 +173,7 @@ mfa_serial = arn:aws:iam::123456789012:mfa/me
               "");
   MemoryFileSystem disk;
   FakeTransport transport;
-  auto env = env_of({{"HOME", "/h"}});
+  auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"mfa", ProfileSource::flag}, env);
   ASSERT_TRUE(plan);
   CredentialResolution no_prompt = resolve_credentials(*plan, context_for(disk, transport, env));
@@ -213,7 +207,7 @@ web_identity_token_file = /tok
   FakeTransport transport;
   transport.add(200, assume_role_xml("ASIAWEB", "arn:aws:sts::123456789012:assumed-role/web/x", kFarFuture,
                                      "AssumeRoleWithWebIdentity"));
-  auto env = env_of({{"HOME", "/h"}});
+  auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"web", ProfileSource::flag}, env);
   ASSERT_TRUE(plan);
   CredentialResolution got = resolve_credentials(*plan, context_for(disk, transport, env));
@@ -241,7 +235,7 @@ sso_role_name = Admin
   transport.add(200,
                 R"({"roleCredentials": {"accessKeyId": "ASIASSO", "secretAccessKey": "s", "sessionToken": "t",
                           "expiration": 4070908800000}})");
-  auto env = env_of({{"HOME", "/h"}});
+  auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"sso", ProfileSource::flag}, env);
   ASSERT_TRUE(plan) << plan.message();
   CredentialResolution got = resolve_credentials(*plan, context_for(disk, transport, env));
@@ -272,9 +266,9 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
   disk.put("/token", "container-auth-secret");
   FakeTransport transport;
   auto plan_for = [&](const std::string& uri) {
-    auto env = env_of({{"HOME", "/h"},
-                       {"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
-                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/token"}});
+    auto env = fake_env({{"HOME", "/h"},
+                         {"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
+                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/token"}});
     return std::pair(plan_credentials(files.model, {"default", ProfileSource::default_name}, env), env);
   };
   auto [refused_plan, refused_env] = plan_for("http://192.168.1.1/creds");
@@ -299,7 +293,7 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
 TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {
   Files files("", "");
   MemoryFileSystem disk;
-  auto env = env_of({{"HOME", "/h"}});
+  auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"default", ProfileSource::default_name}, env);
   ASSERT_TRUE(plan);
   FakeTransport transport;
@@ -324,7 +318,7 @@ TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {
   ASSERT_TRUE(fallback.ok()) << fallback.error->message;
   EXPECT_EQ(header(v1.sent[1].request, "x-aws-ec2-metadata-token"), "");
 
-  auto ipv6_env = env_of({{"HOME", "/h"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"}});
+  auto ipv6_env = fake_env({{"HOME", "/h"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"}});
   auto ipv6_plan = plan_credentials(files.model, {"default", ProfileSource::default_name}, ipv6_env);
   FakeTransport down;
   CredentialResolution unreachable = resolve_credentials(*ipv6_plan, context_for(disk, down, ipv6_env));
@@ -346,7 +340,7 @@ sts =
   auto settings_with = [&](std::map<std::string, std::string> vars, std::string flag) {
     NetworkOverrides o;
     o.endpoint_url = std::move(flag);
-    auto s = read_network_settings(files.model, "p", env_of(std::move(vars)), o);
+    auto s = read_network_settings(files.model, "p", fake_env(std::move(vars)), o);
     EXPECT_TRUE(s) << s.message();
     auto e = sts_endpoint_for(*s);
     EXPECT_TRUE(e) << e.message();
@@ -359,10 +353,10 @@ sts =
   EXPECT_EQ(settings_with({}, ""), "http://services.example");
   EXPECT_EQ(settings_with({{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}, ""),
             "https://sts.eu-west-1.amazonaws.com");
-  auto none = read_network_settings(files.model, "missing", env_of({}), {});
+  auto none = read_network_settings(files.model, "missing", fake_env({}), {});
   ASSERT_TRUE(none);
   EXPECT_EQ(sts_endpoint_for(*none)->url, "https://sts.amazonaws.com");
-  auto bad = read_network_settings(files.model, "p", env_of({{"AWS_MAX_ATTEMPTS", "three"}}), {});
+  auto bad = read_network_settings(files.model, "p", fake_env({{"AWS_MAX_ATTEMPTS", "three"}}), {});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.message().find("AWS_MAX_ATTEMPTS"), std::string::npos);
 }
@@ -379,7 +373,7 @@ TEST(TestProfile, ResolvesThenCallsGetCallerIdentityAtTheSameEndpoint) {
       "</GetCallerIdentityResponse>");
   ProfileRunOptions options;
   options.fs = &disk;
-  options.env = env_of({{"HOME", "/h"}});
+  options.env = fake_env({{"HOME", "/h"}});
   options.overrides.endpoint_url = "http://127.0.0.1:9";
   options.transport = &transport;
   ProfileTest got = test_profile(files.model, {"hop1", ProfileSource::flag}, options);
@@ -399,13 +393,6 @@ TEST(TestProfile, ResolvesThenCallsGetCallerIdentityAtTheSameEndpoint) {
 // The smithy-rs provider-chain cases with recorded HTTP traffic
 
 const fs::path kSuiteDir = fs::path(AWSPROF_SHARED_DIR) / "peer-tests" / "provider-chain";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 /// The recorded exchanges, in order: each request's method and URI, and the response.
 class ReplayTransport final : public HttpTransport {
@@ -512,7 +499,7 @@ void run_replay_suite(const std::string& suite, bool profile_provider_only, Repl
     const json env_json = json::parse(read_text(folder / "env.json"));
     for (const auto& [k, v] : env_json.items())
       if (v.is_string()) vars[k] = v.get<std::string>();
-    EnvLookup env = env_of(vars);
+    EnvLookup env = fake_env(vars);
     RootedFileSystem disk(folder / "fs");
     auto config = disk.read_file(config_file_path(env));
     auto credentials = disk.read_file(credentials_file_path(env));

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+
+#include "awsprof/credential_process.hpp"
 
 namespace awsprof {
 namespace {
@@ -176,6 +179,12 @@ TEST(Lint, UnusedProfileIsANote) {
 }
 
 TEST(Lint, ParsesIso8601) {
+  // Lint reads aws_expiration with parse_expiration_time and compares it with LintInput::now.
+  auto parse_iso8601 = [](std::string_view text) -> std::optional<std::time_t> {
+    auto when = parse_expiration_time(text);
+    if (!when) return std::nullopt;
+    return std::chrono::system_clock::to_time_t(*when);
+  };
   EXPECT_EQ(parse_iso8601("1970-01-01T00:00:00Z"), std::time_t{0});
   EXPECT_EQ(parse_iso8601("2023-11-14T22:13:20Z"), kNow);
   EXPECT_EQ(parse_iso8601("2023-11-14T22:13:20.123456Z"), kNow);

@@ -6,16 +6,10 @@
 #include <map>
 #include <string>
 
+#include "test_support.hpp"
+
 namespace awsprof {
 namespace {
-
-EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(Locations, DefaultPathsUseHome) {
   auto env = fake_env({{"HOME", "/home/user"}});

@@ -16,16 +16,10 @@
 
 #include "awsprof/file_system.hpp"
 #include "awsprof/secrets.hpp"
+#include "test_support.hpp"
 
 namespace awsprof {
 namespace {
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 const SettingsCatalogue& catalogue() {
   return builtin_catalogue();
@@ -48,7 +42,7 @@ struct ChapterLine {
 
 // The lines of the chapter: from its title line to the title of the next chapter.
 std::vector<ChapterLine> chapter_lines() {
-  std::istringstream in(read_text_file(kUserGuide));
+  std::istringstream in(read_text(kUserGuide));
   std::vector<ChapterLine> lines;
   bool inside = false;
   bool in_code = false;
@@ -156,7 +150,7 @@ TEST(SettingsCatalogue, BuiltinCatalogueParses) {
 }
 
 TEST(SettingsCatalogue, EmbeddedCopyEqualsTheFileOnDisk) {
-  const std::string on_disk = read_text_file(std::string(AWSPROF_SOURCE_DIR) + "/schemas/settings.toml");
+  const std::string on_disk = read_text(std::string(AWSPROF_SOURCE_DIR) + "/schemas/settings.toml");
   ASSERT_FALSE(on_disk.empty());
   EXPECT_TRUE(builtin_catalogue_text() == on_disk) << "rebuild: the embedded settings.toml is stale";
 }

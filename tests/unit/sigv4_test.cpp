@@ -11,9 +11,7 @@
 #include "awsprof/sigv4.hpp"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +26,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "test_support.hpp"
 
 namespace awsprof {
 namespace {
@@ -538,17 +538,10 @@ INSTANTIATE_TEST_SUITE_P(
 class CaptureServer {
  public:
   CaptureServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd_, 1) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve_one(); });
+    const LoopbackListener listener = listen_on_loopback(1);
+    fd_ = listener.fd;
+    port_ = listener.port;
+    if (fd_ >= 0) thread_ = std::thread([this] { serve_one(); });
   }
   ~CaptureServer() {
     if (thread_.joinable()) thread_.join();

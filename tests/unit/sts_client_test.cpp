@@ -5,9 +5,7 @@
 #include "awsprof/sts_client.hpp"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "awsprof/http_client.hpp"
+#include "test_support.hpp"
 
 namespace awsprof {
 namespace {
@@ -853,14 +852,6 @@ TEST(HttpUrl, RejectsWhatIsNotAnHttpUrl) {
   }
 }
 
-EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 TEST(HttpProxy, UppercaseVariablesAreHonouredLikeTheAwsCli) {
   auto p = proxy_settings_from_environment(fake_env(
       {{"HTTP_PROXY", "http://p:1"}, {"HTTPS_PROXY", "http://p:2"}, {"NO_PROXY", "127.0.0.1,.internal"}}));
@@ -906,16 +897,10 @@ TEST(HttpProxy, NothingSetMeansDirect) {
 class KeepAliveServer {
  public:
   explicit KeepAliveServer(std::vector<std::string> replies) : replies_(std::move(replies)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      return;
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
+    const LoopbackListener listener = listen_on_loopback(8);
+    fd_ = listener.fd;
+    port_ = listener.port;
+    if (fd_ >= 0) thread_ = std::thread([this] { serve(); });
   }
   ~KeepAliveServer() {
     stop_ = true;

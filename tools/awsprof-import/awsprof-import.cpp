@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "awsprof/credential_import.hpp"
-#include "awsprof/unified_diff.hpp"
+#include "common/edit.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"
@@ -41,17 +41,6 @@ Result<std::string> read_input(const std::string& path) {
   return std::move(content->bytes);
 }
 
-/// The unified diff of one file, secret values masked.
-std::string masked_diff(const std::string& before_text, const std::string& after_text,
-                        const std::string& path) {
-  Document before = Document::parse(before_text);
-  Document after = Document::parse(after_text);
-  auto display = [&](DiffSide side, std::size_t index, std::string_view) {
-    return masked_source_line(side == DiffSide::before ? before : after, static_cast<int>(index) + 1, 0).text;
-  };
-  return unified_diff(before, after, path, path, display);
-}
-
 /// Runs `edit` as one locked, atomic write of both files (or a dry run). Prints I/O errors.
 std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
                                const std::function<Status(ConfigFiles&)>& edit, std::string& refusal) {
@@ -70,16 +59,6 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
     return std::nullopt;
   }
   return std::move(*outcome);
-}
-
-void print_diff(const ToolContext& context, const EditOutcome& outcome) {
-  std::cout << masked_diff(outcome.config_before, outcome.config_after, context.config_path)
-            << masked_diff(outcome.credentials_before, outcome.credentials_after, context.credentials_path);
-}
-
-std::string diff_text(const ToolContext& context, const EditOutcome& outcome) {
-  return masked_diff(outcome.config_before, outcome.config_after, context.config_path) +
-         masked_diff(outcome.credentials_before, outcome.credentials_after, context.credentials_path);
 }
 
 /// A warning when an existing credentials file can be read by others (a new one is 0600).
@@ -156,7 +135,7 @@ int import_keys(const Tool& tool, const Options& options) {
       conflicts.push_back(
           {{"profile", c.profile}, {"key", c.key}, {"current", c.current}, {"incoming", c.incoming}});
     json["conflicts"] = conflicts;
-    if (outcome && options.dry_run) json["diff"] = diff_text(context, *outcome);
+    if (outcome && options.dry_run) json["diff"] = dry_run_diff(context, *outcome);
     if (!outcome && refusal.empty()) return exit_code(Outcome::error);
     if (!refusal.empty()) json["error"] = refusal;
     print_json(std::cout, json);
@@ -170,7 +149,7 @@ int import_keys(const Tool& tool, const Options& options) {
                 << '\n';
     }
     if (outcome) {
-      if (options.dry_run) print_diff(context, *outcome);
+      if (options.dry_run) std::cout << dry_run_diff(context, *outcome);
       int imported = 0;
       for (const ImportedProfile& p : report.profiles) {
         std::cout << p.name << ": " << to_string(p.action);
@@ -249,7 +228,7 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
               {"added_keys", entries(report.added_keys, true, false)},
               {"conflicts", entries(report.conflicts, true, true)},
               {"ignored", report.ignored}};
-    if (outcome && options.dry_run) json["diff"] = diff_text(context, *outcome);
+    if (outcome && options.dry_run) json["diff"] = dry_run_diff(context, *outcome);
     if (!refusal.empty()) json["error"] = refusal;
     print_json(std::cout, json);
   } else {
@@ -265,7 +244,7 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
     }
     for (const std::string& i : report.ignored) std::cout << "ignored " << i << '\n';
     if (outcome) {
-      if (options.dry_run) print_diff(context, *outcome);
+      if (options.dry_run) std::cout << dry_run_diff(context, *outcome);
       if (!report.changed()) std::cout << "nothing to merge: your files already have the baseline\n";
     }
   }

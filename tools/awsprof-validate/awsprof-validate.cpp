@@ -6,28 +6,12 @@
 #include "awsprof/settings_catalogue.hpp"
 #include "awsprof/validate.hpp"
 #include "common/findings.hpp"
+#include "common/load.hpp"
 #include "common/tool.hpp"
 
-namespace {
-
-using namespace awsprof;
-using namespace awsprof::tool;
-
-/// Reads one file (nullopt when missing); false after printing the error when it cannot be read.
-bool read_document(const Tool& tool, const FileSystem& fs, const std::string& path,
-                   std::optional<Document>& document) {
-  Result<FileContent> content = fs.read_file(path);
-  if (!content) {
-    tool.fail(content.message());
-    return false;
-  }
-  if (content->exists) document = Document::parse(std::move(content->bytes));
-  return true;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
+  using namespace awsprof;
+  using namespace awsprof::tool;
   Tool tool("validate",
             "Check the config and credentials files: structure, settings, profiles and dialects.");
   FindingsFlags flags(tool);
@@ -37,8 +21,8 @@ int main(int argc, char** argv) {
   RealFileSystem fs;
   std::optional<RuleConfig> rules = load_rules(tool, flags, fs);
   std::optional<Document> config, credentials;
-  if (!rules || !read_document(tool, fs, context.config_path, config) ||
-      !read_document(tool, fs, context.credentials_path, credentials)) {
+  if (!rules || !load_document(tool, fs, context.config_path, config) ||
+      !load_document(tool, fs, context.credentials_path, credentials)) {
     return exit_code(Outcome::error);
   }
   const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},

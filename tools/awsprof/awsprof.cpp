@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "awsprof/suggest.hpp"
 #include "common/format.hpp"
 #include "common/tool.hpp"
 
@@ -31,8 +32,10 @@ struct CommandInfo {
 };
 constexpr CommandInfo kKnownCommands[] = {
     {"diff", "Compare two configurations: added, removed and changed profiles and keys"},
-    {"export-credentials", "Resolve a profile's credentials and print them (env, process JSON, shell formats)"},
-    {"explain", "Explain where each setting of a profile comes from, what it shadows, and which credentials win"},
+    {"export-credentials",
+     "Resolve a profile's credentials and print them (env, process JSON, shell formats)"},
+    {"explain",
+     "Explain where each setting of a profile comes from, what it shadows, and which credentials win"},
     {"get", "Print one setting, exactly as `aws configure get` does"},
     {"import", "Import credentials (IAM console CSV, STS JSON, environment) or merge a team baseline config"},
     {"lint", "Check the credential hygiene of the AWS files, or look for AWS credentials in files"},
@@ -96,26 +99,12 @@ std::optional<fs::path> find_command(std::string_view name) {
   return std::nullopt;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 /// Existing commands within edit distance 2 of `typed` (or starting with it), nearest first.
 std::vector<std::string> suggestions(std::string_view typed) {
   std::vector<std::pair<std::size_t, std::string>> close;
   for (const auto& [name, path] : find_commands()) {
-    std::size_t distance = edit_distance(typed, name);
+    // Plain Levenshtein: an adjacent swap counts as two edits here, as it always has.
+    std::size_t distance = awsprof::edit_distance(typed, name, /*transpositions=*/false);
     if (distance <= 2 || name.starts_with(typed)) close.emplace_back(distance, name);
   }
   std::sort(close.begin(), close.end());

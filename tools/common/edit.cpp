@@ -21,7 +21,8 @@ std::string action_of(const std::optional<KeyLocation>& before, const std::optio
   return before->value == after->value && before->file == after->file ? "unchanged" : "changed";
 }
 
-/// The diff of one file, every line shown with a secret value masked.
+}  // namespace
+
 std::string masked_diff(const std::string& before_text, const std::string& after_text,
                         const std::string& path) {
   Document before = Document::parse(before_text);
@@ -32,7 +33,10 @@ std::string masked_diff(const std::string& before_text, const std::string& after
   return unified_diff(before, after, path, path, display);
 }
 
-}  // namespace
+std::string dry_run_diff(const ToolContext& context, const EditOutcome& outcome) {
+  return masked_diff(outcome.config_before, outcome.config_after, context.config_path) +
+         masked_diff(outcome.credentials_before, outcome.credentials_after, context.credentials_path);
+}
 
 EditFlags::EditFlags(Tool& tool, const std::string& force_help) {
   tool.app().add_flag("--dry-run", dry_run, "Print what would change as a unified diff, and write nothing");
@@ -112,10 +116,7 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   if (!outcome) return tool.fail(outcome.message());
 
   std::string diff;
-  if (flags.dry_run) {
-    diff = masked_diff(outcome->config_before, outcome->config_after, context.config_path) +
-           masked_diff(outcome->credentials_before, outcome->credentials_after, context.credentials_path);
-  }
+  if (flags.dry_run) diff = dry_run_diff(context, *outcome);
   if (context.output == OutputFormat::json) {
     nlohmann::ordered_json json{{"dry_run", flags.dry_run}};
     auto files = nlohmann::ordered_json::array();

@@ -59,6 +59,15 @@ Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& chang
 int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Status(ConfigFiles&)>& edit,
              const std::function<nlohmann::ordered_json()>& summary);
 
+/// The unified diff of one file from `before_text` to `after_text`, both headers naming `path`,
+/// every line shown with a secret value masked; "" when the texts are equal.
+std::string masked_diff(const std::string& before_text, const std::string& after_text,
+                        const std::string& path);
+
+/// What --dry-run prints for an edit of the context's two files: the masked diff of the config
+/// file, then that of the credentials file.
+std::string dry_run_diff(const ToolContext& context, const EditOutcome& outcome);
+
 /// The JSON array of a list of reports.
 nlohmann::ordered_json reports_to_json(const std::vector<ChangeReport>& reports);
 

@@ -19,17 +19,6 @@ const Document* document_for(const std::vector<FindingSource>& sources, const st
   return nullptr;
 }
 
-CLI::Validator one_of(std::vector<std::string> choices) {
-  std::string all;
-  for (const auto& choice : choices) all += (all.empty() ? "" : "|") + choice;
-  return CLI::Validator(
-      [choices, all](std::string& value) -> std::string {
-        if (std::find(choices.begin(), choices.end(), value) != choices.end()) return "";
-        return "invalid value '" + value + "' (expected " + all + ")";
-      },
-      "");
-}
-
 // "file:///abs%20path" for an absolute path, else the relative path, percent-encoded.
 std::string path_uri(const std::string& path) {
   static constexpr std::string_view kKeep = "-._~/!$&'()*+,;=:@";

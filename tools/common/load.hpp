@@ -23,6 +23,13 @@ struct LoadedProfiles {
 bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
                    std::optional<Document>& document);
 
+/// Reports each of the two files that the dialect of `loaded.model` refuses
+/// (ProfileModel::config_unreadable, credentials_unreadable), named by its label (a path, or
+/// "REV:path"): the error diagnostics about it (path:line:col, source line, caret) on stderr, then
+/// "the AWS CLI cannot parse LABEL" (or "the AWS SDKs ...") with tool.fail().
+void report_refused_files(const Tool& tool, const LoadedProfiles& loaded, const std::string& config_label,
+                          const std::string& credentials_label);
+
 /// Reads the context's config and credentials files through `fs` and builds the profile model in
 /// the context's dialect. A missing file is empty, as in the AWS CLI. An unreadable file, or one
 /// the dialect refuses (ProfileModel::config_unreadable, credentials_unreadable), is an error:

@@ -1,9 +1,6 @@
 #include "common/load_content.hpp"
 
-#include <iostream>
 #include <utility>
-
-#include "common/format.hpp"
 
 namespace awsprof::tool {
 
@@ -25,19 +22,7 @@ std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent 
   InputFile credentials_file{credentials.label, loaded.credentials ? &*loaded.credentials : nullptr};
   loaded.model = build_profile_model(config_file, credentials_file, dialect);
   if (!loaded.model.unreadable()) return loaded;
-  const char* reader = dialect == Dialect::cli ? "the AWS CLI" : "the AWS SDKs";
-  for (auto [refused, label, document] :
-       {std::tuple{loaded.model.config_unreadable, &config.label, &loaded.config},
-        std::tuple{loaded.model.credentials_unreadable, &credentials.label, &loaded.credentials}}) {
-    if (!refused) continue;
-    for (const Diagnostic& diagnostic : loaded.model.diagnostics) {
-      if (diagnostic.severity == Severity::error && diagnostic.path == *label) {
-        print_diagnostic(std::cerr, diagnostic, *document ? &**document : nullptr,
-                         tool.context().stderr_colour);
-      }
-    }
-    tool.fail(std::string(reader) + " cannot parse " + *label);
-  }
+  report_refused_files(tool, loaded, config.label, credentials.label);
   return std::nullopt;
 }
 

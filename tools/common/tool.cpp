@@ -13,7 +13,15 @@
 namespace awsprof::tool {
 namespace {
 
-/// A CLI11 check that accepts exactly one of `choices`, with a message that lists them.
+std::optional<OutputFormat> parse_output_format(std::string_view text) {
+  if (text == "text") return OutputFormat::text;
+  if (text == "table") return OutputFormat::table;
+  if (text == "json") return OutputFormat::json;
+  return std::nullopt;
+}
+
+}  // namespace
+
 CLI::Validator one_of(std::vector<std::string> choices) {
   std::string description;
   for (const auto& choice : choices) description += (description.empty() ? "" : "|") + choice;
@@ -26,15 +34,6 @@ CLI::Validator one_of(std::vector<std::string> choices) {
       },
       "");
 }
-
-std::optional<OutputFormat> parse_output_format(std::string_view text) {
-  if (text == "text") return OutputFormat::text;
-  if (text == "table") return OutputFormat::table;
-  if (text == "json") return OutputFormat::json;
-  return std::nullopt;
-}
-
-}  // namespace
 
 int exit_code(Outcome outcome) {
   switch (outcome) {

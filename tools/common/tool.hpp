@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "awsprof/locations.hpp"
 #include "awsprof/profile_model.hpp"
@@ -72,6 +73,10 @@ class Tool {
   std::string dialect_ = "cli";
   ToolContext context_;
 };
+
+/// A CLI11 check that accepts exactly one of `choices`, with a message that lists them:
+/// "invalid value 'x' (expected text|json)".
+CLI::Validator one_of(std::vector<std::string> choices);
 
 /// True when `fd` is a terminal and NO_COLOR is unset (https://no-color.org).
 bool colour_enabled(int fd, const EnvLookup& env);

@@ -54,8 +54,4 @@ struct LintInput {
 /// file-system checks).
 Diagnostics lint_aws_files(const LintInput& input);
 
-/// Parses an ISO 8601 / RFC 3339 timestamp ("2024-05-01T12:00:00Z", "...+02:00", fractional
-/// seconds allowed) to a UTC time_t; nullopt when it is not one.
-std::optional<std::time_t> parse_iso8601(std::string_view text);
-
 }  // namespace awsprof

@@ -22,26 +22,20 @@ import json
 import os
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-SKIP = 77
-ACCOUNT = "123456789012"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from moto_support import ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, free_port, xml_value  # noqa: E402
+
 USER = "e2e-alice"
 ROLE1, ROLE2 = "e2e-hop1-role", "e2e-hop2-role"
 SESSION1, SESSION2 = "e2e-hop1-session", "e2e-hop2-session"
 EXTERNAL_ID = "e2e-external-42"
 WEB_ROLE, WEB_SESSION = "e2e-web-role", "e2e-web-session"
 SERVER_LIFETIME = 240  # seconds; `timeout` kills a server left behind by a killed driver
-ALLOW_ALL = json.dumps({"Version": "2012-10-17",
-                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
 def trust(principal, external_id=None):
@@ -51,89 +45,10 @@ def trust(principal, external_id=None):
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def clean_env():
     """The environment without proxies or AWS settings."""
     return {k: v for k, v in os.environ.items()
             if not k.lower().endswith("_proxy") and not k.startswith("AWS_") and k != "_AWS_CLI_PROFILE_CHAIN"}
-
-
-class Servers:
-    def __init__(self, workdir):
-        self.workdir = workdir
-        self.procs = []
-
-    def start(self, moto, port, extra_env=None):
-        env = clean_env()
-        env.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
-        env.update(extra_env or {})
-        cmd = [moto, "-H", "127.0.0.1", "-p", str(port)]
-        if shutil.which("timeout"):
-            cmd = ["timeout", "-s", "KILL", str(SERVER_LIFETIME)] + cmd
-        log = open(os.path.join(self.workdir, f"moto-{port}.log"), "wb")
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-        self.procs.append(proc)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"moto_server on port {port} exited with {proc.returncode}; see {log.name}")
-            try:  # a bare TCP connect sends no request, so it uses none of the no-auth count
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"moto_server on port {port} did not listen within 30 s")
-
-    def stop(self):
-        for proc in self.procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=5)
-
-
-class Setup:
-    """Plain IAM query-protocol posts; each one counts against INITIAL_NO_AUTH_ACTION_COUNT."""
-
-    def __init__(self, port):
-        self.url = f"http://127.0.0.1:{port}/"
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        self.calls = 0
-
-    def iam(self, action, **params):
-        self.calls += 1
-        body = urllib.parse.urlencode({"Action": action, "Version": "2010-05-08", **params}).encode()
-        req = urllib.request.Request(self.url, data=body, method="POST")
-        req.add_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-        # Not verified during the no-auth calls, but moto routes by the credential scope's service.
-        req.add_header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/iam/"
-                                        "aws4_request, SignedHeaders=host, Signature=00")
-        try:
-            with self.opener.open(req, timeout=20) as resp:
-                return resp.read().decode()
-        except urllib.error.HTTPError as e:
-            raise RuntimeError(f"setup {action} failed: HTTP {e.code}: {e.read()[:300]!r}") from None
-
-
-def xml_value(xml, tag):
-    start = xml.index(f"<{tag}>") + len(tag) + 2
-    return xml[start:xml.index(f"</{tag}>", start)]
 
 
 class Checks:
@@ -203,7 +118,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="awsprof-moto-e2e-")
     home = os.path.join(workdir, "home")
     os.makedirs(os.path.join(home, ".aws"))
-    servers = Servers(workdir)
+    servers = Servers(workdir, SERVER_LIFETIME, clean_env)
     checks = Checks(args.bin_dir, home)
     try:
         # ---- Server A: signature checks on after exactly N setup calls ------------------------
