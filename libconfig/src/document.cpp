@@ -140,7 +140,7 @@ void Document::index() {
       }
       open_property->last_line = line_index;
     } else {
-      std::size_t delim = content.find_first_of("=:");
+      std::size_t delim = detail::find_delimiter(content);
       if (delim == std::string_view::npos || sections_.empty()) {
         line.kind = LineKind::junk;
         open_property = nullptr;

@@ -2,9 +2,11 @@
 // configparser.RawConfigParser (strict, '=' and ':' delimiters, whole-line comments only) read
 // them, then botocore's raw_config_parse, build_profile_map and Session.full_config.
 #include <algorithm>
+#include <deque>
 
 #include "profile_model_common.hpp"
 #include "shlex.hpp"
+#include "text_util.hpp"
 #include "unicode_text.hpp"
 
 namespace awsprof::detail {
@@ -13,13 +15,17 @@ namespace {
 constexpr std::string_view kDefaultSection = "DEFAULT";
 
 struct RawOption {
-  std::string key;
-  std::vector<std::string> parts;  // the first line's value, then each continuation
+  std::string_view key;  // lower-cased: a view into the document, or into RawFile::lowered_keys
+  // The first line's value, then each continuation line (blank ones included): views into the
+  // document, which outlives the reader, so a value costs no copy until it is joined, and a
+  // one-line value allocates nothing.
+  std::string_view first;
+  std::vector<std::string_view> continuations;
   int line = 0;
 };
 
 struct RawSection {
-  std::string name;
+  std::string_view name;
   int line = 0;
   std::vector<RawOption> options;
   RawOption* find(std::string_view key) {
@@ -30,6 +36,7 @@ struct RawSection {
 };
 
 struct RawFile {
+  std::deque<std::string> lowered_keys;  // keys that had capitals; a deque keeps views stable
   std::vector<RawSection> sections;  // without DEFAULT
   RawSection defaults;
   bool fatal = false;
@@ -43,7 +50,7 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
     raw.fatal = true;
     return raw;
   }
-  std::unordered_map<std::string, std::size_t> section_index;
+  std::unordered_map<std::string_view, std::size_t> section_index;  // views into the document
   RawSection* current = nullptr;
   RawOption* option = nullptr;
   std::size_t indent_level = 0;
@@ -62,20 +69,20 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
     if (value.empty() || is_comment) {
       // A blank line inside a value becomes an empty line of it; a comment line is skipped.
       // Neither ends the value.
-      if (!is_comment && current != nullptr && option != nullptr) option->parts.emplace_back();
+      if (!is_comment && current != nullptr && option != nullptr) option->continuations.emplace_back();
       continue;
     }
     const std::size_t indent = python_indent(text);
     const int column = static_cast<int>(python_rstrip(text).size() - value.size()) + 1;
     if (current != nullptr && option != nullptr && indent > indent_level) {
-      option->parts.emplace_back(value);
+      option->continuations.push_back(value);
       continue;
     }
     indent_level = indent;
     // A header is '[' + at least one character + the last ']' on the line.
     std::size_t close = value.rfind(']');
     if (value.front() == '[' && close != std::string_view::npos && close >= 2) {
-      std::string name(value.substr(1, close - 1));
+      std::string_view name = value.substr(1, close - 1);
       option = nullptr;
       if (name == kDefaultSection) {
         current = &raw.defaults;
@@ -85,7 +92,7 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
       auto [it, inserted] = section_index.try_emplace(name, raw.sections.size());
       if (!inserted) {
         error(line_number, column, "parse.duplicate-section",
-              "section [" + name + "] is already defined on line " +
+              "section [" + std::string(name) + "] is already defined on line " +
                   std::to_string(raw.sections[it->second].line) +
                   "; the AWS CLI refuses the whole file (DuplicateSectionError)");
         current = &raw.sections[it->second];
@@ -102,7 +109,7 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
       reported_missing_header = true;
       continue;
     }
-    std::size_t delimiter = value.find_first_of("=:");
+    std::size_t delimiter = find_delimiter(value);
     if (delimiter == std::string_view::npos) {
       error(line_number, column, "parse.missing-delimiter",
             "line is not a [section], a key = value, or a comment; the AWS CLI refuses the whole file");
@@ -111,28 +118,35 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
     if (delimiter == 0) {
       error(line_number, column, "parse.empty-key", "a value with no key name; the AWS CLI refuses the whole file");
     }
-    std::string key = python_lower(python_rstrip(value.substr(0, delimiter)));
-    std::string optval(python_strip(value.substr(delimiter + 1)));
+    std::string_view written_key = python_rstrip(value.substr(0, delimiter));
+    std::string_view key = written_key;
+    const bool already_lower = std::none_of(written_key.begin(), written_key.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+    });
+    if (!already_lower) key = raw.lowered_keys.emplace_back(python_lower(written_key));
+    std::string_view optval = python_strip(value.substr(delimiter + 1));
     if (RawOption* existing = current->find(key)) {
       error(line_number, column, "parse.duplicate-key",
-            "key '" + key + "' is already set on line " + std::to_string(existing->line) + " of this section; " +
+            "key '" + std::string(key) + "' is already set on line " + std::to_string(existing->line) + " of this section; " +
                 "the AWS CLI refuses the whole file (DuplicateOptionError)");
-      existing->parts = {optval};
+      existing->first = optval;
+      existing->continuations.clear();
       existing->line = line_number;
       option = existing;
       continue;
     }
-    current->options.push_back(RawOption{key, {optval}, line_number});
+    current->options.push_back(RawOption{key, optval, {}, line_number});
     option = &current->options.back();
   }
   return raw;
 }
 
 std::string join_value(const RawOption& option) {
-  std::string joined;
-  for (std::size_t i = 0; i < option.parts.size(); ++i) {
-    if (i > 0) joined += '\n';
-    joined += option.parts[i];
+  if (option.continuations.empty()) return std::string(option.first);  // already stripped
+  std::string joined(option.first);
+  for (std::string_view part : option.continuations) {
+    joined += '\n';
+    joined += part;
   }
   return std::string(python_rstrip(joined));
 }
@@ -156,7 +170,7 @@ std::vector<Section> resolve_sections(const RawFile& raw, const InputFile& file,
       } else {
         diagnostics.push_back(make_diagnostic(
             file.path, option.line, 1, Severity::error, "parse.bad-sub-property",
-            "the block under '" + option.key + "' has a line without '='; the AWS CLI refuses the whole file"));
+            "the block under '" + std::string(option.key) + "' has a line without '='; the AWS CLI refuses the whole file"));
         fatal = true;
       }
     }
@@ -194,10 +208,9 @@ ProfileModel build_cli_model(const InputFile& config, const InputFile& credentia
                                   std::pair{std::string_view("sso-session"), &sso_sessions},
                                   std::pair{std::string_view("services"), &services}}) {
         if (!raw_name.starts_with(prefix)) continue;
-        auto words = shlex_split(raw_name);
-        if (words && words->size() == 2) {
+        if (auto second = shlex_second_of_two(raw_name)) {
           target = list;
-          name = (*words)[1];
+          name = std::move(*second);
         } else {
           model.diagnostics.push_back(make_diagnostic(
               config.path, line, 1, Severity::warning, "parse.ignored-section",

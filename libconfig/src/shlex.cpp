@@ -10,6 +10,18 @@ bool is_shlex_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == 
 // no commenters: outside a word, inside a word, inside quotes, and after a backslash.
 std::optional<std::vector<std::string>> shlex_split(std::string_view text) {
   std::vector<std::string> words;
+  // Without quotes or backslashes, shlex only splits at whitespace.
+  if (text.find_first_of("\"'\\") == std::string_view::npos) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      while (pos < text.size() && is_shlex_space(text[pos])) ++pos;
+      std::size_t end = pos;
+      while (end < text.size() && !is_shlex_space(text[end])) ++end;
+      if (end > pos) words.emplace_back(text.substr(pos, end - pos));
+      pos = end;
+    }
+    return words;
+  }
   std::string token;
   bool quoted = false;
   bool in_word = false;
@@ -68,6 +80,29 @@ std::optional<std::vector<std::string>> shlex_split(std::string_view text) {
   if (escaped || quote != 0) return std::nullopt;
   if (in_word || quoted) finish();
   return words;
+}
+
+std::optional<std::string> shlex_second_of_two(std::string_view text) {
+  if (text.find_first_of("\"'\\") != std::string_view::npos) {
+    auto words = shlex_split(text);
+    if (!words || words->size() != 2) return std::nullopt;
+    return std::move((*words)[1]);
+  }
+  // Without quotes or backslashes: find the words in place, allocating only the answer.
+  std::string_view found[2];
+  std::size_t count = 0, pos = 0;
+  while (pos < text.size()) {
+    while (pos < text.size() && is_shlex_space(text[pos])) ++pos;
+    std::size_t end = pos;
+    while (end < text.size() && !is_shlex_space(text[end])) ++end;
+    if (end > pos) {
+      if (count == 2) return std::nullopt;
+      found[count++] = text.substr(pos, end - pos);
+    }
+    pos = end;
+  }
+  if (count != 2) return std::nullopt;
+  return std::string(found[1]);
 }
 
 }  // namespace awsprof::detail

@@ -13,4 +13,8 @@ namespace awsprof::detail {
 /// "No escaped character").
 std::optional<std::vector<std::string>> shlex_split(std::string_view text);
 
+/// The second word when `text` splits into exactly two words, as build_profile_map requires of
+/// "profile NAME"; nullopt otherwise (including when shlex.split would raise).
+std::optional<std::string> shlex_second_of_two(std::string_view text);
+
 }  // namespace awsprof::detail

@@ -1,6 +1,8 @@
 #include "unicode_text.hpp"
 
 #include <locale.h>
+
+#include <algorithm>
 #include <wctype.h>
 
 namespace awsprof::detail {
@@ -97,10 +99,23 @@ std::size_t trailing_python_space_start(std::string_view text) {
 }
 }  // namespace
 
-std::string_view python_rstrip(std::string_view text) { return text.substr(0, trailing_python_space_start(text)); }
+// Python's whitespace among ASCII characters: \t \n \v \f \r, \x1c-\x1f and space.
+static bool is_ascii_python_space(unsigned char c) { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20); }
+
+std::string_view python_rstrip(std::string_view text) {
+  // Fast path: an ASCII character that is not a space ends the strip without decoding.
+  if (text.empty()) return text;
+  auto last = static_cast<unsigned char>(text.back());
+  if (last < 0x80 && !is_ascii_python_space(last)) return text;
+  return text.substr(0, trailing_python_space_start(text));
+}
 
 std::string_view python_strip(std::string_view text) {
   text = python_rstrip(text);
+  if (!text.empty()) {
+    auto first = static_cast<unsigned char>(text.front());
+    if (first < 0x80 && !is_ascii_python_space(first)) return text;
+  }
   return text.substr(leading_python_space_bytes(text));
 }
 
@@ -154,6 +169,13 @@ bool is_case_ignorable(char32_t c) {
 }  // namespace
 
 std::string python_lower(std::string_view text) {
+  // Nearly every key is ASCII: lower-case it in place without decoding.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::string ascii(text);
+    for (char& c : ascii)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return ascii;
+  }
   std::string out;
   out.reserve(text.size());
   locale_t loc = utf8_ctype();

@@ -68,7 +68,7 @@ TEST(ConfigEdit, RenameCopyDeleteProfilesInBothFiles) {
   auto f = files("[profile a]\nregion = x\ns3 =\n  k = v\n", "[a]\naws_access_key_id = A\n");
   ASSERT_TRUE(copy_profile(f, "a", "b"));
   EXPECT_EQ(f.config.text(),
-            "[profile a]\nregion = x\ns3 =\n  k = v\n\n[profile b]\nregion = x\ns3 =\n    k = v\n");
+            "[profile a]\nregion = x\ns3 =\n  k = v\n\n[profile b]\nregion = x\ns3 =\n  k = v\n");
   EXPECT_EQ(f.credentials.text(), "[a]\naws_access_key_id = A\n\n[b]\naws_access_key_id = A\n");
   EXPECT_FALSE(copy_profile(f, "a", "b"));
   ASSERT_TRUE(rename_profile(f, "a", "c d"));

@@ -52,3 +52,19 @@ TEST(Shlex, SplitsAsPythonShlexSplit) {
 
 }  // namespace
 }  // namespace awsprof::detail
+
+namespace awsprof::detail {
+namespace {
+
+TEST(Shlex, SecondOfTwoAgreesWithSplit) {
+  for (std::string_view text : {"profile foo", "profile  foo ", "profile", "profile a b", "profile \"a b\"",
+                                "profile 'x'y", "profile \"open", "profile x\\", "\tprofile\tfoo\t", "profile \"\""}) {
+    auto words = shlex_split(text);
+    std::optional<std::string> expected;
+    if (words && words->size() == 2) expected = (*words)[1];
+    EXPECT_EQ(shlex_second_of_two(text), expected) << text;
+  }
+}
+
+}  // namespace
+}  // namespace awsprof::detail
