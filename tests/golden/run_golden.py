@@ -11,6 +11,7 @@ marker line beginning with "--- ":
     [default]                       its content is every line up to the next marker
     region = us-east-1
     --- file bin/awsprof-x mode=755 the same, with a mode (octal)
+    --- file x owner=65534          the same, owned by that uid (needs root: otherwise SKIPPED)
     --- dir .aws/credentials        a directory to create (e.g. to make a file unreadable, even for root)
     --- copy awsprof bin/awsprof    a copy of the built binary awsprof at %t/bin/awsprof
     --- env AWS_PROFILE=dev         set a variable (--- env NAME alone removes it)
@@ -48,9 +49,14 @@ import tempfile
 MARKER = "--- "
 ESCAPED_MARKER = "\\" + MARKER
 RESULT_BLOCKS = ("stdout", "stderr", "exit")
+SKIP_EXIT = 77  # CTest's SKIP_RETURN_CODE for these tests
 
 
 class CaseError(Exception):
+    pass
+
+
+class CaseSkipped(Exception):
     pass
 
 
@@ -99,6 +105,10 @@ def run_case(path, bin_dir, version):
             for option in args[1:]:
                 if option.startswith("mode="):
                     os.chmod(target, int(option[5:], 8))
+                elif option.startswith("owner="):
+                    if os.geteuid() != 0:
+                        raise CaseSkipped("giving a file another owner needs root")
+                    os.chown(target, int(option[6:]), -1)
         elif kind == "dir" and len(args) == 1:
             os.makedirs(os.path.join(tmp, args[0]), exist_ok=True)
         elif kind == "copy" and len(args) == 2:
@@ -195,12 +205,16 @@ def main():
     parser.add_argument("cases", nargs="+", help="case files or directories of them")
     args = parser.parse_args()
     bin_dir = os.path.realpath(args.bin_dir)
-    failed = total = 0
+    failed = total = skipped = 0
     for path in case_files(args.cases):
         total += 1
         name = case_name(path)
         try:
             expected, actual, tmp = run_case(path, bin_dir, args.awsprof_version)
+        except CaseSkipped as why:
+            skipped += 1
+            print("SKIPPED %s: %s" % (name, why))
+            continue
         except (CaseError, OSError, ValueError, subprocess.TimeoutExpired) as error:
             failed += 1
             print("FAIL %s: %s" % (name, error))
@@ -221,8 +235,11 @@ def main():
                     print("exit code: expected %d, actual %d" % (expected["exit"], actual["exit"]))
         finally:
             remove_tree(tmp)
-    print("%d of %d golden cases passed" % (total - failed, total))
-    return 1 if failed else 0
+    print("%d of %d golden cases passed" % (total - failed - skipped, total) +
+          (", %d SKIPPED" % skipped if skipped else ""))
+    if failed:
+        return 1
+    return SKIP_EXIT if skipped and skipped == total else 0
 
 
 if __name__ == "__main__":

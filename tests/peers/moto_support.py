@@ -78,6 +78,15 @@ class Servers:
                 proc.wait(timeout=5)
 
 
+def stop_and_clean(servers, workdir, keep, kept="moto logs"):
+    """Stops the servers, then removes `workdir`, or with `keep` (a check failed) says where it is."""
+    servers.stop()
+    if keep:
+        print(f"{kept} kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 class Setup:
     """Plain IAM query-protocol posts. Every call counts against INITIAL_NO_AUTH_ACTION_COUNT."""
 
@@ -99,6 +108,19 @@ class Setup:
                 return resp.read().decode()
         except urllib.error.HTTPError as e:
             raise RuntimeError(f"setup {action} failed: HTTP {e.code}: {e.read()[:300]!r}") from None
+
+
+def create_user_with_keys(iam, user):
+    """Five setup calls: CreateUser with an allow-all policy, then two access keys, the second of
+    them deleted. Returns (key_id, secret, deleted_key_id, deleted_secret)."""
+    iam.iam("CreateUser", UserName=user)
+    iam.iam("PutUserPolicy", UserName=user, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
+    key = iam.iam("CreateAccessKey", UserName=user)
+    doomed = iam.iam("CreateAccessKey", UserName=user)
+    doomed_id = xml_value(doomed, "AccessKeyId")
+    iam.iam("DeleteAccessKey", UserName=user, AccessKeyId=doomed_id)
+    return (xml_value(key, "AccessKeyId"), xml_value(key, "SecretAccessKey"), doomed_id,
+            xml_value(doomed, "SecretAccessKey"))
 
 
 def xml_value(xml, tag):

@@ -28,7 +28,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from moto_support import ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, free_port, xml_value  # noqa: E402
+from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys,  # noqa: E402
+                          free_port, stop_and_clean, xml_value)
 
 USER = "e2e-alice"
 ROLE1, ROLE2 = "e2e-hop1-role", "e2e-hop2-role"
@@ -126,13 +127,7 @@ def main():
         port_a = free_port()
         servers.start(moto, port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
         iam = Setup(port_a)
-        iam.iam("CreateUser", UserName=USER)
-        iam.iam("PutUserPolicy", UserName=USER, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
-        key = iam.iam("CreateAccessKey", UserName=USER)
-        key_id, secret = xml_value(key, "AccessKeyId"), xml_value(key, "SecretAccessKey")
-        doomed = iam.iam("CreateAccessKey", UserName=USER)
-        doomed_id, doomed_secret = xml_value(doomed, "AccessKeyId"), xml_value(doomed, "SecretAccessKey")
-        iam.iam("DeleteAccessKey", UserName=USER, AccessKeyId=doomed_id)
+        key_id, secret, doomed_id, doomed_secret = create_user_with_keys(iam, USER)
         user_arn = f"arn:aws:iam::{ACCOUNT}:user/{USER}"
         role1_arn = xml_value(iam.iam("CreateRole", RoleName=ROLE1,
                                       AssumeRolePolicyDocument=trust(user_arn, EXTERNAL_ID)), "Arn")
@@ -331,11 +326,7 @@ region = us-east-1
         print(f"FAIL setup or run: {type(e).__name__}: {e}")
         checks.failures += 1
     finally:
-        servers.stop()
-        if checks.failures:
-            print(f"moto logs and files kept in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_and_clean(servers, workdir, checks.failures, "moto logs and files")
     print(f"{checks.passed} passed, {checks.failures} failed")
     return 1 if checks.failures else 0
 

@@ -23,7 +23,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from moto_support import ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, free_port, xml_value  # noqa: E402
+from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys,  # noqa: E402
+                          free_port, stop_and_clean, xml_value)
 
 USER = "awsprof-alice"
 ROLE = "awsprof-demo-role"
@@ -159,13 +160,7 @@ def main():
         port_a = free_port()
         servers.start(moto, port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
         iam = Setup(port_a)
-        iam.iam("CreateUser", UserName=USER)
-        iam.iam("PutUserPolicy", UserName=USER, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
-        key = iam.iam("CreateAccessKey", UserName=USER)
-        key_id, secret = xml_value(key, "AccessKeyId"), xml_value(key, "SecretAccessKey")
-        doomed = iam.iam("CreateAccessKey", UserName=USER)
-        doomed_id, doomed_secret = xml_value(doomed, "AccessKeyId"), xml_value(doomed, "SecretAccessKey")
-        iam.iam("DeleteAccessKey", UserName=USER, AccessKeyId=doomed_id)
+        key_id, secret, doomed_id, doomed_secret = create_user_with_keys(iam, USER)
         role = iam.iam("CreateRole", RoleName=ROLE, AssumeRolePolicyDocument=TRUST)
         role_arn = xml_value(role, "Arn")
         iam.iam("PutRolePolicy", RoleName=ROLE, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
@@ -286,11 +281,7 @@ def main():
         print(f"FAIL setup or probe: {e}")
         checks.failures += 1
     finally:
-        servers.stop()
-        if checks.failures:
-            print(f"moto logs kept in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_and_clean(servers, workdir, checks.failures)
     print(f"{checks.passed} passed, {checks.failures} failed")
     return 1 if checks.failures else 0
 
