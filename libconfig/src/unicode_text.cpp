@@ -3,6 +3,8 @@
 #include <locale.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <wctype.h>
 
 namespace awsprof::detail {
@@ -12,6 +14,14 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
+    // Skip ASCII eight bytes at a time: config files are almost entirely ASCII.
+    while (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       ++i;

@@ -35,6 +35,10 @@ TEST(PythonText, FindsInvalidUtf8AsPythonDoes) {
   EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u) << "surrogates are refused";
   EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u) << "overlong forms are refused";
   EXPECT_EQ(find_invalid_utf8("x\xE2\x82"), 1u) << "truncated sequence";
+  // Past the eight-bytes-at-a-time ASCII skip, at and around word boundaries.
+  EXPECT_EQ(find_invalid_utf8("01234567\xFF"), 8u);
+  EXPECT_EQ(find_invalid_utf8("0123456789abcdef0\xC3"), 17u);
+  EXPECT_FALSE(find_invalid_utf8("0123456\xC3\xA4" "0123456789"));
 }
 
 TEST(Shlex, SplitsAsPythonShlexSplit) {
