@@ -2,7 +2,7 @@
 # Secret-scan benchmark: awsprof lint --scan against git-secrets and grep on a generated tree.
 #
 # Usage: bench/run-scan.sh [BUILD_DIR] [MEGABYTES]
-#   BUILD_DIR  the awsprof build (default: build); its bin/awsprof is timed
+#   BUILD_DIR  the awsprof build (default: build/release, built first with scripts/build.sh)
 #   MEGABYTES  size of the generated tree (default: 210; the goal is stated for >= 200)
 #
 # Generates (once, kept for later runs) /tmp/awsprof-scan-bench/tree with gen_scan_tree.py: mixed
@@ -17,7 +17,12 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
+if [ -n "${1:-}" ]; then
+  build=$1
+else
+  sh "$here/../scripts/build.sh" release >/dev/null
+  build=$here/../build/release
+fi
 megabytes=${2:-210}
 runs=${RUNS:-7}
 awsprof=$(cd "$build/bin" && pwd)/awsprof

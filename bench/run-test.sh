@@ -7,12 +7,18 @@
 #      server answers "Connection: close", so curl reconnects; nothing faster is possible against it).
 # moto checks every signature after the setup calls (INITIAL_NO_AUTH_ACTION_COUNT = exactly 3).
 #
-# Usage: sh bench/run-test.sh [BUILD_DIR]     (default: build; the binaries are in BUILD_DIR/bin)
+# Usage: sh bench/run-test.sh [BUILD_DIR]     (default: build/release, built first with scripts/build.sh)
 # Goals: awsprof >= 30x faster than the CLI loop, and within 1.5x of the server's capacity.
 # Exit: 0 both goals met, 1 a goal missed or a run failed, 77 moto_server (or curl) missing.
 set -eu
 
-BUILD_DIR=${1:-build}
+cd "$(dirname "$0")/.."
+if [ -n "${1:-}" ]; then
+  BUILD_DIR=$1
+else
+  sh scripts/build.sh release >/dev/null
+  BUILD_DIR=build/release
+fi
 BIN=$BUILD_DIR/bin
 PROFILES=${PROFILES:-200}
 CLI_SAMPLE=${CLI_SAMPLE:-20}
