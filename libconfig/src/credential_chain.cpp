@@ -60,7 +60,7 @@ std::string_view profile_kind(const Section& profile) {
 
 namespace {
 
-std::string quoted(std::string_view name) {
+std::string in_quotes(std::string_view name) {
   return "\"" + std::string(name) + "\"";
 }
 
@@ -209,7 +209,7 @@ Result<Tried> Planner::try_web_identity(const std::string& name, const Section* 
   }
   if (!values[1] || values[1]->empty())
     return Result<Tried>::error((from_env[0] ? std::string("AWS_WEB_IDENTITY_TOKEN_FILE is set")
-                                             : "profile " + quoted(name) + " has web_identity_token_file") +
+                                             : "profile " + in_quotes(name) + " has web_identity_token_file") +
                                 " but no role_arn" + (use_env ? " (nor AWS_ROLE_ARN)" : "") +
                                 ": assuming a role with web identity needs the role's ARN");
   WebIdentityStep step;
@@ -227,7 +227,7 @@ Result<Tried> Planner::try_web_identity(const std::string& name, const Section* 
 Result<Tried> Planner::try_sso(const std::string& name, const Section* profile) {
   if (value_of(profile, "sso_account_id") == nullptr && value_of(profile, "sso_role_name") == nullptr) {
     if (value_of(profile, "sso_session") != nullptr)
-      return Tried::no("profile " + quoted(name) +
+      return Tried::no("profile " + in_quotes(name) +
                        " has sso_session but neither sso_account_id nor sso_role_name: it gives an SSO token "
                        "(for `aws sso login`), not credentials");
     return Tried::no("no sso_account_id or sso_role_name");
@@ -247,11 +247,11 @@ Result<Tried> Planner::try_sso(const std::string& name, const Section* profile) 
     const Section* section = model_.find_sso_session(*session);
     if (section == nullptr)
       return Result<Tried>::error("the [sso-session " + *session + "] section referenced by profile " +
-                                  quoted(name) + " (sso_session = " + *session + ") does not exist");
+                                  in_quotes(name) + " (sso_session = " + *session + ") does not exist");
     for (const Setting& s : section->settings) {
       if (std::string* existing = find(s.key)) {
         if (*existing != s.value)
-          return Result<Tried>::error("profile " + quoted(name) + " and [sso-session " + *session +
+          return Result<Tried>::error("profile " + in_quotes(name) + " and [sso-session " + *session +
                                       "] disagree on " + s.key + ": \"" + *existing + "\" vs \"" + s.value +
                                       "\"");
       } else {
@@ -265,7 +265,7 @@ Result<Tried> Planner::try_sso(const std::string& name, const Section* profile) 
     if (find(key) == nullptr) missing += (missing.empty() ? "" : ", ") + key;
   if (!missing.empty())
     return Result<Tried>::error(
-        "profile " + quoted(name) + " is configured for SSO but is missing " + missing +
+        "profile " + in_quotes(name) + " is configured for SSO but is missing " + missing +
         (session_name ? " (looked in the profile and in [sso-session " + *session_name + "])" : ""));
   SsoStep step;
   step.profile = name;
@@ -284,14 +284,14 @@ Result<Tried> Planner::try_keys(const std::string& name, const Section* profile,
   const char* where = file == FileKind::credentials ? "credentials file" : "config file";
   const Setting* access_key = in_file(profile, "aws_access_key_id", file);
   if (access_key == nullptr) {
-    if (profile == nullptr) return Tried::no("profile " + quoted(name) + " is not defined");
+    if (profile == nullptr) return Tried::no("profile " + in_quotes(name) + " is not defined");
     if (file == FileKind::credentials && !profile->in_credentials)
-      return Tried::no("profile " + quoted(name) + " is not in the credentials file");
+      return Tried::no("profile " + in_quotes(name) + " is not in the credentials file");
     return Tried::no(std::string("no aws_access_key_id in the ") + where);
   }
   const Setting* secret = profile->find("aws_secret_access_key");
   if (secret == nullptr || (file == FileKind::credentials && secret->source.file != file))
-    return Result<Tried>::error("partial credentials in profile " + quoted(name) + " of the " + where +
+    return Result<Tried>::error("partial credentials in profile " + in_quotes(name) + " of the " + where +
                                 ": aws_access_key_id is set but aws_secret_access_key is missing");
   StaticKeysStep step;
   step.profile = name;
@@ -381,16 +381,16 @@ Status Planner::assume_role(const std::string& name) {
   if (const std::string* duration = value_of(profile, "duration_seconds")) {
     step.duration_seconds = python_int(*duration);
     if (!step.duration_seconds)
-      plan_.notes.push_back("profile " + quoted(name) + ": duration_seconds \"" + *duration +
+      plan_.notes.push_back("profile " + in_quotes(name) + ": duration_seconds \"" + *duration +
                             "\" is not an integer; the AWS CLI ignores it");
   }
   const std::string* source_profile = value_of(profile, "source_profile");
   const std::string* credential_source = value_of(profile, "credential_source");
   if (source_profile != nullptr && credential_source != nullptr)
-    return Status::error("profile " + quoted(name) +
+    return Status::error("profile " + in_quotes(name) +
                          " has both source_profile and credential_source; use one");
   if (source_profile == nullptr && credential_source == nullptr)
-    return Status::error("profile " + quoted(name) +
+    return Status::error("profile " + in_quotes(name) +
                          " has role_arn but neither source_profile nor credential_source: the role needs "
                          "credentials to be assumed with");
   if (credential_source != nullptr) {
@@ -398,7 +398,7 @@ Status Planner::assume_role(const std::string& name) {
     // botocore's is_supported compares the canonical names exactly.
     if (*credential_source != "Environment" && *credential_source != "Ec2InstanceMetadata" &&
         *credential_source != "EcsContainer")
-      return Status::error("profile " + quoted(name) + ": credential_source \"" + *credential_source +
+      return Status::error("profile " + in_quotes(name) + ": credential_source \"" + *credential_source +
                            "\" is not valid; use Environment, Ec2InstanceMetadata or EcsContainer");
     if (Status s = named_source(name, *credential_source); !s) return s;
   } else {
@@ -406,13 +406,13 @@ Status Planner::assume_role(const std::string& name) {
     const Section* source = model_.find_profile(*source_profile);
     if (source == nullptr)
       return Status::error("source_profile \"" + *source_profile + "\" referenced in profile " +
-                           quoted(name) + " does not exist");
+                           in_quotes(name) + " does not exist");
     if (std::find(visited_.begin(), visited_.end(), *source_profile) != visited_.end()) {
       // A profile may name itself, to take static keys from its own section; anything else that
       // comes back to a visited profile is a loop.
       if (*source_profile != name || !has_static_credentials(source))
         return Status::error(
-            "source_profile loop: profile " + quoted(name) + " names source_profile \"" + *source_profile +
+            "source_profile loop: profile " + in_quotes(name) + " names source_profile \"" + *source_profile +
             "\", which is already in the chain " + visited_path(*source_profile) +
             (*source_profile == name ? " (a profile may name itself only when it has static keys)" : ""));
     }
@@ -429,7 +429,7 @@ Status Planner::named_source(const std::string& profile_name, const std::string&
   step.profile = profile_name;
   step.source = source;
   const std::string none =
-      "credential_source " + source + " of profile " + quoted(profile_name) + " gives no credentials: ";
+      "credential_source " + source + " of profile " + in_quotes(profile_name) + " gives no credentials: ";
   if (source == "Environment") {
     step.method = CredentialMethod::env;
     std::optional<StaticKeysStep> keys;
@@ -460,7 +460,7 @@ Status Planner::source_profile_credentials(const std::string& name) {
   if (!has_static_credentials(profile) && has_assume_role_config(profile)) return assume_role(name);
   if (has_static_credentials(profile) && has_assume_role_config(profile))
     plan_.notes.push_back(
-        "source profile " + quoted(name) +
+        "source profile " + in_quotes(name) +
         " has static keys, so its own role_arn is not assumed (the keys are used directly)");
   Result<Tried> tried = try_web_identity(name, profile, /*use_env=*/false);
   if (tried && !tried->applied) tried = try_sso(name, profile);
@@ -472,7 +472,7 @@ Status Planner::source_profile_credentials(const std::string& name) {
     std::string why = value_of(profile, "aws_secret_access_key") != nullptr
                           ? " (it has aws_secret_access_key but no aws_access_key_id)"
                           : " (no keys, credential_process, SSO or web identity settings)";
-    return Status::error("source profile " + quoted(name) + " has no credentials" + why);
+    return Status::error("source profile " + in_quotes(name) + " has no credentials" + why);
   }
   return Status();
 }
@@ -494,7 +494,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
   }
   const Section* profile = model_.find_profile(name);
   if (profile == nullptr && name != "default")
-    return Result<CredentialPlan>::error("the config profile " + quoted(name) + " could not be found");
+    return Result<CredentialPlan>::error("the config profile " + in_quotes(name) + " could not be found");
   const bool use_env = !selected.explicit_on_command_line();
   auto skip = [this](CredentialMethod method, std::string reason) {
     plan_.skipped.push_back(SkippedProvider{method, std::move(reason)});
@@ -515,7 +515,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
       if (profile != nullptr &&
           (value_of(profile, "role_arn") || value_of(profile, "aws_access_key_id") ||
            value_of(profile, "credential_process") || value_of(profile, "sso_account_id")))
-        plan_.notes.push_back("environment keys win over the credentials in profile " + quoted(name) +
+        plan_.notes.push_back("environment keys win over the credentials in profile " + in_quotes(name) +
                               " (the profile was not named with --profile)");
       plan_.steps.emplace_back(std::move(*keys));
       return win(CredentialMethod::env);
@@ -528,7 +528,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
     if (has_static_credentials(profile) && value_of(profile, "source_profile") != nullptr &&
         *value_of(profile, "source_profile") != name)
       plan_.notes.push_back(
-          "profile " + quoted(name) +
+          "profile " + in_quotes(name) +
           " has static keys too; they are not used, because role_arn comes first in the chain");
     visited_ = {name};
     if (Status s = assume_role(name); !s) return Result<CredentialPlan>::error(s.message());
@@ -539,7 +539,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
                                           : "no role_arn");
   if (value_of(profile, "source_profile") != nullptr || value_of(profile, "credential_source") != nullptr)
     plan_.notes.push_back(
-        "profile " + quoted(name) +
+        "profile " + in_quotes(name) +
         " has source_profile or credential_source but no role_arn; the AWS CLI ignores them");
 
   // 3-7. the profile providers
@@ -596,7 +596,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
   std::string reasons;
   for (const SkippedProvider& s : plan_.skipped)
     reasons += "; " + std::string(method_name(s.method)) + ": " + s.reason;
-  return Result<CredentialPlan>::error("unable to locate credentials for profile " + quoted(name) + reasons);
+  return Result<CredentialPlan>::error("unable to locate credentials for profile " + in_quotes(name) + reasons);
 }
 
 }  // namespace
