@@ -123,6 +123,8 @@ class Resolver {
 
   std::optional<ResolvedCredentials> from_cache(const CredentialStep& step) const;
   void write_cache(const CredentialStep& step, const ResolvedCredentials& credentials) const;
+  Step finish_sts_call(const CredentialStep& step, const std::string& profile,
+                       StsResult<AssumedRoleCredentials> got, std::string source);
 
   const CredentialPlan& plan_;
   const ResolverContext& ctx_;
@@ -283,16 +285,22 @@ Resolver::Step Resolver::assume_role(const AssumeRoleStep& step, const ResolvedC
   log(plan_.profile + ": AssumeRole " + step.role_arn + " session " + request.role_session_name + " at " +
       ctx_.sts_endpoint.url);
   StsClient client = sts_client();
-  StsResult<AssumedRoleCredentials> got = client.assume_role(source.credentials, request);
+  return finish_sts_call(step, step.profile, client.assume_role(source.credentials, request),
+                         "sts:AssumeRole " + step.role_arn);
+}
+
+// Both role calls end alike: credentials into the CLI cache, or the STS error naming the profile.
+Resolver::Step Resolver::finish_sts_call(const CredentialStep& step, const std::string& profile,
+                                         StsResult<AssumedRoleCredentials> got, std::string source) {
   if (!got) {
     CredentialError error = credential_error_from_sts(got.error());
-    error.message = "profile " + in_quotes(step.profile) + ": " + error.message;
+    if (!profile.empty()) error.message = "profile " + in_quotes(profile) + ": " + error.message;
     return error;
   }
   ResolvedCredentials out;
   out.credentials = got->credentials;
   out.expiration = parse_expiration_time(got->expiration);
-  out.source = "sts:AssumeRole " + step.role_arn;
+  out.source = std::move(source);
   write_cache(step, out);
   return out;
 }
@@ -315,18 +323,8 @@ Resolver::Step Resolver::web_identity(const WebIdentityStep& step) {
   log(plan_.profile + ": AssumeRoleWithWebIdentity " + step.role_arn + " session " +
       request.role_session_name + " at " + ctx_.sts_endpoint.url);
   StsClient client = sts_client();
-  StsResult<AssumedRoleCredentials> got = client.assume_role_with_web_identity(request);
-  if (!got) {
-    CredentialError error = credential_error_from_sts(got.error());
-    if (!step.profile.empty()) error.message = "profile " + in_quotes(step.profile) + ": " + error.message;
-    return error;
-  }
-  ResolvedCredentials out;
-  out.credentials = got->credentials;
-  out.expiration = parse_expiration_time(got->expiration);
-  out.source = "sts:AssumeRoleWithWebIdentity " + step.role_arn;
-  write_cache(step, out);
-  return out;
+  return finish_sts_call(step, step.profile, client.assume_role_with_web_identity(request),
+                         "sts:AssumeRoleWithWebIdentity " + step.role_arn);
 }
 
 Resolver::Step Resolver::sso(const SsoStep& step) {
