@@ -6,6 +6,7 @@
 #include <awsprof/locations.hpp>
 #include <awsprof/profile_model.hpp>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,11 +15,11 @@ int main(int argc, char** argv) {
   awsprof::RealFileSystem disk;
   awsprof::InputFile files[] = {{awsprof::config_file_path(env), nullptr},
                                 {awsprof::credentials_file_path(env), nullptr}};
-  std::optional<awsprof::Document> documents[2];
-  for (int i = 0; i < 2; ++i) {
-    awsprof::Result<awsprof::FileContent> content = disk.read_file(files[i].path);
+  for (awsprof::InputFile& file : files) {
+    awsprof::Result<awsprof::FileContent> content = disk.read_file(file.path);
     if (!content) return std::cerr << content.message() << '\n', 2;
-    if (content->exists) files[i].document = &documents[i].emplace(awsprof::Document::parse(content->bytes));
+    // A missing file stays without text: the AWS CLI reads it as empty.
+    if (content->exists) file.text = std::make_shared<const std::string>(std::move(content->bytes));
   }
   awsprof::ProfileModel model = awsprof::build_profile_model(files[0], files[1], awsprof::Dialect::cli);
   for (const awsprof::Section& profile : model.profiles) std::cout << profile.name << '\n';

@@ -34,10 +34,10 @@ std::vector<SubProperty> dedup_subs(const std::vector<SubProperty>& subs) {
 
 /// The value of a setting as a diff shows it: a block as "\nk = v" lines (whatever its layout).
 std::string value_text(const Setting& setting) {
-  if (!setting.sub_properties) return setting.value;
+  if (!setting.sub_properties) return std::string(setting.value);
   std::string text;
   for (const SubProperty& sub : dedup_subs(*setting.sub_properties))
-    text += "\n" + sub.key + " = " + sub.value;
+    text += "\n" + std::string(sub.key) + " = " + std::string(sub.value);
   return text;
 }
 
@@ -47,8 +47,8 @@ std::string shown(std::string_view value, bool secret) {
 
 /// Names in the order of `a`, then those only in `b`, in the order of `b`.
 template <typename T, typename NameOf>
-std::vector<std::string> union_order(const std::vector<T>& a, const std::vector<T>& b, NameOf name_of) {
-  std::vector<std::string> names;
+std::vector<std::string_view> union_order(const std::vector<T>& a, const std::vector<T>& b, NameOf name_of) {
+  std::vector<std::string_view> names;
   for (const T& item : a) names.push_back(name_of(item));
   for (const T& item : b) {
     if (std::find(names.begin(), names.end(), name_of(item)) == names.end()) names.push_back(name_of(item));
@@ -67,7 +67,7 @@ class Differ {
 
   void sections(const Section& a, const Section& b) {
     auto key_of = [](const Setting& s) { return s.key; };
-    for (const std::string& key : union_order(a.settings, b.settings, key_of)) {
+    for (std::string_view key : union_order(a.settings, b.settings, key_of)) {
       const Setting* old_setting = a.find(key);
       const Setting* new_setting = b.find(key);
       if (old_setting == nullptr) {
@@ -102,15 +102,15 @@ class Differ {
     }
   }
 
-  void subs(const std::string& key, const std::vector<SubProperty>& a, const std::vector<SubProperty>& b) {
+  void subs(std::string_view key, const std::vector<SubProperty>& a, const std::vector<SubProperty>& b) {
     auto key_of = [](const SubProperty& s) { return s.key; };
-    auto find = [](const std::vector<SubProperty>& list, const std::string& sub_key) -> const SubProperty* {
+    auto find = [](const std::vector<SubProperty>& list, std::string_view sub_key) -> const SubProperty* {
       for (const SubProperty& sub : list) {
         if (sub.key == sub_key) return &sub;
       }
       return nullptr;
     };
-    for (const std::string& sub_key : union_order(a, b, key_of)) {
+    for (std::string_view sub_key : union_order(a, b, key_of)) {
       const SubProperty* old_sub = find(a, sub_key);
       const SubProperty* new_sub = find(b, sub_key);
       bool secret = is_secret_key(key) || is_secret_key(sub_key);
@@ -125,9 +125,9 @@ class Differ {
     }
   }
 
-  void push(ChangeKind kind, std::string key, std::string sub_key, std::optional<std::string> old_value,
+  void push(ChangeKind kind, std::string_view key, std::string_view sub_key, std::optional<std::string> old_value,
             std::optional<std::string> new_value, bool secret) {
-    diff_.changes.push_back({kind, type_, label_, std::move(key), std::move(sub_key), std::move(old_value),
+    diff_.changes.push_back({kind, type_, label_, std::string(key), std::string(sub_key), std::move(old_value),
                              std::move(new_value), secret});
   }
 
@@ -150,7 +150,7 @@ const Section* find_named(const std::vector<Section>& sections, std::string_view
 
 void diff_lists(ConfigDiff& out, const std::vector<Section>& a, const std::vector<Section>& b,
                 SectionType type) {
-  for (const std::string& name : union_order(a, b, [](const Section& s) { return s.name; })) {
+  for (std::string_view name : union_order(a, b, [](const Section& s) { return s.name; })) {
     const Section* old_section = find_named(a, name);
     const Section* new_section = find_named(b, name);
     Differ differ(type, name);

@@ -64,7 +64,7 @@ std::string in_quotes(std::string_view name) {
   return "\"" + std::string(name) + "\"";
 }
 
-const std::string* value_of(const Section* section, std::string_view key) {
+const std::string_view* value_of(const Section* section, std::string_view key) {
   if (section == nullptr) return nullptr;
   const Setting* s = section->find(key);
   return s == nullptr ? nullptr : &s->value;
@@ -197,7 +197,7 @@ Result<Tried> Planner::try_web_identity(const std::string& name, const Section* 
         continue;
       }
     }
-    if (const std::string* v = value_of(profile, kKeys[i].first)) values[i] = *v;
+    if (const std::string_view* v = value_of(profile, kKeys[i].first)) values[i] = *v;
   }
   if (!values[0] || values[0]->empty()) {
     std::string why = use_env ? "neither AWS_WEB_IDENTITY_TOKEN_FILE nor web_identity_token_file is set"
@@ -242,17 +242,17 @@ Result<Tried> Planner::try_sso(const std::string& name, const Section* profile) 
   };
   std::vector<std::string> required = {"sso_role_name", "sso_account_id", "sso_start_url", "sso_region"};
   std::optional<std::string> session_name;
-  if (const std::string* session = value_of(profile, "sso_session")) {
+  if (const std::string_view* session = value_of(profile, "sso_session")) {
     session_name = *session;
     const Section* section = model_.find_sso_session(*session);
     if (section == nullptr)
-      return Result<Tried>::error("the [sso-session " + *session + "] section referenced by profile " +
-                                  in_quotes(name) + " (sso_session = " + *session + ") does not exist");
+      return Result<Tried>::error("the [sso-session " + std::string(*session) + "] section referenced by profile " +
+                                  in_quotes(name) + " (sso_session = " + std::string(*session) + ") does not exist");
     for (const Setting& s : section->settings) {
       if (std::string* existing = find(s.key)) {
         if (*existing != s.value)
-          return Result<Tried>::error("profile " + in_quotes(name) + " and [sso-session " + *session +
-                                      "] disagree on " + s.key + ": \"" + *existing + "\" vs \"" + s.value +
+          return Result<Tried>::error("profile " + in_quotes(name) + " and [sso-session " + std::string(*session) +
+                                      "] disagree on " + std::string(s.key) + ": \"" + *existing + "\" vs \"" + std::string(s.value) +
                                       "\"");
       } else {
         config.emplace_back(s.key, s.value);
@@ -306,18 +306,18 @@ Result<Tried> Planner::try_keys(const std::string& name, const Section* profile,
       break;
     }
   }
-  if (const std::string* account = value_of(profile, "aws_account_id")) step.account_id = *account;
+  if (const std::string_view* account = value_of(profile, "aws_account_id")) step.account_id = *account;
   plan_.steps.emplace_back(std::move(step));
   return Tried::yes();
 }
 
 Tried Planner::try_process(const std::string& name, const Section* profile) {
-  const std::string* command = value_of(profile, "credential_process");
+  const std::string_view* command = value_of(profile, "credential_process");
   if (command == nullptr) return Tried::no("no credential_process");
   ProcessStep step;
   step.profile = name;
   step.command = *command;
-  if (const std::string* account = value_of(profile, "aws_account_id")) step.account_id = *account;
+  if (const std::string_view* account = value_of(profile, "aws_account_id")) step.account_id = *account;
   plan_.steps.emplace_back(std::move(step));
   return Tried::yes();
 }
@@ -347,14 +347,13 @@ bool Planner::imds_disabled() const {
 
 ImdsStep Planner::imds(const Section* profile) const {
   ImdsStep step;
-  step.endpoint = env("AWS_EC2_METADATA_SERVICE_ENDPOINT")
-                      .value_or(value_of(profile, "ec2_metadata_service_endpoint") != nullptr
-                                    ? *value_of(profile, "ec2_metadata_service_endpoint")
-                                    : "");
-  step.endpoint_mode = env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
-                           .value_or(value_of(profile, "ec2_metadata_service_endpoint_mode") != nullptr
-                                         ? *value_of(profile, "ec2_metadata_service_endpoint_mode")
-                                         : "");
+  auto setting = [profile](const char* key) {
+    const std::string_view* value = value_of(profile, key);
+    return value != nullptr ? std::string(*value) : std::string();
+  };
+  step.endpoint = env("AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(setting("ec2_metadata_service_endpoint"));
+  step.endpoint_mode =
+      env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or(setting("ec2_metadata_service_endpoint_mode"));
   return step;
 }
 
@@ -372,20 +371,20 @@ Status Planner::assume_role(const std::string& name) {
   step.profile = name;
   step.role_arn = *value_of(profile, "role_arn");
   auto optional_value = [profile](const char* key) -> std::optional<std::string> {
-    const std::string* v = value_of(profile, key);
+    const std::string_view* v = value_of(profile, key);
     return v == nullptr ? std::nullopt : std::optional<std::string>(*v);
   };
   step.external_id = optional_value("external_id");
   step.role_session_name = optional_value("role_session_name");
   step.mfa_serial = optional_value("mfa_serial");
-  if (const std::string* duration = value_of(profile, "duration_seconds")) {
+  if (const std::string_view* duration = value_of(profile, "duration_seconds")) {
     step.duration_seconds = python_int(*duration);
     if (!step.duration_seconds)
-      plan_.notes.push_back("profile " + in_quotes(name) + ": duration_seconds \"" + *duration +
+      plan_.notes.push_back("profile " + in_quotes(name) + ": duration_seconds \"" + std::string(*duration) +
                             "\" is not an integer; the AWS CLI ignores it");
   }
-  const std::string* source_profile = value_of(profile, "source_profile");
-  const std::string* credential_source = value_of(profile, "credential_source");
+  const std::string_view* source_profile = value_of(profile, "source_profile");
+  const std::string_view* credential_source = value_of(profile, "credential_source");
   if (source_profile != nullptr && credential_source != nullptr)
     return Status::error("profile " + in_quotes(name) +
                          " has both source_profile and credential_source; use one");
@@ -398,26 +397,26 @@ Status Planner::assume_role(const std::string& name) {
     // botocore's is_supported compares the canonical names exactly.
     if (*credential_source != "Environment" && *credential_source != "Ec2InstanceMetadata" &&
         *credential_source != "EcsContainer")
-      return Status::error("profile " + in_quotes(name) + ": credential_source \"" + *credential_source +
+      return Status::error("profile " + in_quotes(name) + ": credential_source \"" + std::string(*credential_source) +
                            "\" is not valid; use Environment, Ec2InstanceMetadata or EcsContainer");
-    if (Status s = named_source(name, *credential_source); !s) return s;
+    if (Status s = named_source(name, std::string(*credential_source)); !s) return s;
   } else {
     step.source_profile = *source_profile;
     const Section* source = model_.find_profile(*source_profile);
     if (source == nullptr)
-      return Status::error("source_profile \"" + *source_profile + "\" referenced in profile " +
+      return Status::error("source_profile \"" + std::string(*source_profile) + "\" referenced in profile " +
                            in_quotes(name) + " does not exist");
     if (std::find(visited_.begin(), visited_.end(), *source_profile) != visited_.end()) {
       // A profile may name itself, to take static keys from its own section; anything else that
       // comes back to a visited profile is a loop.
       if (*source_profile != name || !has_static_credentials(source))
         return Status::error(
-            "source_profile loop: profile " + in_quotes(name) + " names source_profile \"" + *source_profile +
-            "\", which is already in the chain " + visited_path(*source_profile) +
+            "source_profile loop: profile " + in_quotes(name) + " names source_profile \"" + std::string(*source_profile) +
+            "\", which is already in the chain " + visited_path(std::string(*source_profile)) +
             (*source_profile == name ? " (a profile may name itself only when it has static keys)" : ""));
     }
-    visited_.push_back(*source_profile);
-    if (Status s = source_profile_credentials(*source_profile); !s) return s;
+    visited_.emplace_back(*source_profile);
+    if (Status s = source_profile_credentials(std::string(*source_profile)); !s) return s;
   }
   plan_.steps.emplace_back(std::move(step));
   return Status();

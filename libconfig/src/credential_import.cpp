@@ -384,20 +384,20 @@ struct Merger {
   OnConflict on_conflict;
   MergeReport& report;
 
-  EditTarget target_for(BaselineSection kind, const std::string& name) const {
+  EditTarget target_for(BaselineSection kind, std::string_view name) const {
     switch (kind) {
       case BaselineSection::sso_session:
-        return {EditTarget::Kind::sso_session, name};
+        return {EditTarget::Kind::sso_session, std::string(name)};
       case BaselineSection::services:
-        return {EditTarget::Kind::services, name};
+        return {EditTarget::Kind::services, std::string(name)};
       case BaselineSection::profile:
         break;
     }
-    return {EditTarget::Kind::profile, name};
+    return {EditTarget::Kind::profile, std::string(name)};
   }
 
   // Writes `value` for key (dotted for a sub-property) in the file where the user's value is.
-  Status replace(BaselineSection kind, const std::string& name, FileKind file, const std::string& parent,
+  Status replace(BaselineSection kind, std::string_view name, FileKind file, const std::string& parent,
                  const std::string& key, const std::string& value) {
     Document& doc = work.of(file);
     SectionName section = section_for(target_for(kind, name), file, doc);
@@ -408,34 +408,37 @@ struct Merger {
     return Status();
   }
 
-  void conflict(BaselineSection kind, const std::string& name, const std::string& key, std::string_view mine,
+  void conflict(BaselineSection kind, std::string_view name, std::string_view key, std::string_view mine,
                 std::string_view theirs, bool can_take) {
     bool secret = is_secret_key(key.substr(key.find('.') == std::string::npos ? 0 : key.find('.') + 1));
-    report.conflicts.push_back({kind, name, key, secret ? mask_secret(mine) : std::string(mine),
+    report.conflicts.push_back({kind, std::string(name), std::string(key), secret ? mask_secret(mine) : std::string(mine),
                                 secret ? mask_secret(theirs) : std::string(theirs),
                                 can_take && on_conflict == OnConflict::theirs});
   }
 
   Status merge_section(BaselineSection kind, const Section& theirs, const Section* mine) {
     std::vector<SettingChange> additions;
-    if (mine == nullptr) report.added_sections.push_back({kind, theirs.name, "", "", "", false});
+    const std::string name(theirs.name);
+    if (mine == nullptr) report.added_sections.push_back({kind, name, "", "", "", false});
     for (const Setting& setting : theirs.settings) {
+      const std::string key(setting.key);
+      const std::string value(setting.value);
       const Setting* user = mine ? mine->find(setting.key) : nullptr;
       if (setting.sub_properties && !setting.sub_properties->empty()) {
         if (user != nullptr && !user->sub_properties && !user->value.empty()) {
-          conflict(kind, theirs.name, setting.key, user->value, "(a block of sub-properties)", false);
+          conflict(kind, name, key, user->value, "(a block of sub-properties)", false);
           continue;
         }
         for (const SubProperty& sub : *setting.sub_properties) {
-          std::string dotted = setting.key + "." + sub.key;
+          std::string dotted = key + "." + std::string(sub.key);
           const SubProperty* user_sub = user ? user->find_sub(sub.key) : nullptr;
           if (user_sub == nullptr) {
-            additions.push_back({dotted, sub.value});
-            report.added_keys.push_back({kind, theirs.name, dotted, "", sub.value, false});
+            additions.push_back({dotted, std::string(sub.value)});
+            report.added_keys.push_back({kind, name, dotted, "", std::string(sub.value), false});
           } else if (user_sub->value != sub.value) {
-            conflict(kind, theirs.name, dotted, user_sub->value, sub.value, true);
+            conflict(kind, name, dotted, user_sub->value, sub.value, true);
             if (on_conflict == OnConflict::theirs) {
-              if (Status s = replace(kind, theirs.name, user->source.file, setting.key, sub.key, sub.value);
+              if (Status s = replace(kind, name, user->source.file, key, std::string(sub.key), std::string(sub.value));
                   !s)
                 return s;
             }
@@ -444,16 +447,15 @@ struct Merger {
         continue;
       }
       if (user == nullptr) {
-        additions.push_back({setting.key, setting.value});
-        bool secret = is_secret_key(setting.key);
-        report.added_keys.push_back(
-            {kind, theirs.name, setting.key, "", secret ? mask_secret(setting.value) : setting.value, false});
+        additions.push_back({key, value});
+        bool secret = is_secret_key(key);
+        report.added_keys.push_back({kind, name, key, "", secret ? mask_secret(value) : value, false});
       } else if (user->sub_properties && !user->sub_properties->empty()) {
-        conflict(kind, theirs.name, setting.key, "(a block of sub-properties)", setting.value, false);
-      } else if (user->value != setting.value) {
-        conflict(kind, theirs.name, setting.key, user->value, setting.value, true);
+        conflict(kind, name, key, "(a block of sub-properties)", value, false);
+      } else if (user->value != value) {
+        conflict(kind, name, key, user->value, value, true);
         if (on_conflict == OnConflict::theirs) {
-          if (Status s = replace(kind, theirs.name, user->source.file, "", setting.key, setting.value); !s)
+          if (Status s = replace(kind, name, user->source.file, "", key, value); !s)
             return s;
         }
       }
@@ -497,7 +499,7 @@ Status merge_baseline(ConfigFiles& files, const ProfileModel& baseline, OnConfli
         !s)
       return s;
   for (const Section& other : baseline.other_sections)
-    report.ignored.push_back("[" + other.name +
+    report.ignored.push_back("[" + std::string(other.name) +
                              "] is not a profile, sso-session or services section; not merged");
   if (on_conflict == OnConflict::fail && !report.conflicts.empty())
     return Status::error(std::to_string(report.conflicts.size()) +

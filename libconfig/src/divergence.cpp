@@ -14,7 +14,7 @@ std::string describe_value(const Setting* setting) {
   if (setting == nullptr) return "no value";
   if (is_secret_key(setting->key)) return "a value (secret, not shown)";
   if (setting->sub_properties) return "a block of " + std::to_string(setting->sub_properties->size()) + " sub-properties";
-  return "'" + setting->value + "'";
+  return "'" + std::string(setting->value) + "'";
 }
 
 std::string_view source_line(const InputFile& config, const InputFile& credentials, SourceRef ref) {
@@ -48,7 +48,7 @@ struct Side {
   const char* what;  // "profile", "sso-session", "services"
 };
 
-const Section* find_named(const std::vector<Section>& list, const std::string& name) {
+const Section* find_named(const std::vector<Section>& list, std::string_view name) {
   for (const Section& s : list)
     if (s.name == name) return &s;
   return nullptr;
@@ -92,21 +92,21 @@ std::vector<Divergence> find_dialect_divergences(const InputFile& config, const 
       const Section* s = find_named(*side.sdk, c.name);
       if (s == nullptr) {
         SourceRef at = header_of(c);
-        out.push_back(Divergence{at.file, at.line, c.name, "", std::string("reads ") + side.what + " '" + c.name + "'",
+        out.push_back(Divergence{at.file, at.line, std::string(c.name), "", std::string("reads ") + side.what + " '" + std::string(c.name) + "'",
                                  "ignore it", "the SDKs accept only unquoted names of letters, digits and - _ / . % @ : +, "
                                                "and ignore [default] when [profile default] exists"});
         continue;
       }
-      std::vector<std::string> keys;
+      std::vector<std::string_view> keys;
       for (const Setting& setting : c.settings) keys.push_back(setting.key);
       for (const Setting& setting : s->settings)
         if (std::find(keys.begin(), keys.end(), setting.key) == keys.end()) keys.push_back(setting.key);
-      for (const std::string& key : keys) {
+      for (std::string_view key : keys) {
         const Setting* cv = c.find(key);
         const Setting* sv = s->find(key);
         if (cv != nullptr && sv != nullptr && cv->value == sv->value) continue;
         SourceRef at = cv != nullptr ? cv->source : sv->source;
-        Divergence d{at.file, at.line, c.name, key, "reads " + describe_value(cv), "read " + describe_value(sv),
+        Divergence d{at.file, at.line, std::string(c.name), std::string(key), "reads " + describe_value(cv), "read " + describe_value(sv),
                      value_cause(source_line(config, credentials, at), cv, sv)};
         out.push_back(std::move(d));
       }
@@ -114,8 +114,8 @@ std::vector<Divergence> find_dialect_divergences(const InputFile& config, const 
     for (const Section& s : *side.sdk) {
       if (find_named(*side.cli, s.name) != nullptr) continue;
       SourceRef at = header_of(s);
-      out.push_back(Divergence{at.file, at.line, s.name, "", "ignores it",
-                               std::string("read ") + side.what + " '" + s.name + "'",
+      out.push_back(Divergence{at.file, at.line, std::string(s.name), "", "ignores it",
+                               std::string("read ") + side.what + " '" + std::string(s.name) + "'",
                                "the AWS CLI splits section names like a shell and needs '" + std::string(side.what) +
                                    "' at the very start, and the later of [default] and [profile default] wins"});
     }

@@ -79,7 +79,7 @@ std::string format_section_header(const SectionName& section) {
 
 Document Document::parse(std::string text) {
   Document doc;
-  doc.text_ = std::move(text);
+  doc.text_ = std::make_shared<std::string>(std::move(text));
   doc.index();
   return doc;
 }
@@ -90,23 +90,23 @@ void Document::index() {
   lines_.clear();
   sections_.clear();
   // Offsets are 32-bit; files this large are refused by the file system layer long before.
-  const std::size_t size = std::min<std::size_t>(text_.size(), std::numeric_limits<std::uint32_t>::max());
+  const std::string& text = *text_;
+  const std::size_t size = std::min<std::size_t>(text.size(), std::numeric_limits<std::uint32_t>::max());
   lines_.reserve(size / 24 + 1);
 
-  const char* data = text_.data();
+  const char* data = text.data();
   std::size_t pos = 0;
   PropertyRange* open_property = nullptr;
   std::uint32_t open_indent = 0;
   bool open_is_block = false;
 
   while (pos < size) {
-    std::size_t end = pos;
-    while (end < size && data[end] != '\n' && data[end] != '\r') ++end;
+    const detail::LineEnd line_end = detail::find_line_end(std::string_view(data, size), pos);
     Line line;
     line.offset = static_cast<std::uint32_t>(pos);
-    line.length = static_cast<std::uint32_t>(end - pos);
-    if (end < size) line.eol_length = (data[end] == '\r' && end + 1 < size && data[end + 1] == '\n') ? 2 : 1;
-    pos = end + line.eol_length;
+    line.length = static_cast<std::uint32_t>(line_end.end - pos);
+    line.eol_length = static_cast<std::uint8_t>(line_end.eol_length);
+    pos = line_end.end + line_end.eol_length;
 
     std::string_view content(data + line.offset, line.length);
     std::uint32_t indent = 0;
@@ -163,12 +163,12 @@ void Document::index() {
 
 std::string_view Document::line_text(std::size_t index) const {
   const Line& line = lines_[index];
-  return std::string_view(text_).substr(line.offset, line.length);
+  return std::string_view(*text_).substr(line.offset, line.length);
 }
 
 std::string_view Document::line_eol(std::size_t index) const {
   const Line& line = lines_[index];
-  return std::string_view(text_).substr(line.offset + line.length, line.eol_length);
+  return std::string_view(*text_).substr(line.offset + line.length, line.eol_length);
 }
 
 std::string_view Document::slice(std::size_t index, Span span) const {
@@ -239,10 +239,16 @@ Status check_section_name(const SectionName& section) {
 }
 }  // namespace
 
+std::string& Document::writable_text() {
+  if (text_.use_count() > 1) text_ = std::make_shared<std::string>(*text_);
+  return *text_;
+}
+
 void Document::replace_lines(std::size_t first, std::size_t last_exclusive, std::string_view replacement) {
-  std::size_t begin = first < lines_.size() ? lines_[first].offset : text_.size();
-  std::size_t end = last_exclusive < lines_.size() ? lines_[last_exclusive].offset : text_.size();
-  text_.replace(begin, end - begin, replacement);
+  std::string& text = writable_text();
+  std::size_t begin = first < lines_.size() ? lines_[first].offset : text.size();
+  std::size_t end = last_exclusive < lines_.size() ? lines_[last_exclusive].offset : text.size();
+  text.replace(begin, end - begin, replacement);
   index();
 }
 
@@ -254,8 +260,8 @@ void Document::insert_before_line(std::size_t index, std::string_view text) {
     std::string_view eol = preferred_eol();
     std::string block(text);
     if (block.ends_with(eol)) block.erase(block.size() - eol.size());
-    text_ += eol;
-    text_ += block;
+    writable_text() += eol;
+    writable_text() += block;
     this->index();
     return;
   }
@@ -275,7 +281,7 @@ Status Document::add_section(const SectionName& section, std::string_view body) 
   block += "[" + format_section_header(section) + "]" + eol;
   block += body;
   if (!body.empty() && body.back() != '\n' && body.back() != '\r') block += eol;
-  text_ += block;
+  writable_text() += block;
   index();
   return Status();
 }
@@ -293,7 +299,7 @@ std::string_view Document::section_body(const SectionRange& section) const {
   if (last == section.header) return {};
   std::size_t begin = lines_[section.header + 1].offset;
   std::size_t end = lines_[last].offset + lines_[last].length + lines_[last].eol_length;
-  return std::string_view(text_).substr(begin, end - begin);
+  return std::string_view(*text_).substr(begin, end - begin);
 }
 
 Status Document::set_property(const SectionName& section, std::string_view key, std::string_view value) {

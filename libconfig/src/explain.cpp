@@ -43,12 +43,12 @@ std::optional<Found> lookup(const Section* section, std::string_view name) {
   if (setting == nullptr) return std::nullopt;
   if (dot == std::string_view::npos) {
     if (setting->sub_properties && !setting->sub_properties->empty()) return std::nullopt;
-    return Found{setting->value, setting->source.line};
+    return Found{std::string(setting->value), setting->source.line};
   }
   const SubProperty* sub = setting->find_sub(name.substr(dot + 1));
   if (sub == nullptr) return std::nullopt;
   // The model keeps no line per sub-property; the block's key line is the nearest place.
-  return Found{sub->value, setting->source.line};
+  return Found{std::string(sub->value), setting->source.line};
 }
 
 class Explainer {
@@ -197,9 +197,9 @@ Result<Explanation> Explainer::run() {
     if (section == nullptr) continue;
     for (const Setting& setting : section->settings) {
       if (setting.sub_properties && !setting.sub_properties->empty()) {
-        for (const SubProperty& sub : *setting.sub_properties) add_name(setting.key + "." + sub.key);
+        for (const SubProperty& sub : *setting.sub_properties) add_name(std::string(setting.key) + "." + std::string(sub.key));
       } else {
-        add_name(setting.key);
+        add_name(std::string(setting.key));
       }
     }
   }
@@ -217,7 +217,7 @@ Result<Explanation> Explainer::run() {
       if (const Section* section = merged_.find_sso_session(session->value))
         for (const Setting& setting : section->settings)
           if (const SettingSpec* spec = catalogue.find(setting.key); spec && spec->allowed_in("profile"))
-            add_name(setting.key);
+            add_name(std::string(setting.key));
     }
   }
   for (const FlagValue& flag : input_.flags) add_name(flag.setting);

@@ -42,8 +42,8 @@ struct Checker {
                    std::move(message)});
   }
 
-  void check_profile(const Section& profile, bool sso_sessions_exist, const std::set<std::string>& used) {
-    const std::string quoted = "'" + profile.name + "'";
+  void check_profile(const Section& profile, bool sso_sessions_exist, const std::set<std::string_view>& used) {
+    const std::string quoted = "'" + std::string(profile.name) + "'";
     const Setting* key_id = profile.find("aws_access_key_id");
     const Setting* secret = profile.find("aws_secret_access_key");
     const Setting* token = profile.find("aws_session_token");
@@ -53,7 +53,7 @@ struct Checker {
       if (setting && is_example_credential(setting->value)) {
         report(*setting, true, Severity::error, "lint.example-key",
                "profile " + quoted + " uses the documented example " +
-                   (setting == key_id ? "access key id " + setting->value
+                   (setting == key_id ? "access key id " + std::string(setting->value)
                                       : "secret access key " + mask_secret(setting->value)) +
                    "; AWS rejects it");
       }
@@ -66,7 +66,7 @@ struct Checker {
     for (const Setting& setting : profile.settings) {
       if (setting.source.file == FileKind::config && is_secret_key(setting.key)) {
         report(setting, false, Severity::error, "lint.secret-in-config",
-               "profile " + quoted + " has " + setting.key +
+               "profile " + quoted + " has " + std::string(setting.key) +
                    " in the config file; secrets belong in the credentials file (mode 600)");
       }
     }
@@ -102,7 +102,7 @@ struct Checker {
       auto when = parse_expiration_time(detail::trim_blanks(expiration->value));
       if (when && *when <= std::chrono::system_clock::from_time_t(input.now)) {
         report(*expiration, true, Severity::warning, "lint.expired-session-token",
-               "the session token of profile " + quoted + " expired at " + expiration->value +
+               "the session token of profile " + quoted + " expired at " + std::string(expiration->value) +
                    "; refresh or remove it");
       }
       return;
@@ -206,7 +206,7 @@ Diagnostics lint_aws_files(const LintInput& input) {
   Checker checker{input, {}};
   if (input.model) {
     const ProfileModel& model = *input.model;
-    std::set<std::string> used;
+    std::set<std::string_view> used;
     for (const Section& profile : model.profiles) {
       if (const Setting* source = profile.find("source_profile")) {
         if (source->value != profile.name) used.insert(source->value);
@@ -222,8 +222,8 @@ Diagnostics lint_aws_files(const LintInput& input) {
   });
   bool config_secret = input.model && file_has_secrets(*input.model, FileKind::config);
   checker.check_path(input.aws_directory, true);
-  if (input.config.document) checker.check_path(input.config.path, config_secret);
-  if (input.credentials.document) checker.check_path(input.credentials.path, true);
+  if (input.config.exists()) checker.check_path(input.config.path, config_secret);
+  if (input.credentials.exists()) checker.check_path(input.credentials.path, true);
   return checker.out;
 }
 

@@ -55,21 +55,32 @@ ProfileModel build_profile_model(const InputFile& config, const InputFile& crede
 
 namespace detail {
 
-Section& SectionList::get_or_add(const std::string& name) {
-  auto [it, inserted] = index_.try_emplace(name, sections_.size());
-  if (inserted) {
+void SectionList::reserve(std::size_t count) {
+  sections_.reserve(count);
+  index_ = NameIndex(count);
+}
+
+std::size_t SectionList::index_of(std::string_view name) const {
+  return index_.find(name, [this](std::size_t i) { return sections_[i].name; });
+}
+
+Section& SectionList::get_or_add(std::string_view name) {
+  std::size_t index = index_of(name);
+  if (index == NameIndex::npos) {
+    index = sections_.size();
+    index_.insert(name, index);
     sections_.emplace_back();
     sections_.back().name = name;
   }
-  return sections_[it->second];
+  return sections_[index];
 }
 
-Section* SectionList::find(const std::string& name) {
-  auto it = index_.find(name);
-  return it == index_.end() ? nullptr : &sections_[it->second];
+Section* SectionList::find(std::string_view name) {
+  std::size_t index = index_of(name);
+  return index == NameIndex::npos ? nullptr : &sections_[index];
 }
 
-Section& SectionList::assign(const std::string& name, Section section) {
+Section& SectionList::assign(std::string_view name, Section section) {
   Section& slot = get_or_add(name);
   slot = std::move(section);
   slot.name = name;
@@ -107,7 +118,7 @@ bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out,
       bad_line = line_number;
       return false;
     }
-    SubProperty sub{std::string(python_strip(line.substr(0, eq))), std::string(python_strip(line.substr(eq + 1)))};
+    SubProperty sub{python_strip(line.substr(0, eq)), python_strip(line.substr(eq + 1))};
     auto same = std::find_if(out.begin(), out.end(), [&](const SubProperty& s) { return s.key == sub.key; });
     if (same != out.end()) {
       same->value = sub.value;
@@ -119,7 +130,7 @@ bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out,
 }
 
 bool check_encoding(const InputFile& file, Diagnostics& diagnostics, const char* reader_name) {
-  const std::string& text = file.document->text();
+  const std::string& text = *file.text;
   if (text.starts_with("\xEF\xBB\xBF")) {
     diagnostics.push_back(make_diagnostic(file.path, 1, 1, Severity::error, "parse.byte-order-mark",
                                           std::string("the file starts with a UTF-8 byte-order mark, which ") +

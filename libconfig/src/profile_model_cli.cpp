@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "name_index.hpp"
 #include "profile_model_common.hpp"
 #include "shlex.hpp"
 #include "text_util.hpp"
@@ -13,69 +14,97 @@ namespace awsprof::detail {
 namespace {
 
 constexpr std::string_view kDefaultSection = "DEFAULT";
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr std::size_t kDefaults = kNone - 1;  // the [DEFAULT] section, kept apart
 
-struct RawOption {
-  std::string_view key;  // lower-cased: a view into the document, or into RawFile::lowered_keys
-  // The first line's value, then each continuation line (blank ones included): views into the
-  // document, which outlives the reader, so a value costs no copy until it is joined, and a
-  // one-line value allocates nothing.
-  std::string_view first;
-  std::vector<std::string_view> continuations;
+// A section as configparser holds it while reading: settings whose keys and one-line values are
+// views into the file's bytes.
+struct ReadSection {
+  std::string_view header;  // the text between the brackets
   int line = 0;
-};
-
-struct RawSection {
-  std::string_view name;
-  int line = 0;
-  std::vector<RawOption> options;
-  RawOption* find(std::string_view key) {
-    for (RawOption& o : options)
-      if (o.key == key) return &o;
+  std::vector<Setting> settings;
+  Setting* find(std::string_view key) {
+    for (Setting& s : settings)
+      if (s.key == key) return &s;
     return nullptr;
   }
 };
 
-struct RawFile {
-  std::deque<std::string> lowered_keys;  // keys that had capitals; a deque keeps views stable
-  std::vector<RawSection> sections;  // without DEFAULT
-  RawSection defaults;
+// A value that goes on over further lines. configparser joins the lines once the whole file has
+// been read; so does this reader, so that one-line values (nearly all of them) cost no copy.
+struct MultiLineValue {
+  std::size_t section = kNone;  // index into ReadFile::sections, or kDefaults
+  std::size_t setting = 0;
+  std::vector<std::string_view> continuations;  // blank lines inside the value are empty parts
+};
+
+struct ReadFile {
+  std::vector<ReadSection> sections;  // without DEFAULT
+  ReadSection defaults;
+  std::vector<MultiLineValue> multi_line;
   bool fatal = false;
+  ReadSection& at(std::size_t index) { return index == kDefaults ? defaults : sections[index]; }
 };
 
 // configparser's _read loop, line by line, collecting every error instead of stopping.
-RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
-  RawFile raw;
-  const Document& doc = *file.document;
+ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& diagnostics) {
+  ReadFile read;
   if (check_encoding(file, diagnostics, "the AWS CLI")) {
-    raw.fatal = true;
-    return raw;
+    read.fatal = true;
+    return read;
   }
-  std::unordered_map<std::string_view, std::size_t> section_index;  // views into the document
-  RawSection* current = nullptr;
-  RawOption* option = nullptr;
+  const std::string_view bytes = *file.text;
+  NameIndex section_index;
+  auto header_at = [&read](std::size_t index) { return read.sections[index].header; };
+  // Sections of one file tend to look alike: each reserves room for as many settings as the one
+  // before it had, which saves most of the growing.
+  std::size_t settings_hint = 0;
+
+  std::size_t current = kNone;
+  std::size_t option = kNone;  // index of the open option in the current section
+  std::size_t open_value = kNone;  // its entry in read.multi_line, once it has a continuation
+  std::size_t blanks_after_option = 0;  // blank lines seen before its first continuation
   std::size_t indent_level = 0;
   bool reported_missing_header = false;
 
   auto error = [&](int line, int column, const char* rule, std::string message) {
     diagnostics.push_back(make_diagnostic(file.path, line, column, Severity::error, rule, std::move(message)));
-    raw.fatal = true;
+    read.fatal = true;
+  };
+  auto open_option = [&](std::size_t index) {
+    option = index;
+    open_value = kNone;
+    blanks_after_option = 0;
   };
 
-  for (std::size_t i = 0; i < doc.lines().size(); ++i) {
-    const int line_number = static_cast<int>(i) + 1;
-    std::string_view text = doc.line_text(i);
-    std::string_view value = python_strip(text);
+  int line_number = 0;
+  for (std::size_t pos = 0; pos < bytes.size();) {
+    const LineEnd line_end = find_line_end(bytes, pos);
+    const std::string_view line = bytes.substr(pos, line_end.end - pos);
+    pos = line_end.end + line_end.eol_length;
+    ++line_number;
+    std::string_view value = python_strip(line);
     const bool is_comment = !value.empty() && (value.front() == '#' || value.front() == ';');
     if (value.empty() || is_comment) {
       // A blank line inside a value becomes an empty line of it; a comment line is skipped.
       // Neither ends the value.
-      if (!is_comment && current != nullptr && option != nullptr) option->continuations.emplace_back();
+      if (!is_comment && current != kNone && option != kNone) {
+        if (open_value != kNone) {
+          read.multi_line[open_value].continuations.emplace_back();
+        } else {
+          ++blanks_after_option;
+        }
+      }
       continue;
     }
-    const std::size_t indent = python_indent(text);
-    const int column = static_cast<int>(python_rstrip(text).size() - value.size()) + 1;
-    if (current != nullptr && option != nullptr && indent > indent_level) {
-      option->continuations.push_back(value);
+    const std::size_t indent = python_indent(line);
+    auto column = [&] { return static_cast<int>(python_rstrip(line).size() - value.size()) + 1; };
+    if (current != kNone && option != kNone && indent > indent_level) {
+      if (open_value == kNone) {
+        open_value = read.multi_line.size();
+        read.multi_line.push_back(MultiLineValue{current, option, std::vector<std::string_view>(blanks_after_option)});
+      }
+      read.multi_line[open_value].continuations.push_back(value);
       continue;
     }
     indent_level = indent;
@@ -83,110 +112,141 @@ RawFile read_configparser(const InputFile& file, Diagnostics& diagnostics) {
     std::size_t close = value.rfind(']');
     if (value.front() == '[' && close != std::string_view::npos && close >= 2) {
       std::string_view name = value.substr(1, close - 1);
-      option = nullptr;
+      open_option(kNone);
       if (name == kDefaultSection) {
-        current = &raw.defaults;
-        if (raw.defaults.line == 0) raw.defaults.line = line_number;
+        current = kDefaults;
+        if (read.defaults.line == 0) read.defaults.line = line_number;
         continue;
       }
-      auto [it, inserted] = section_index.try_emplace(name, raw.sections.size());
-      if (!inserted) {
-        error(line_number, column, "parse.duplicate-section",
+      current = section_index.find(name, header_at);
+      if (current != NameIndex::npos) {
+        error(line_number, column(), "parse.duplicate-section",
               "section [" + std::string(name) + "] is already defined on line " +
-                  std::to_string(raw.sections[it->second].line) +
+                  std::to_string(read.sections[current].line) +
                   "; the AWS CLI refuses the whole file (DuplicateSectionError)");
-        current = &raw.sections[it->second];
         continue;
       }
-      raw.sections.push_back(RawSection{name, line_number, {}});
-      current = &raw.sections.back();
+      if (!read.sections.empty()) settings_hint = read.sections.back().settings.size();
+      current = read.sections.size();
+      section_index.insert(name, current);
+      read.sections.push_back(ReadSection{name, line_number, {}});
+      read.sections.back().settings.reserve(settings_hint);
       continue;
     }
-    if (current == nullptr) {
+    if (current == kNone) {
       if (!reported_missing_header)
-        error(line_number, column, "parse.missing-section-header",
+        error(line_number, column(), "parse.missing-section-header",
               "text before the first [section] header; the AWS CLI refuses the whole file");
       reported_missing_header = true;
       continue;
     }
     std::size_t delimiter = find_delimiter(value);
     if (delimiter == std::string_view::npos) {
-      error(line_number, column, "parse.missing-delimiter",
+      error(line_number, column(), "parse.missing-delimiter",
             "line is not a [section], a key = value, or a comment; the AWS CLI refuses the whole file");
       continue;
     }
     if (delimiter == 0) {
-      error(line_number, column, "parse.empty-key", "a value with no key name; the AWS CLI refuses the whole file");
+      error(line_number, column(), "parse.empty-key", "a value with no key name; the AWS CLI refuses the whole file");
     }
     std::string_view written_key = python_rstrip(value.substr(0, delimiter));
     std::string_view key = written_key;
     const bool already_lower = std::none_of(written_key.begin(), written_key.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
     });
-    if (!already_lower) key = raw.lowered_keys.emplace_back(python_lower(written_key));
+    if (!already_lower) key = text.keep(python_lower(written_key));
     std::string_view optval = python_strip(value.substr(delimiter + 1));
-    if (RawOption* existing = current->find(key)) {
-      error(line_number, column, "parse.duplicate-key",
-            "key '" + std::string(key) + "' is already set on line " + std::to_string(existing->line) + " of this section; " +
-                "the AWS CLI refuses the whole file (DuplicateOptionError)");
-      existing->first = optval;
-      existing->continuations.clear();
-      existing->line = line_number;
-      option = existing;
+    ReadSection& section = read.at(current);
+    if (Setting* existing = section.find(key)) {
+      error(line_number, column(), "parse.duplicate-key",
+            "key '" + std::string(key) + "' is already set on line " + std::to_string(existing->source.line) +
+                " of this section; the AWS CLI refuses the whole file (DuplicateOptionError)");
+      existing->value = optval;
+      existing->source.line = line_number;
+      const auto index = static_cast<std::size_t>(existing - section.settings.data());
+      std::erase_if(read.multi_line,
+                    [&](const MultiLineValue& m) { return m.section == current && m.setting == index; });
+      open_option(index);
       continue;
     }
-    current->options.push_back(RawOption{key, optval, {}, line_number});
-    option = &current->options.back();
+    section.settings.push_back(Setting{key, optval, std::nullopt, SourceRef{FileKind::config, line_number}});
+    open_option(section.settings.size() - 1);
   }
-  return raw;
+  return read;
 }
 
-std::string join_value(const RawOption& option) {
-  if (option.continuations.empty()) return std::string(option.first);  // already stripped
-  std::string joined(option.first);
-  for (std::string_view part : option.continuations) {
-    joined += '\n';
-    joined += part;
+// Joins each multi-line value as configparser does: the lines with '\n', then trailing
+// whitespace removed.
+void join_multi_line_values(ReadFile& read, ModelText& text) {
+  for (const MultiLineValue& multi : read.multi_line) {
+    Setting& setting = read.at(multi.section).settings[multi.setting];
+    std::string joined(setting.value);
+    for (std::string_view part : multi.continuations) {
+      joined += '\n';
+      joined += part;
+    }
+    joined.resize(python_rstrip(joined).size());
+    setting.value = text.keep(std::move(joined));
   }
-  return std::string(python_rstrip(joined));
+}
+
+// botocore's _parse_nested for a value that starts with a newline. Returns false (with a
+// diagnostic) when the AWS CLI would refuse the file.
+bool parse_block(Setting& setting, const InputFile& file, Diagnostics& diagnostics) {
+  if (!setting.value.starts_with('\n')) return true;
+  std::vector<SubProperty> subs;
+  std::size_t bad = 0;
+  if (parse_sub_properties(setting.value, subs, bad)) {
+    setting.sub_properties = std::move(subs);
+    return true;
+  }
+  diagnostics.push_back(make_diagnostic(
+      file.path, setting.source.line, 1, Severity::error, "parse.bad-sub-property",
+      "the block under '" + std::string(setting.key) + "' has a line without '='; the AWS CLI refuses the whole file"));
+  return false;
 }
 
 // raw_config_parse: each section's options, [DEFAULT]'s leaking in after its own, with nested
-// blocks parsed the way botocore's _parse_nested does.
-std::vector<Section> resolve_sections(const RawFile& raw, const InputFile& file, FileKind kind,
-                                      Diagnostics& diagnostics, bool& fatal) {
+// blocks parsed.
+std::vector<Section> resolve_sections(ReadFile& read, const InputFile& file, FileKind kind, Diagnostics& diagnostics,
+                                      bool& fatal) {
   std::vector<Section> out;
-  out.reserve(raw.sections.size());
-  auto to_setting = [&](const RawOption& option) {
-    Setting s;
-    s.key = option.key;
-    s.value = join_value(option);
-    s.source = SourceRef{kind, option.line};
-    if (s.value.starts_with('\n')) {
-      std::vector<SubProperty> subs;
-      std::size_t bad = 0;
-      if (parse_sub_properties(s.value, subs, bad)) {
-        s.sub_properties = std::move(subs);
-      } else {
-        diagnostics.push_back(make_diagnostic(
-            file.path, option.line, 1, Severity::error, "parse.bad-sub-property",
-            "the block under '" + std::string(option.key) + "' has a line without '='; the AWS CLI refuses the whole file"));
-        fatal = true;
-      }
-    }
-    return s;
-  };
-  for (const RawSection& raw_section : raw.sections) {
+  out.reserve(read.sections.size());
+  // A [DEFAULT] block is checked only once it is used, as botocore does, and reported once.
+  std::vector<bool> default_checked(read.defaults.settings.size(), false);
+  for (ReadSection& read_section : read.sections) {
     Section section;
-    section.name = raw_section.name;
-    for (const RawOption& option : raw_section.options) section.settings.push_back(to_setting(option));
-    for (const RawOption& option : raw.defaults.options)
-      if (section.find(option.key) == nullptr) section.settings.push_back(to_setting(option));
-    (kind == FileKind::config ? section.config_line : section.credentials_line) = raw_section.line;
+    section.name = read_section.header;
+    section.settings = std::move(read_section.settings);
+    for (Setting& setting : section.settings) {
+      setting.source.file = kind;
+      if (!parse_block(setting, file, diagnostics)) fatal = true;
+    }
+    for (std::size_t d = 0; d < read.defaults.settings.size(); ++d) {
+      Setting& inherited = read.defaults.settings[d];
+      if (section.find(inherited.key) != nullptr) continue;
+      if (!default_checked[d]) {
+        default_checked[d] = true;
+        inherited.source.file = kind;
+        if (!parse_block(inherited, file, diagnostics)) fatal = true;
+      }
+      section.settings.push_back(inherited);
+    }
+    (kind == FileKind::config ? section.config_line : section.credentials_line) = read_section.line;
     (kind == FileKind::config ? section.in_config : section.in_credentials) = true;
     out.push_back(std::move(section));
   }
   return out;
+}
+
+// Reads one file as configparser and raw_config_parse would.
+std::vector<Section> read_cli_file(const InputFile& file, FileKind kind, ModelText& text, Diagnostics& diagnostics,
+                                   bool& fatal) {
+  text.retain(file.text);
+  ReadFile read = read_configparser(file, text, diagnostics);
+  fatal = read.fatal;
+  join_multi_line_values(read, text);
+  return resolve_sections(read, file, kind, diagnostics, fatal);
 }
 
 }  // namespace
@@ -194,27 +254,29 @@ std::vector<Section> resolve_sections(const RawFile& raw, const InputFile& file,
 ProfileModel build_cli_model(const InputFile& config, const InputFile& credentials) {
   ProfileModel model;
   model.dialect = Dialect::cli;
+  ModelText& text = *model.text;
   SectionList profiles, sso_sessions, services, others;
 
-  if (config.document != nullptr) {
-    RawFile raw = read_configparser(config, model.diagnostics);
-    bool fatal = raw.fatal;
-    for (Section& section : resolve_sections(raw, config, FileKind::config, model.diagnostics, fatal)) {
-      const std::string raw_name = section.name;
-      const int line = section.config_line;
+  if (config.exists()) {
+    bool fatal = false;
+    std::vector<Section> sections = read_cli_file(config, FileKind::config, text, model.diagnostics, fatal);
+    profiles.reserve(sections.size());
+    for (Section& section : sections) {
+      const std::string_view raw_name = section.name;
       SectionList* target = nullptr;
-      std::string name;
+      std::string_view name;
       for (auto [prefix, list] : {std::pair{std::string_view("profile"), &profiles},
                                   std::pair{std::string_view("sso-session"), &sso_sessions},
                                   std::pair{std::string_view("services"), &services}}) {
         if (!raw_name.starts_with(prefix)) continue;
-        if (auto second = shlex_second_of_two(raw_name)) {
+        std::string unquoted;
+        if (auto second = shlex_second_of_two(raw_name, unquoted)) {
           target = list;
-          name = std::move(*second);
+          name = second->data() == unquoted.data() ? text.keep(std::move(unquoted)) : *second;
         } else {
           model.diagnostics.push_back(make_diagnostic(
-              config.path, line, 1, Severity::warning, "parse.ignored-section",
-              "the AWS CLI ignores [" + raw_name + "]: after '" + std::string(prefix) +
+              config.path, section.config_line, 1, Severity::warning, "parse.ignored-section",
+              "the AWS CLI ignores [" + std::string(raw_name) + "]: after '" + std::string(prefix) +
                   "' it needs exactly one name (quote a name that contains spaces)"));
         }
         break;
@@ -233,14 +295,12 @@ ProfileModel build_cli_model(const InputFile& config, const InputFile& credentia
     model.config_unreadable = fatal;
   }
 
-  if (credentials.document != nullptr) {
-    RawFile raw = read_configparser(credentials, model.diagnostics);
-    bool fatal = raw.fatal;
-    for (Section& section : resolve_sections(raw, credentials, FileKind::credentials, model.diagnostics, fatal)) {
+  if (credentials.exists()) {
+    bool fatal = false;
+    for (Section& section : read_cli_file(credentials, FileKind::credentials, text, model.diagnostics, fatal)) {
       Section* existing = profiles.find(section.name);
       if (existing == nullptr) {
-        const std::string name = section.name;
-        profiles.assign(name, std::move(section));
+        profiles.assign(section.name, std::move(section));
         continue;
       }
       existing->in_credentials = true;

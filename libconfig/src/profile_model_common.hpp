@@ -7,22 +7,25 @@
 #include <vector>
 
 #include "awsprof/profile_model.hpp"
+#include "name_index.hpp"
 
 namespace awsprof::detail {
 
 /// An ordered collection of sections with lookup by name, keeping the position of the first
-/// definition (as a Python dict does on reassignment).
+/// definition (as a Python dict does on reassignment). Names are views into the model's text.
 class SectionList {
  public:
-  Section& get_or_add(const std::string& name);
-  Section* find(const std::string& name);
+  void reserve(std::size_t count);
+  Section& get_or_add(std::string_view name);
+  Section* find(std::string_view name);
   /// Replaces the contents of `name`, keeping its position if it exists.
-  Section& assign(const std::string& name, Section section);
+  Section& assign(std::string_view name, Section section);
   std::vector<Section> take() { return std::move(sections_); }
 
  private:
+  std::size_t index_of(std::string_view name) const;
   std::vector<Section> sections_;
-  std::unordered_map<std::string, std::size_t> index_;
+  NameIndex index_;
 };
 
 /// Sets key in the section: replaces an existing value in place, else appends.
@@ -33,6 +36,7 @@ Diagnostic make_diagnostic(const std::string& path, int line, int column, Severi
 
 /// Splits "k = v" lines of a block value into sub-properties, as botocore's _parse_nested does
 /// (str.splitlines, then split at the first '='). Returns false if a non-blank line has no '='.
+/// The sub-properties are views into `block`.
 bool parse_sub_properties(std::string_view block, std::vector<SubProperty>& out, std::size_t& bad_line);
 
 /// Diagnostics for a BOM or invalid UTF-8, which both readers refuse. Returns true when found.

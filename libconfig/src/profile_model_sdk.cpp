@@ -44,7 +44,7 @@ bool is_identifier(std::string_view name) {
 }
 
 struct RawSection {
-  std::string name;  // text between the brackets, comment removed
+  std::string_view name;  // text between the brackets, comment removed
   int line = 0;
   Section section;
 };
@@ -56,22 +56,30 @@ struct ParsedFile {
 
 // The spec's line grammar. Lines split on '\n' with a trailing '\r' removed; a lone '\r' is
 // not a line break here (unlike in the AWS CLI).
-ParsedFile parse_spec_file(const InputFile& file, FileKind kind, Diagnostics& diagnostics) {
+ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& model_text, Diagnostics& diagnostics) {
   ParsedFile parsed;
+  model_text.retain(file.text);
   if (check_encoding(file, diagnostics, "the AWS SDKs")) {
     parsed.fatal = true;
     return parsed;
   }
-  std::unordered_map<std::string, std::size_t> index;
+  std::unordered_map<std::string_view, std::size_t> index;
   RawSection* current = nullptr;
   Setting* property = nullptr;
   bool property_is_block = false;
+  // The value of `property` once a continuation line has extended it; stored when it is complete.
+  std::optional<std::string> extended_value;
+  auto end_property = [&] {
+    if (extended_value) property->value = model_text.keep(std::move(*extended_value));
+    extended_value.reset();
+    property = nullptr;
+  };
   auto error = [&](int line, const char* rule, std::string message) {
     diagnostics.push_back(make_diagnostic(file.path, line, 1, Severity::error, rule, std::move(message)));
     parsed.fatal = true;
   };
 
-  std::string_view text = file.document->text();
+  std::string_view text = *file.text;
   int line_number = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -84,18 +92,17 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, Diagnostics& di
     if (trim_spec(line).empty() || line.starts_with('#') || line.starts_with(';')) continue;
 
     if (line.starts_with('[')) {
+      end_property();
       std::string_view header = strip_comment(line, false);
       if (!header.ends_with(']')) {
         error(line_number, "parse.unterminated-header", "Profile definition must end with ']'");
         current = nullptr;
-        property = nullptr;
         continue;
       }
-      std::string name(header.substr(1, header.size() - 2));
+      std::string_view name = header.substr(1, header.size() - 2);
       auto [it, inserted] = index.try_emplace(name, parsed.sections.size());
       if (inserted) parsed.sections.push_back(RawSection{name, line_number, {}});
       current = &parsed.sections[it->second];
-      property = nullptr;
       continue;
     }
     if (is_spec_space(line.front())) {
@@ -119,10 +126,12 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, Diagnostics& di
           continue;
         }
       }
-      property->value += '\n';
-      property->value += trim_spec(line);
+      if (!extended_value) extended_value.emplace(property->value);
+      *extended_value += '\n';
+      *extended_value += trim_spec(line);
       continue;
     }
+    end_property();
     if (current == nullptr) {
       error(line_number, "parse.missing-section-header", "Expected a profile definition");
       continue;
@@ -131,24 +140,24 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, Diagnostics& di
     std::size_t eq = content.find('=');
     if (eq == std::string_view::npos) {
       error(line_number, "parse.missing-delimiter", "Expected an '=' sign defining a property");
-      property = nullptr;
       continue;
     }
     std::string_view key = trim_spec(content.substr(0, eq));
     if (key.empty()) {
       error(line_number, "parse.empty-key", "Property did not have a name");
-      property = nullptr;
       continue;
     }
     Setting setting;
-    setting.key = ascii_lowercase(key);
-    setting.value = std::string(trim_spec(content.substr(eq + 1)));
+    setting.key = std::any_of(key.begin(), key.end(), [](char c) { return c >= 'A' && c <= 'Z'; })
+                      ? model_text.keep(ascii_lowercase(key))
+                      : key;
+    setting.value = trim_spec(content.substr(eq + 1));
     setting.source = SourceRef{kind, line_number};
     property_is_block = setting.value.empty();
-    std::string key_name = setting.key;
-    put_setting(current->section, std::move(setting));
-    property = current->section.find(key_name);
+    put_setting(current->section, setting);
+    property = current->section.find(setting.key);
   }
+  end_property();
   return parsed;
 }
 
@@ -167,7 +176,7 @@ void merge_settings(Section& into, const Section& from, const InputFile& file, D
     if (!is_identifier(setting.key)) {
       diagnostics.push_back(make_diagnostic(file.path, setting.source.line, 1, Severity::warning,
                                             "parse.invalid-key-name",
-                                            "the AWS SDKs ignore the key '" + setting.key +
+                                            "the AWS SDKs ignore the key '" + std::string(setting.key) +
                                                 "': names may hold only letters, digits and - _ / . % @ : +"));
       continue;
     }
@@ -180,14 +189,15 @@ void merge_settings(Section& into, const Section& from, const InputFile& file, D
 ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentials) {
   ProfileModel model;
   model.dialect = Dialect::sdk;
+  ModelText& text = *model.text;
   SectionList profiles, sso_sessions, services;
   auto ignored = [&](const InputFile& file, int line, std::string why) {
     model.diagnostics.push_back(
         make_diagnostic(file.path, line, 1, Severity::warning, "parse.ignored-section", std::move(why)));
   };
 
-  if (config.document != nullptr) {
-    ParsedFile parsed = parse_spec_file(config, FileKind::config, model.diagnostics);
+  if (config.exists()) {
+    ParsedFile parsed = parse_spec_file(config, FileKind::config, text, model.diagnostics);
     model.config_unreadable = parsed.fatal;
     auto profile_name_of = [](std::string_view header) -> std::optional<std::string_view> {
       header = trim_spec(header);
@@ -202,7 +212,7 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
     for (RawSection& raw : parsed.sections) {
       std::string_view header = trim_spec(raw.name);
       SectionList* target = nullptr;
-      std::string name;
+      std::string_view name;
       for (auto [prefix, list] : {std::pair{std::string_view("profile"), &profiles},
                                   std::pair{std::string_view("sso-session"), &sso_sessions},
                                   std::pair{std::string_view("services"), &services}}) {
@@ -226,7 +236,7 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
         continue;
       }
       if (!is_identifier(name)) {
-        ignored(config, raw.line, "the AWS SDKs ignore [" + std::string(header) + "]: '" + name +
+        ignored(config, raw.line, "the AWS SDKs ignore [" + std::string(header) + "]: '" + std::string(name) +
                                       "' is not a valid name (letters, digits and - _ / . % @ : +)");
         continue;
       }
@@ -237,13 +247,13 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
     }
   }
 
-  if (credentials.document != nullptr) {
-    ParsedFile parsed = parse_spec_file(credentials, FileKind::credentials, model.diagnostics);
+  if (credentials.exists()) {
+    ParsedFile parsed = parse_spec_file(credentials, FileKind::credentials, text, model.diagnostics);
     model.credentials_unreadable = parsed.fatal;
     for (RawSection& raw : parsed.sections) {
-      std::string name(trim_spec(raw.name));
+      std::string_view name = trim_spec(raw.name);
       if (!is_identifier(name)) {
-        ignored(credentials, raw.line, "the AWS SDKs ignore [" + name +
+        ignored(credentials, raw.line, "the AWS SDKs ignore [" + std::string(name) +
                                            "]: credentials-file sections are bare profile names");
         continue;
       }

@@ -82,13 +82,14 @@ std::optional<std::vector<std::string>> shlex_split(std::string_view text) {
   return words;
 }
 
-std::optional<std::string> shlex_second_of_two(std::string_view text) {
+std::optional<std::string_view> shlex_second_of_two(std::string_view text, std::string& unquoted) {
   if (text.find_first_of("\"'\\") != std::string_view::npos) {
     auto words = shlex_split(text);
     if (!words || words->size() != 2) return std::nullopt;
-    return std::move((*words)[1]);
+    unquoted = std::move((*words)[1]);
+    return std::string_view(unquoted);
   }
-  // Without quotes or backslashes: find the words in place, allocating only the answer.
+  // Without quotes or backslashes: find the words in place.
   std::string_view found[2];
   std::size_t count = 0, pos = 0;
   while (pos < text.size()) {
@@ -102,7 +103,7 @@ std::optional<std::string> shlex_second_of_two(std::string_view text) {
     pos = end;
   }
   if (count != 2) return std::nullopt;
-  return std::string(found[1]);
+  return found[1];
 }
 
 }  // namespace awsprof::detail

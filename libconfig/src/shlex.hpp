@@ -14,7 +14,8 @@ namespace awsprof::detail {
 std::optional<std::vector<std::string>> shlex_split(std::string_view text);
 
 /// The second word when `text` splits into exactly two words, as build_profile_map requires of
-/// "profile NAME"; nullopt otherwise (including when shlex.split would raise).
-std::optional<std::string> shlex_second_of_two(std::string_view text);
+/// "profile NAME"; nullopt otherwise (including when shlex.split would raise). The word is a view
+/// into `text`, or into `unquoted` when quotes or escapes had to be removed.
+std::optional<std::string_view> shlex_second_of_two(std::string_view text, std::string& unquoted);
 
 }  // namespace awsprof::detail

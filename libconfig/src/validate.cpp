@@ -294,14 +294,14 @@ class Validator {
     return found;
   }
 
-  void unknown_key(FileKind kind, int line, const std::string& key) {
-    std::string message = "unknown setting '" + key + "'";
+  void unknown_key(FileKind kind, int line, std::string_view key) {
+    std::string message = "unknown setting '" + std::string(key) + "'";
     std::vector<std::string> close = catalogue_.suggest(key);
     if (!close.empty()) message += "; did you mean " + quote_names(close) + "?";
     add(kind, line, key_column(kind, line), "validate.unknown-key", message + " (the AWS CLI ignores it)");
   }
 
-  void check_value_of(const SettingSpec& spec, const std::string& value, FileKind kind, int line) {
+  void check_value_of(const SettingSpec& spec, std::string_view value, FileKind kind, int line) {
     std::string problem;
     std::string_view rule;
     if (spec.name == "mfa_serial") {
@@ -326,7 +326,7 @@ class Validator {
   // Checks the sub-properties of a block `parent` (catalogue names "parent.sub").
   void check_block(const Setting& setting, FileKind kind) {
     for (const SubProperty& sub : *setting.sub_properties) {
-      const std::string dotted = setting.key + "." + sub.key;
+      const std::string dotted = std::string(setting.key) + "." + std::string(sub.key);
       const int line = sub_property_line(kind, setting.source.line, sub.key).value_or(setting.source.line);
       const SettingSpec* spec = catalogue_.find(dotted);
       if (spec == nullptr) {
@@ -349,7 +349,7 @@ class Validator {
                                    std::all_of(setting.sub_properties->begin(), setting.sub_properties->end(),
                                                [&](const SubProperty& s) {
                                                  const SettingSpec* sub =
-                                                     catalogue_.find(setting.key + "." + s.key);
+                                                     catalogue_.find(std::string(setting.key) + "." + std::string(s.key));
                                                  return sub != nullptr && sub->allowed_in("service");
                                                });
         if (service_block && scope == "profile") {
@@ -364,17 +364,17 @@ class Validator {
         for (const std::string& s : spec->scopes)
           where.push_back(s == "profile" ? "profiles" : "[" + s + "]");
         add(kind, line, key_column(kind, line), "validate.wrong-section-type",
-            "'" + setting.key + "' is read only in " + join(where, " and ") + ", not in " +
+            "'" + std::string(setting.key) + "' is read only in " + join(where, " and ") + ", not in " +
                 (scope == "profile" ? std::string("a profile") : "[" + std::string(scope) + "]") +
                 "; the AWS CLI ignores it here");
         continue;
       }
       if (spec->file == SettingFile::config && kind == FileKind::credentials) {
         add(kind, line, key_column(kind, line), "validate.wrong-file",
-            "'" + setting.key + "' belongs in the config file, not the credentials file");
+            "'" + std::string(setting.key) + "' belongs in the config file, not the credentials file");
       } else if (spec->file == SettingFile::credentials && kind == FileKind::config) {
         add(kind, line, key_column(kind, line), "validate.wrong-file",
-            "'" + setting.key + "' belongs in the credentials file, not the config file");
+            "'" + std::string(setting.key) + "' belongs in the credentials file, not the config file");
       }
       if (spec->type == SettingType::block && setting.sub_properties) {
         check_block(setting, kind);
@@ -392,8 +392,8 @@ class Validator {
       const int line = setting.source.line;
       if (!setting.sub_properties) {
         add(kind, line, key_column(kind, line), "validate.wrong-section-type",
-            "in [services " + services.name + "], '" + setting.key +
-                "' must name a service and hold an indented block (" + setting.key +
+            "in [services " + std::string(services.name) + "], '" + std::string(setting.key) +
+                "' must name a service and hold an indented block (" + std::string(setting.key) +
                 " =, then   endpoint_url = ...)");
         continue;
       }
@@ -404,7 +404,7 @@ class Validator {
           unknown_key(kind, sub_line, sub.key);
         } else if (!spec->allowed_in("services")) {
           add(kind, sub_line, key_column(kind, sub_line), "validate.wrong-section-type",
-              "'" + sub.key + "' is not read inside a [services] block (only endpoint_url is)");
+              "'" + std::string(sub.key) + "' is not read inside a [services] block (only endpoint_url is)");
         } else {
           check_value_of(*spec, sub.value, kind, sub_line);
         }
@@ -429,7 +429,7 @@ class Validator {
   }
 
   void profile_semantics(const Section& profile) {
-    const std::string who = "profile '" + profile.name + "'";
+    const std::string who = "profile '" + std::string(profile.name) + "'";
     const Setting* source_profile = profile.find("source_profile");
     const Setting* credential_source = profile.find("credential_source");
     const Setting* role_arn = profile.find("role_arn");
@@ -441,7 +441,7 @@ class Validator {
     }
     if (source_profile && model_.find_profile(source_profile->value) == nullptr) {
       at_value(*source_profile, "validate.missing-source-profile",
-               who + ": source_profile names '" + source_profile->value +
+               who + ": source_profile names '" + std::string(source_profile->value) +
                    "', which is not a profile in either file");
     }
     if (role_arn && !source_profile && !credential_source && !profile.find("web_identity_token_file")) {
@@ -458,7 +458,7 @@ class Validator {
                who +
                    " also has role_arn, so the AWS CLI assumes the role and ignores these static keys (set "
                    "source_profile = " +
-                   profile.name + " to use them as the role's source)");
+                   std::string(profile.name) + " to use them as the role's source)");
       }
     }
     if (has_role_config(profile) && source_profile) source_profile_chain(profile);
@@ -479,11 +479,11 @@ class Validator {
       if (seen != visited.end()) {
         if (next == current && has_static_keys(*current)) return;
         std::vector<std::string> cycle;
-        for (auto it = seen; it != visited.end(); ++it) cycle.push_back((*it)->name);
+        for (auto it = seen; it != visited.end(); ++it) cycle.emplace_back((*it)->name);
         std::vector<std::string> key = cycle;
         std::rotate(key.begin(), std::min_element(key.begin(), key.end()), key.end());
         if (!cycles_.insert(key).second) return;
-        cycle.push_back(next->name);
+        cycle.emplace_back(next->name);
         const Setting* first = (*seen)->find("source_profile");
         std::string message = "source_profile chain loops: " + join(cycle, " -> ");
         if (next == current)
@@ -501,22 +501,22 @@ class Validator {
   }
 
   void sso_semantics(const Section& profile) {
-    const std::string who = "profile '" + profile.name + "'";
+    const std::string who = "profile '" + std::string(profile.name) + "'";
     const Setting* session_ref = profile.find("sso_session");
     const Section* session = nullptr;
     if (session_ref != nullptr) {
       session = model_.find_sso_session(session_ref->value);
       if (session == nullptr) {
         at_value(*session_ref, "validate.missing-sso-session",
-                 who + ": sso_session names '" + session_ref->value + "', but there is no [sso-session " +
-                     session_ref->value + "]");
+                 who + ": sso_session names '" + std::string(session_ref->value) + "', but there is no [sso-session " +
+                     std::string(session_ref->value) + "]");
       } else {
         for (const Setting& shared : session->settings) {
           const Setting* own = profile.find(shared.key);
           if (own != nullptr && own->value != shared.value && !is_secret_key(shared.key)) {
             at_value(*own, "validate.sso-session-mismatch",
-                     who + ": " + shared.key + " is '" + own->value + "' here but '" + shared.value +
-                         "' in [sso-session " + session->name + "] (line " +
+                     who + ": " + std::string(shared.key) + " is '" + std::string(own->value) + "' here but '" + std::string(shared.value) +
+                         "' in [sso-session " + std::string(session->name) + "] (line " +
                          std::to_string(shared.source.line) + "); the AWS CLI refuses the profile");
           }
         }
@@ -542,7 +542,7 @@ class Validator {
       if (session.find(key) == nullptr) missing.push_back(key);
     if (missing.empty()) return;
     add(FileKind::config, session.config_line, 1, "validate.incomplete-sso",
-        "[sso-session " + session.name + "] is missing " + join(missing, " and ") +
+        "[sso-session " + std::string(session.name) + "] is missing " + join(missing, " and ") +
             "; `aws sso login` and the profiles using it fail");
   }
 

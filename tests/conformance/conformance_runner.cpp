@@ -98,11 +98,11 @@ std::vector<Exception> read_exceptions(const fs::path& path, bool& ok) {
 json flat_sections(const std::vector<awsprof::Section>& sections, std::string& duplicates) {
   json out = json::object();
   for (const auto& section : sections) {
-    if (out.contains(section.name)) duplicates += " duplicate section '" + section.name + "' in model;";
+    if (out.contains(section.name)) duplicates += " duplicate section '" + std::string(section.name) + "' in model;";
     json settings = json::object();
     for (const auto& setting : section.settings) {
       if (settings.contains(setting.key))
-        duplicates += " duplicate key '" + setting.key + "' in '" + section.name + "';";
+        duplicates += " duplicate key '" + std::string(setting.key) + "' in '" + std::string(section.name) + "';";
       settings[setting.key] = setting.value;
     }
     out[section.name] = settings;
@@ -151,8 +151,8 @@ Outcome run_profile_parser_case(const json& test) {
   if (input.contains("credentialsFile")) {
     credentials_doc = awsprof::Document::parse(input["credentialsFile"].get<std::string>());
   }
-  awsprof::InputFile config{"config", config_doc ? &*config_doc : nullptr};
-  awsprof::InputFile credentials{"credentials", credentials_doc ? &*credentials_doc : nullptr};
+  awsprof::InputFile config("config", config_doc ? &*config_doc : nullptr);
+  awsprof::InputFile credentials("credentials", credentials_doc ? &*credentials_doc : nullptr);
   auto model = awsprof::build_profile_model(config, credentials, awsprof::Dialect::sdk);
 
   if (output.contains("errorContaining")) {
@@ -229,7 +229,7 @@ struct LoadedFile {
 bool load_cli(const fs::path& path, LoadedFile& loaded) {
   auto bytes = read_file(path);
   if (bytes) loaded.document = awsprof::Document::parse(std::move(*bytes));
-  awsprof::InputFile config{path.string(), loaded.document ? &*loaded.document : nullptr};
+  awsprof::InputFile config(path.string(), loaded.document ? &*loaded.document : nullptr);
   awsprof::InputFile credentials{"", nullptr};
   loaded.model = awsprof::build_profile_model(config, credentials, awsprof::Dialect::cli);
   return bytes.has_value();

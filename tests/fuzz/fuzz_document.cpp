@@ -106,8 +106,8 @@ void check_reparses(const Document& doc, const char* edit) {
 }
 
 void read_dialects(const Document& doc) {
-  awsprof::InputFile config{"config", &doc};
-  awsprof::InputFile credentials{"credentials", &doc};
+  awsprof::InputFile config("config", &doc);
+  awsprof::InputFile credentials("credentials", &doc);
   awsprof::InputFile missing{"missing", nullptr};
   (void)awsprof::build_profile_model(config, credentials, awsprof::Dialect::cli);
   (void)awsprof::build_profile_model(config, missing, awsprof::Dialect::sdk);

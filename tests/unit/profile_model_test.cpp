@@ -21,7 +21,7 @@ Files files(std::string config, std::string credentials = "") {
 
 std::vector<std::string> names(const std::vector<Section>& sections) {
   std::vector<std::string> out;
-  for (const Section& s : sections) out.push_back(s.name);
+  for (const Section& s : sections) out.emplace_back(s.name);
   return out;
 }
 
@@ -29,7 +29,7 @@ std::string value(const ProfileModel& model, std::string_view profile, std::stri
   const Section* p = model.find_profile(profile);
   if (p == nullptr) return "<no profile>";
   const Setting* s = p->find(key);
-  return s == nullptr ? "<unset>" : s->value;
+  return s == nullptr ? "<unset>" : std::string(s->value);
 }
 
 bool has_rule(const ProfileModel& model, std::string_view rule) {

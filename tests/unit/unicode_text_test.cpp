@@ -66,7 +66,9 @@ TEST(Shlex, SecondOfTwoAgreesWithSplit) {
     auto words = shlex_split(text);
     std::optional<std::string> expected;
     if (words && words->size() == 2) expected = (*words)[1];
-    EXPECT_EQ(shlex_second_of_two(text), expected) << text;
+    std::string unquoted;
+    std::optional<std::string_view> second = shlex_second_of_two(text, unquoted);
+    EXPECT_EQ(second ? std::optional<std::string>(*second) : std::nullopt, expected) << text;
   }
 }
 

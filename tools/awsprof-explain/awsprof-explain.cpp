@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
   if (!loaded) return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
   ExplainInput input;
-  input.config = {context.config_path, loaded->config ? &*loaded->config : nullptr};
-  input.credentials = {context.credentials_path, loaded->credentials ? &*loaded->credentials : nullptr};
+  input.config = loaded->config;
+  input.credentials = loaded->credentials;
   input.profile = context.profile;
   input.env = tool.env();
   input.flags = globals.given();

@@ -107,8 +107,9 @@ int lint_files(const Tool& tool, const FindingsFlags& flags, const RuleConfig& r
   if (!loaded) return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
   LintInput input;
-  input.config = {context.config_path, loaded->config ? &*loaded->config : nullptr};
-  input.credentials = {context.credentials_path, loaded->credentials ? &*loaded->credentials : nullptr};
+  loaded->parse_layout();
+  input.config = loaded->config;
+  input.credentials = loaded->credentials;
   input.model = &loaded->model;
   input.aws_directory = aws_directory(context);
   input.current_uid = static_cast<unsigned>(::geteuid());

@@ -26,7 +26,7 @@ std::vector<ProfileRow> compute_rows(const awsprof::ProfileModel& model) {
   std::vector<ProfileRow> rows;
   for (const Section& profile : model.profiles) {
     const awsprof::Setting* region = profile.find("region");
-    rows.push_back({profile.name, std::string(awsprof::profile_kind(profile)),
+    rows.push_back({std::string(profile.name), std::string(awsprof::profile_kind(profile)),
                     region ? std::optional<std::string>(region->value) : std::nullopt, profile.in_config,
                     profile.in_credentials});
   }

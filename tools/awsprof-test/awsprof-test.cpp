@@ -38,7 +38,7 @@ std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool,
   std::vector<SelectedProfile> out;
   if (all) {
     for (const awsprof::Section& profile : model.profiles)
-      out.push_back({profile.name, awsprof::ProfileSource::flag});
+      out.push_back({std::string(profile.name), awsprof::ProfileSource::flag});
     if (out.empty()) {
       tool.fail("--all: there are no profiles in " + tool.context().config_path + " or " +
                 tool.context().credentials_path);

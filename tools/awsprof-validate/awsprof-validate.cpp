@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},
                                            {context.credentials_path, credentials ? &*credentials : nullptr}};
   Diagnostics findings =
-      validate({sources[0].path, sources[0].document}, {sources[1].path, sources[1].document},
+      validate(InputFile(sources[0].path, sources[0].document), InputFile(sources[1].path, sources[1].document),
                context.dialect, builtin_catalogue());
   apply_rule_config(*rules, findings, source_lines(sources));
   print_findings(std::cout, findings, sources, flags.format(), {"awsprof validate", {"parse.", "validate."}},

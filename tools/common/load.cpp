@@ -7,26 +7,41 @@
 namespace awsprof::tool {
 namespace {
 
-/// Prints the error diagnostics about `label` and a line naming the file the dialect refuses.
-void report_refused_file(const Tool& tool, const ProfileModel& model, const std::string& label,
-                         const std::optional<Document>& document) {
+/// Prints the error diagnostics about `file` and a line naming the file the dialect refuses.
+void report_refused_file(const Tool& tool, const ProfileModel& model, const InputFile& file) {
+  // The layout is parsed only here, on the way out, to show the offending lines.
+  std::optional<Document> document;
+  if (file.document == nullptr && file.exists()) document = Document::parse(*file.text);
+  const Document* layout = file.document != nullptr ? file.document : document ? &*document : nullptr;
   for (const Diagnostic& diagnostic : model.diagnostics) {
-    if (diagnostic.severity == Severity::error && diagnostic.path == label) {
-      print_diagnostic(std::cerr, diagnostic, document ? &*document : nullptr, tool.context().stderr_colour);
+    if (diagnostic.severity == Severity::error && diagnostic.path == file.path) {
+      print_diagnostic(std::cerr, diagnostic, layout, tool.context().stderr_colour);
     }
   }
   const char* reader = model.dialect == Dialect::cli ? "the AWS CLI" : "the AWS SDKs";
-  tool.fail(std::string(reader) + " cannot parse " + label);
+  tool.fail(std::string(reader) + " cannot parse " + file.path);
 }
 
 }  // namespace
 
-void report_refused_files(const Tool& tool, const LoadedProfiles& loaded, const std::string& config_label,
-                          const std::string& credentials_label) {
-  if (loaded.model.config_unreadable) report_refused_file(tool, loaded.model, config_label, loaded.config);
-  if (loaded.model.credentials_unreadable) {
-    report_refused_file(tool, loaded.model, credentials_label, loaded.credentials);
-  }
+void LoadedProfiles::parse_layout() {
+  auto parse = [](InputFile& file, std::unique_ptr<Document>& layout) {
+    if (!file.exists() || file.document != nullptr) return;
+    layout = std::make_unique<Document>(Document::parse(*file.text));
+    file.document = layout.get();
+  };
+  parse(config, config_layout_);
+  parse(credentials, credentials_layout_);
+}
+
+std::shared_ptr<const std::string> shared_bytes(FileContent content) {
+  if (!content.exists) return nullptr;
+  return std::make_shared<const std::string>(std::move(content.bytes));
+}
+
+void report_refused_files(const Tool& tool, const LoadedProfiles& loaded) {
+  if (loaded.model.config_unreadable) report_refused_file(tool, loaded.model, loaded.config);
+  if (loaded.model.credentials_unreadable) report_refused_file(tool, loaded.model, loaded.credentials);
 }
 
 bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
@@ -40,19 +55,32 @@ bool load_document(const Tool& tool, const FileSystem& fs, const std::string& pa
   return true;
 }
 
+std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, InputFile config, InputFile credentials,
+                                                 Dialect dialect) {
+  LoadedProfiles loaded;
+  loaded.config = std::move(config);
+  loaded.credentials = std::move(credentials);
+  loaded.model = build_profile_model(loaded.config, loaded.credentials, dialect);
+  if (!loaded.model.unreadable()) return loaded;
+  report_refused_files(tool, loaded);
+  return std::nullopt;
+}
+
 std::optional<LoadedProfiles> load_profiles(const Tool& tool, const FileSystem& fs) {
   const ToolContext& context = tool.context();
-  LoadedProfiles loaded;
-  if (!load_document(tool, fs, context.config_path, loaded.config) ||
-      !load_document(tool, fs, context.credentials_path, loaded.credentials)) {
+  Result<FileContent> config = fs.read_file(context.config_path);
+  if (!config) {
+    tool.fail(config.message());
     return std::nullopt;
   }
-  InputFile config{context.config_path, loaded.config ? &*loaded.config : nullptr};
-  InputFile credentials{context.credentials_path, loaded.credentials ? &*loaded.credentials : nullptr};
-  loaded.model = build_profile_model(config, credentials, context.dialect);
-  if (!loaded.model.unreadable()) return loaded;
-  report_refused_files(tool, loaded, context.config_path, context.credentials_path);
-  return std::nullopt;
+  Result<FileContent> credentials = fs.read_file(context.credentials_path);
+  if (!credentials) {
+    tool.fail(credentials.message());
+    return std::nullopt;
+  }
+  return load_profiles_from(tool, InputFile{context.config_path, shared_bytes(std::move(*config))},
+                            InputFile{context.credentials_path, shared_bytes(std::move(*credentials))},
+                            context.dialect);
 }
 
 std::optional<LoadedProfiles> load_profiles(const Tool& tool) {

@@ -1,6 +1,7 @@
 // Loading the config and credentials files the way every tool does.
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include "awsprof/document.hpp"
@@ -12,10 +13,21 @@ namespace awsprof::tool {
 
 /// The two files and what they mean in the selected dialect.
 struct LoadedProfiles {
-  std::optional<Document> config;       ///< nullopt when the file is missing (read as empty).
-  std::optional<Document> credentials;  ///< nullopt when the file is missing (read as empty).
+  InputFile config;       ///< No text when the file is missing (read as empty).
+  InputFile credentials;  ///< No text when the file is missing (read as empty).
   ProfileModel model;
+
+  /// Parses both files' layout (lossless documents) and points config.document and
+  /// credentials.document at it, for the checks and messages that show lines and columns. The
+  /// model does not need it, so tools that only read (list, get) never pay for it.
+  void parse_layout();
+
+ private:
+  std::unique_ptr<Document> config_layout_, credentials_layout_;  // stable addresses across moves
 };
+
+/// A file's bytes as shared text, for InputFile: nullptr when the file is missing.
+std::shared_ptr<const std::string> shared_bytes(FileContent content);
 
 /// Reads one file through `fs` into `document`, left nullopt when the file is missing (read as
 /// empty). False, after printing the library's message (which names the path) with tool.fail(),
@@ -24,11 +36,15 @@ bool load_document(const Tool& tool, const FileSystem& fs, const std::string& pa
                    std::optional<Document>& document);
 
 /// Reports each of the two files that the dialect of `loaded.model` refuses
-/// (ProfileModel::config_unreadable, credentials_unreadable), named by its label (a path, or
-/// "REV:path"): the error diagnostics about it (path:line:col, source line, caret) on stderr, then
-/// "the AWS CLI cannot parse LABEL" (or "the AWS SDKs ...") with tool.fail().
-void report_refused_files(const Tool& tool, const LoadedProfiles& loaded, const std::string& config_label,
-                          const std::string& credentials_label);
+/// (ProfileModel::config_unreadable, credentials_unreadable), named by its path (or "REV:path"):
+/// the error diagnostics about it (path:line:col, source line, caret) on stderr, then
+/// "the AWS CLI cannot parse PATH" (or "the AWS SDKs ...") with tool.fail().
+void report_refused_files(const Tool& tool, const LoadedProfiles& loaded);
+
+/// Builds the model from two files' bytes. A file the dialect refuses is reported as
+/// report_refused_files() does, and the result is nullopt.
+std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, InputFile config, InputFile credentials,
+                                                 Dialect dialect);
 
 /// Reads the context's config and credentials files through `fs` and builds the profile model in
 /// the context's dialect. A missing file is empty, as in the AWS CLI. An unreadable file, or one

@@ -15,15 +15,8 @@ std::optional<NamedContent> read_named(const Tool& tool, const FileSystem& fs, c
 
 std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config,
                                                  NamedContent credentials, Dialect dialect) {
-  LoadedProfiles loaded;
-  if (config.content.exists) loaded.config = Document::parse(std::move(config.content.bytes));
-  if (credentials.content.exists) loaded.credentials = Document::parse(std::move(credentials.content.bytes));
-  InputFile config_file{config.label, loaded.config ? &*loaded.config : nullptr};
-  InputFile credentials_file{credentials.label, loaded.credentials ? &*loaded.credentials : nullptr};
-  loaded.model = build_profile_model(config_file, credentials_file, dialect);
-  if (!loaded.model.unreadable()) return loaded;
-  report_refused_files(tool, loaded, config.label, credentials.label);
-  return std::nullopt;
+  return load_profiles_from(tool, InputFile{config.label, shared_bytes(std::move(config.content))},
+                            InputFile{credentials.label, shared_bytes(std::move(credentials.content))}, dialect);
 }
 
 }  // namespace awsprof::tool

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,7 +84,11 @@ class Document {
   static Document parse(std::string text);
 
   /// The exact bytes: print(parse(x)) == x.
-  const std::string& text() const { return text_; }
+  const std::string& text() const { return *text_; }
+  /// The same bytes, shared: they stay valid and unchanged after this document is edited, moved
+  /// or destroyed (edits copy a shared buffer first). Readers that hand out views into the text
+  /// keep this.
+  std::shared_ptr<const std::string> shared_text() const { return text_; }
 
   std::span<const Line> lines() const { return lines_; }
   const std::vector<SectionRange>& sections() const { return sections_; }
@@ -136,8 +141,10 @@ class Document {
   void index();
   void replace_lines(std::size_t first, std::size_t last_exclusive, std::string_view replacement);
   void insert_before_line(std::size_t index, std::string_view text);
+  /// The text to change in place, copied first if a reader still shares it.
+  std::string& writable_text();
 
-  std::string text_;
+  std::shared_ptr<std::string> text_ = std::make_shared<std::string>();
   std::vector<Line> lines_;
   std::vector<SectionRange> sections_;
 };

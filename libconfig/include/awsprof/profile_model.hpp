@@ -4,8 +4,15 @@
 //  - Dialect::sdk follows the cross-SDK profile-file specification (profile-parser-tests.json).
 //
 // Both report every problem as a Diagnostic; neither stops at the first.
+//
+// A model copies no text: names, keys and values are views into the files' bytes, which the
+// model shares with the documents it was read from (Document::shared_text), or into the few
+// strings a reader had to build (lower-cased keys, joined multi-line values). Views stay valid as
+// long as the model, or a copy of it, exists; edits to the documents do not affect them.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,14 +38,14 @@ struct SourceRef {
 };
 
 struct SubProperty {
-  std::string key;
-  std::string value;
+  std::string_view key;
+  std::string_view value;
 };
 
 /// One key's value as the dialect reads it.
 struct Setting {
-  std::string key;    ///< As the dialect names it (cli and sdk both lowercase).
-  std::string value;  ///< The value as the dialect returns it; for a block, its raw text ("\nk = v").
+  std::string_view key;    ///< As the dialect names it (cli and sdk both lowercase).
+  std::string_view value;  ///< The value as the dialect returns it; for a block, its raw text ("\nk = v").
   /// Set when the value is an indented block of sub-properties ("s3 =" followed by "  k = v").
   std::optional<std::vector<SubProperty>> sub_properties;
   SourceRef source;
@@ -47,7 +54,7 @@ struct Setting {
 
 /// A profile, an [sso-session], a [services] section, or another top-level section.
 struct Section {
-  std::string name;
+  std::string_view name;
   std::vector<Setting> settings;  ///< In first-definition order.
   bool in_config = false;
   bool in_credentials = false;
@@ -58,14 +65,44 @@ struct Section {
   Setting* find(std::string_view key);
 };
 
-/// One input file: its path (for messages) and its parsed document, or none when missing.
+/// One input file: its path (for messages) and its bytes, or none when the file is missing.
+/// The readers need only the bytes. Checks that point at columns (validate, lint) also need the
+/// parsed layout, `document`, which then holds the same bytes.
 struct InputFile {
   std::string path;
-  const Document* document = nullptr;
+  std::shared_ptr<const std::string> text;  ///< nullptr when the file is missing (read as empty).
+  const Document* document = nullptr;       ///< The bytes parsed, when the caller has them.
+
+  InputFile() = default;
+  /// A missing file.
+  InputFile(std::string file_path, std::nullptr_t) : path(std::move(file_path)) {}
+  /// The bytes alone.
+  InputFile(std::string file_path, std::shared_ptr<const std::string> bytes)
+      : path(std::move(file_path)), text(std::move(bytes)) {}
+  /// The file as `parsed` holds it; a missing file when it is nullptr.
+  InputFile(std::string file_path, const Document* parsed)
+      : path(std::move(file_path)), text(parsed != nullptr ? parsed->shared_text() : nullptr), document(parsed) {}
+
+  bool exists() const { return text != nullptr; }
+};
+
+/// The bytes a model's views point into. Only the readers add to it; afterwards it is shared
+/// read-only by every copy of the model.
+class ModelText {
+ public:
+  /// Keeps a file's bytes alive for as long as the model.
+  void retain(std::shared_ptr<const std::string> file_text) { files_.push_back(std::move(file_text)); }
+  /// Stores a string the reader built; the view stays valid for the model's lifetime.
+  std::string_view keep(std::string text) { return built_.emplace_back(std::move(text)); }
+
+ private:
+  std::vector<std::shared_ptr<const std::string>> files_;
+  std::deque<std::string> built_;  // a deque never moves its elements, so views stay valid
 };
 
 struct ProfileModel {
   Dialect dialect = Dialect::cli;
+  std::shared_ptr<ModelText> text = std::make_shared<ModelText>();
   std::vector<Section> profiles;        ///< In `aws configure list-profiles` order.
   std::vector<Section> sso_sessions;
   std::vector<Section> services;

@@ -64,8 +64,8 @@ std::string dump_pair(const std::string& config_path, const std::string& credent
   std::optional<awsprof::Document> credentials_doc;
   if (auto bytes = read_file(config_path)) config_doc = awsprof::Document::parse(std::move(*bytes));
   if (auto bytes = read_file(credentials_path)) credentials_doc = awsprof::Document::parse(std::move(*bytes));
-  awsprof::InputFile config{config_path, config_doc ? &*config_doc : nullptr};
-  awsprof::InputFile credentials{credentials_path, credentials_doc ? &*credentials_doc : nullptr};
+  awsprof::InputFile config(config_path, config_doc ? &*config_doc : nullptr);
+  awsprof::InputFile credentials(credentials_path, credentials_doc ? &*credentials_doc : nullptr);
   const auto model = awsprof::build_profile_model(config, credentials, awsprof::Dialect::cli);
 
   ordered_json out = ordered_json::object();
