@@ -80,7 +80,7 @@ class Differ {
         std::string old_text = value_text(*old_setting);
         std::string new_text = value_text(*new_setting);
         if (old_text == new_text &&
-            old_setting->sub_properties.has_value() == new_setting->sub_properties.has_value()) {
+            (old_setting->sub_properties != nullptr) == (new_setting->sub_properties != nullptr)) {
           continue;
         }
         bool secret = is_secret_key(key);

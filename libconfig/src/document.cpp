@@ -95,13 +95,14 @@ void Document::index() {
   lines_.reserve(size / 24 + 1);
 
   const char* data = text.data();
+  const detail::LineSplitter lines(std::string_view(data, size));
   std::size_t pos = 0;
   PropertyRange* open_property = nullptr;
   std::uint32_t open_indent = 0;
   bool open_is_block = false;
 
   while (pos < size) {
-    const detail::LineEnd line_end = detail::find_line_end(std::string_view(data, size), pos);
+    const detail::LineEnd line_end = lines.end_of_line_at(pos);
     Line line;
     line.offset = static_cast<std::uint32_t>(pos);
     line.length = static_cast<std::uint32_t>(line_end.end - pos);

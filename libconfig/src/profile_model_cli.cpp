@@ -17,19 +17,6 @@ constexpr std::string_view kDefaultSection = "DEFAULT";
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 constexpr std::size_t kDefaults = kNone - 1;  // the [DEFAULT] section, kept apart
 
-// A section as configparser holds it while reading: settings whose keys and one-line values are
-// views into the file's bytes.
-struct ReadSection {
-  std::string_view header;  // the text between the brackets
-  int line = 0;
-  std::vector<Setting> settings;
-  Setting* find(std::string_view key) {
-    for (Setting& s : settings)
-      if (s.key == key) return &s;
-    return nullptr;
-  }
-};
-
 // A value that goes on over further lines. configparser joins the lines once the whole file has
 // been read; so does this reader, so that one-line values (nearly all of them) cost no copy.
 struct MultiLineValue {
@@ -38,24 +25,33 @@ struct MultiLineValue {
   std::vector<std::string_view> continuations;  // blank lines inside the value are empty parts
 };
 
+// The sections as configparser holds them while reading, named by the text between the
+// brackets. Keys and one-line values are views into the file's bytes.
 struct ReadFile {
-  std::vector<ReadSection> sections;  // without DEFAULT
-  ReadSection defaults;
+  std::vector<Section> sections;  // without DEFAULT
+  Section defaults;
   std::vector<MultiLineValue> multi_line;
   bool fatal = false;
-  ReadSection& at(std::size_t index) { return index == kDefaults ? defaults : sections[index]; }
+  Section& at(std::size_t index) { return index == kDefaults ? defaults : sections[index]; }
 };
 
 // configparser's _read loop, line by line, collecting every error instead of stopping.
-ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& diagnostics) {
+ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text, Diagnostics& diagnostics) {
   ReadFile read;
   if (check_encoding(file, diagnostics, "the AWS CLI")) {
     read.fatal = true;
     return read;
   }
   const std::string_view bytes = *file.text;
-  NameIndex section_index;
-  auto header_at = [&read](std::size_t index) { return read.sections[index].header; };
+  const LineSplitter lines(bytes);
+  // At most one section per '[': room for them all, so nothing grows while reading, up to a
+  // limit so that a file full of brackets cannot make it reserve gigabytes.
+  constexpr std::size_t kMostReserved = 1 << 16;
+  const auto brackets = std::min<std::size_t>(std::count(bytes.begin(), bytes.end(), '['), kMostReserved);
+  NameIndex section_index(brackets);
+  read.sections.reserve(brackets);
+  auto name_at = [&read](std::size_t index) { return read.sections[index].name; };
+  auto header_line = [kind](const Section& s) { return kind == FileKind::config ? s.config_line : s.credentials_line; };
   // Sections of one file tend to look alike: each reserves room for as many settings as the one
   // before it had, which saves most of the growing.
   std::size_t settings_hint = 0;
@@ -79,7 +75,7 @@ ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& 
 
   int line_number = 0;
   for (std::size_t pos = 0; pos < bytes.size();) {
-    const LineEnd line_end = find_line_end(bytes, pos);
+    const LineEnd line_end = lines.end_of_line_at(pos);
     const std::string_view line = bytes.substr(pos, line_end.end - pos);
     pos = line_end.end + line_end.eol_length;
     ++line_number;
@@ -115,22 +111,24 @@ ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& 
       open_option(kNone);
       if (name == kDefaultSection) {
         current = kDefaults;
-        if (read.defaults.line == 0) read.defaults.line = line_number;
         continue;
       }
-      current = section_index.find(name, header_at);
+      current = section_index.find(name, name_at);
       if (current != NameIndex::npos) {
         error(line_number, column(), "parse.duplicate-section",
               "section [" + std::string(name) + "] is already defined on line " +
-                  std::to_string(read.sections[current].line) +
+                  std::to_string(header_line(read.sections[current])) +
                   "; the AWS CLI refuses the whole file (DuplicateSectionError)");
         continue;
       }
       if (!read.sections.empty()) settings_hint = read.sections.back().settings.size();
       current = read.sections.size();
       section_index.insert(name, current);
-      read.sections.push_back(ReadSection{name, line_number, {}});
-      read.sections.back().settings.reserve(settings_hint);
+      Section& section = read.sections.emplace_back();
+      section.name = name;
+      (kind == FileKind::config ? section.config_line : section.credentials_line) = line_number;
+      (kind == FileKind::config ? section.in_config : section.in_credentials) = true;
+      section.settings.reserve(settings_hint);
       continue;
     }
     if (current == kNone) {
@@ -156,7 +154,7 @@ ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& 
     });
     if (!already_lower) key = text.keep(python_lower(written_key));
     std::string_view optval = python_strip(value.substr(delimiter + 1));
-    ReadSection& section = read.at(current);
+    Section& section = read.at(current);
     if (Setting* existing = section.find(key)) {
       error(line_number, column(), "parse.duplicate-key",
             "key '" + std::string(key) + "' is already set on line " + std::to_string(existing->source.line) +
@@ -169,7 +167,7 @@ ReadFile read_configparser(const InputFile& file, ModelText& text, Diagnostics& 
       open_option(index);
       continue;
     }
-    section.settings.push_back(Setting{key, optval, std::nullopt, SourceRef{FileKind::config, line_number}});
+    section.settings.push_back(Setting{key, optval, nullptr, SourceRef{kind, line_number}});
     open_option(section.settings.size() - 1);
   }
   return read;
@@ -192,12 +190,12 @@ void join_multi_line_values(ReadFile& read, ModelText& text) {
 
 // botocore's _parse_nested for a value that starts with a newline. Returns false (with a
 // diagnostic) when the AWS CLI would refuse the file.
-bool parse_block(Setting& setting, const InputFile& file, Diagnostics& diagnostics) {
+bool parse_block(Setting& setting, const InputFile& file, ModelText& text, Diagnostics& diagnostics) {
   if (!setting.value.starts_with('\n')) return true;
   std::vector<SubProperty> subs;
   std::size_t bad = 0;
   if (parse_sub_properties(setting.value, subs, bad)) {
-    setting.sub_properties = std::move(subs);
+    setting.sub_properties = text.keep(std::move(subs));
     return true;
   }
   diagnostics.push_back(make_diagnostic(
@@ -208,45 +206,34 @@ bool parse_block(Setting& setting, const InputFile& file, Diagnostics& diagnosti
 
 // raw_config_parse: each section's options, [DEFAULT]'s leaking in after its own, with nested
 // blocks parsed.
-std::vector<Section> resolve_sections(ReadFile& read, const InputFile& file, FileKind kind, Diagnostics& diagnostics,
-                                      bool& fatal) {
-  std::vector<Section> out;
-  out.reserve(read.sections.size());
+void resolve_sections(ReadFile& read, const InputFile& file, ModelText& text, Diagnostics& diagnostics) {
   // A [DEFAULT] block is checked only once it is used, as botocore does, and reported once.
   std::vector<bool> default_checked(read.defaults.settings.size(), false);
-  for (ReadSection& read_section : read.sections) {
-    Section section;
-    section.name = read_section.header;
-    section.settings = std::move(read_section.settings);
-    for (Setting& setting : section.settings) {
-      setting.source.file = kind;
-      if (!parse_block(setting, file, diagnostics)) fatal = true;
-    }
+  for (Section& section : read.sections) {
+    for (Setting& setting : section.settings)
+      if (!parse_block(setting, file, text, diagnostics)) read.fatal = true;
     for (std::size_t d = 0; d < read.defaults.settings.size(); ++d) {
       Setting& inherited = read.defaults.settings[d];
       if (section.find(inherited.key) != nullptr) continue;
       if (!default_checked[d]) {
         default_checked[d] = true;
-        inherited.source.file = kind;
-        if (!parse_block(inherited, file, diagnostics)) fatal = true;
+        if (!parse_block(inherited, file, text, diagnostics)) read.fatal = true;
       }
       section.settings.push_back(inherited);
     }
-    (kind == FileKind::config ? section.config_line : section.credentials_line) = read_section.line;
-    (kind == FileKind::config ? section.in_config : section.in_credentials) = true;
-    out.push_back(std::move(section));
   }
-  return out;
 }
 
-// Reads one file as configparser and raw_config_parse would.
+// Reads one file as configparser and raw_config_parse would: its sections, named by the text
+// between the brackets.
 std::vector<Section> read_cli_file(const InputFile& file, FileKind kind, ModelText& text, Diagnostics& diagnostics,
                                    bool& fatal) {
   text.retain(file.text);
-  ReadFile read = read_configparser(file, text, diagnostics);
-  fatal = read.fatal;
+  ReadFile read = read_configparser(file, kind, text, diagnostics);
   join_multi_line_values(read, text);
-  return resolve_sections(read, file, kind, diagnostics, fatal);
+  resolve_sections(read, file, text, diagnostics);
+  fatal = read.fatal;
+  return std::move(read.sections);
 }
 
 }  // namespace

@@ -161,12 +161,12 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
   return parsed;
 }
 
-void finish_blocks(Section& section) {
+void finish_blocks(Section& section, ModelText& text) {
   for (Setting& setting : section.settings) {
     if (!setting.value.starts_with('\n')) continue;
     std::vector<SubProperty> subs;
     std::size_t bad = 0;
-    if (parse_sub_properties(setting.value, subs, bad)) setting.sub_properties = std::move(subs);
+    if (parse_sub_properties(setting.value, subs, bad)) setting.sub_properties = text.keep(std::move(subs));
   }
 }
 
@@ -268,7 +268,7 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
   model.sso_sessions = sso_sessions.take();
   model.services = services.take();
   for (auto* list : {&model.profiles, &model.sso_sessions, &model.services})
-    for (Section& section : *list) finish_blocks(section);
+    for (Section& section : *list) finish_blocks(section, text);
   return model;
 }
 

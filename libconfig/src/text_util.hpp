@@ -8,26 +8,40 @@
 
 namespace awsprof::detail {
 
-/// Where the line that starts at `from` ends, and the line break after it: "\n", "\r\n" or a lone
-/// "\r", the breaks Python's universal newlines (so the AWS CLI) and the lossless document split
-/// on. `eol_length` is 0 for a last line without a break.
+/// Where a line ends, and the line break after it: "\n", "\r\n" or a lone "\r", the breaks
+/// Python's universal newlines (so the AWS CLI) and the lossless document split on.
+/// `eol_length` is 0 for a last line without a break.
 struct LineEnd {
   std::size_t end = 0;
   std::size_t eol_length = 0;
 };
-inline LineEnd find_line_end(std::string_view text, std::size_t from) {
-  // Two memchr calls (vectorised) instead of a byte loop: '\r' is rare, so the second one
-  // usually scans the line and finds nothing.
-  const char* begin = text.data() + from;
-  const std::size_t rest = text.size() - from;
-  const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', rest));
-  const std::size_t limit = newline != nullptr ? static_cast<std::size_t>(newline - begin) : rest;
-  if (const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', limit))) {
-    const std::size_t end = from + static_cast<std::size_t>(cr - begin);
-    return {end, end + 1 < text.size() && text[end + 1] == '\n' ? 2u : 1u};
+
+/// Splits a text into lines. One memchr per line, vectorised, instead of a byte loop; a second
+/// one for '\r' only when the text holds one, which few files do.
+class LineSplitter {
+ public:
+  explicit LineSplitter(std::string_view text)
+      : text_(text), has_cr_(std::memchr(text.data(), '\r', text.size()) != nullptr) {}
+
+  /// The end of the line that starts at `from` (< the text's size).
+  LineEnd end_of_line_at(std::size_t from) const {
+    const char* begin = text_.data() + from;
+    const std::size_t rest = text_.size() - from;
+    const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', rest));
+    const std::size_t limit = newline != nullptr ? static_cast<std::size_t>(newline - begin) : rest;
+    if (has_cr_) {
+      if (const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', limit))) {
+        const std::size_t end = from + static_cast<std::size_t>(cr - begin);
+        return {end, end + 1 < text_.size() && text_[end + 1] == '\n' ? 2u : 1u};
+      }
+    }
+    return {from + limit, newline != nullptr ? 1u : 0u};
   }
-  return {from + limit, newline != nullptr ? 1u : 0u};
-}
+
+ private:
+  std::string_view text_;
+  bool has_cr_;
+};
 
 inline bool is_blank_char(char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v';

@@ -188,7 +188,16 @@ deb)
   echo "$info"
   depends=$(dpkg-deb --field "$deb" Depends)
   echo "Depends: $depends"
-  for library in libc6 libstdc++6 libssl3 libcurl4 libexpat1 libhyperscan5 libtomlplusplus3; do
+  # libstdc++6 only when the tools link it dynamically (AWSPROF_STATIC_RUNTIME=OFF, sanitizers).
+  if ldd "$build/bin/awsprof-list" | grep -q 'libstdc++'; then
+    stdcxx=libstdc++6
+  else
+    stdcxx=
+    case ", $depends," in
+      *", libstdc++6 "* | *", libstdc++6,"*) fail "Depends names libstdc++6, which the tools link statically: $depends" ;;
+    esac
+  fi
+  for library in libc6 $stdcxx libssl3 libcurl4 libexpat1 libhyperscan5 libtomlplusplus3; do
     case ", $depends," in
       *", $library "* | *", $library,"*) ;;
       *) fail "Depends lacks $library: $depends" ;;

@@ -39,6 +39,9 @@ class Table {
 
 /// Prints JSON indented by two spaces, with a final newline. Invalid UTF-8 is replaced, never thrown.
 void print_json(std::ostream& out, const nlohmann::ordered_json& value);
+/// Appends `text` as a JSON string, exactly as print_json writes one: for output too long to
+/// build as a JSON tree first.
+void append_json_string(std::string& out, std::string_view text);
 
 /// The number of terminal columns `text` takes, counting UTF-8 code points.
 std::size_t display_width(std::string_view text);

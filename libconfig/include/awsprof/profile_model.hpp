@@ -46,8 +46,9 @@ struct SubProperty {
 struct Setting {
   std::string_view key;    ///< As the dialect names it (cli and sdk both lowercase).
   std::string_view value;  ///< The value as the dialect returns it; for a block, its raw text ("\nk = v").
-  /// Set when the value is an indented block of sub-properties ("s3 =" followed by "  k = v").
-  std::optional<std::vector<SubProperty>> sub_properties;
+  /// Set when the value is an indented block of sub-properties ("s3 =" followed by "  k = v"):
+  /// like the strings, a view into the model's storage.
+  const std::vector<SubProperty>* sub_properties = nullptr;
   SourceRef source;
   const SubProperty* find_sub(std::string_view sub_key) const;
 };
@@ -94,10 +95,16 @@ class ModelText {
   void retain(std::shared_ptr<const std::string> file_text) { files_.push_back(std::move(file_text)); }
   /// Stores a string the reader built; the view stays valid for the model's lifetime.
   std::string_view keep(std::string text) { return built_.emplace_back(std::move(text)); }
+  /// Stores a block's sub-properties, likewise.
+  const std::vector<SubProperty>* keep(std::vector<SubProperty> block) {
+    return &blocks_.emplace_back(std::move(block));
+  }
 
  private:
   std::vector<std::shared_ptr<const std::string>> files_;
-  std::deque<std::string> built_;  // a deque never moves its elements, so views stay valid
+  // Deques never move their elements, so views stay valid.
+  std::deque<std::string> built_;
+  std::deque<std::vector<SubProperty>> blocks_;
 };
 
 struct ProfileModel {
