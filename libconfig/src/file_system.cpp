@@ -106,9 +106,12 @@ Result<FileContent> RealFileSystem::read_file(const std::string& path) const {
   content.exists = true;
   content.bytes.resize(static_cast<std::size_t>(st.st_size));
   std::size_t filled = 0;
+  char probe[4096];  // a file that grew since fstat: read on, without moving the buffer to find EOF
   for (;;) {
-    if (filled == content.bytes.size()) content.bytes.resize(content.bytes.size() + 4096);
-    ssize_t n = read(fd, content.bytes.data() + filled, content.bytes.size() - filled);
+    const bool full = filled == content.bytes.size();
+    ssize_t n = full ? read(fd, probe, sizeof probe)
+                     : read(fd, content.bytes.data() + filled, content.bytes.size() - filled);
+    if (n > 0 && full) content.bytes.append(probe, static_cast<std::size_t>(n));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int error = errno;

@@ -47,7 +47,7 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
   // At most one section per '[': room for them all, so nothing grows while reading, up to a
   // limit so that a file full of brackets cannot make it reserve gigabytes.
   constexpr std::size_t kMostReserved = 1 << 16;
-  const auto brackets = std::min<std::size_t>(std::count(bytes.begin(), bytes.end(), '['), kMostReserved);
+  const std::size_t brackets = std::min(count_byte(bytes, '['), kMostReserved);
   NameIndex section_index(brackets);
   read.sections.reserve(brackets);
   auto name_at = [&read](std::size_t index) { return read.sections[index].name; };
@@ -105,8 +105,8 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
     }
     indent_level = indent;
     // A header is '[' + at least one character + the last ']' on the line.
-    std::size_t close = value.rfind(']');
-    if (value.front() == '[' && close != std::string_view::npos && close >= 2) {
+    const std::size_t close = value.front() == '[' ? value.rfind(']') : std::string_view::npos;
+    if (close != std::string_view::npos && close >= 2) {
       std::string_view name = value.substr(1, close - 1);
       open_option(kNone);
       if (name == kDefaultSection) {

@@ -85,24 +85,24 @@ std::optional<std::vector<std::string>> shlex_split(std::string_view text) {
 }
 
 std::optional<std::string_view> shlex_second_of_two(std::string_view text, std::string& unquoted) {
-  // A plain loop: find_first_of runs memchr over the three characters for every byte.
-  const bool needs_unquoting =
-      std::any_of(text.begin(), text.end(), [](char c) { return c == '"' || c == '\'' || c == '\\'; });
-  if (needs_unquoting) {
-    auto words = shlex_split(text);
-    if (!words || words->size() != 2) return std::nullopt;
-    unquoted = std::move((*words)[1]);
-    return std::string_view(unquoted);
-  }
-  // Without quotes or backslashes: find the words in place.
+  // One pass finds the words in place; a quote or backslash in the first three words hands over
+  // to the full tokenizer.
   std::string_view found[2];
   std::size_t count = 0, pos = 0;
   while (pos < text.size()) {
     while (pos < text.size() && is_shlex_space(text[pos])) ++pos;
     std::size_t end = pos;
-    while (end < text.size() && !is_shlex_space(text[end])) ++end;
+    for (; end < text.size() && !is_shlex_space(text[end]); ++end) {
+      const char c = text[end];
+      if (c == '"' || c == '\'' || c == '\\') {
+        auto words = shlex_split(text);
+        if (!words || words->size() != 2) return std::nullopt;
+        unquoted = std::move((*words)[1]);
+        return std::string_view(unquoted);
+      }
+    }
     if (end > pos) {
-      if (count == 2) return std::nullopt;
+      if (count == 2) return std::nullopt;  // a third word: nothing after it can join it to another
       found[count++] = text.substr(pos, end - pos);
     }
     pos = end;

@@ -8,6 +8,16 @@
 
 namespace awsprof::detail {
 
+/// How many times `byte` occurs in `text`: memchr from one to the next, for bytes that are rare
+/// (std::count is a byte loop).
+inline std::size_t count_byte(std::string_view text, char byte) {
+  std::size_t count = 0;
+  for (const char* at = text.data(), *end = text.data() + text.size();
+       (at = static_cast<const char*>(std::memchr(at, byte, static_cast<std::size_t>(end - at)))) != nullptr; ++at)
+    ++count;
+  return count;
+}
+
 /// Where a line ends, and the line break after it: "\n", "\r\n" or a lone "\r", the breaks
 /// Python's universal newlines (so the AWS CLI) and the lossless document split on.
 /// `eol_length` is 0 for a last line without a break.

@@ -85,9 +85,16 @@ bool is_unicode_white_space(char32_t c) {
 }
 
 namespace {
+// Both walks decode only non-ASCII characters: the blanks around keys and values are ASCII.
 std::size_t leading_python_space_bytes(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte < 0x80) {
+      if (!is_ascii_python_space(byte)) break;
+      ++pos;
+      continue;
+    }
     std::size_t len = 1;
     if (!is_python_space(decode_utf8(text, pos, len))) break;
     pos += len;
@@ -99,6 +106,12 @@ std::size_t leading_python_space_bytes(std::string_view text) {
 std::size_t trailing_python_space_start(std::string_view text) {
   std::size_t end = text.size();
   while (end > 0) {
+    const auto byte = static_cast<unsigned char>(text[end - 1]);
+    if (byte < 0x80) {
+      if (!is_ascii_python_space(byte)) break;
+      --end;
+      continue;
+    }
     std::size_t start = end - 1;
     while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
     std::size_t len = 1;
@@ -109,27 +122,13 @@ std::size_t trailing_python_space_start(std::string_view text) {
 }
 }  // namespace
 
-// Python's whitespace among ASCII characters: \t \n \v \f \r, \x1c-\x1f and space.
-static bool is_ascii_python_space(unsigned char c) { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20); }
-
-std::string_view python_rstrip(std::string_view text) {
-  // Fast path: an ASCII character that is not a space ends the strip without decoding.
-  if (text.empty()) return text;
-  auto last = static_cast<unsigned char>(text.back());
-  if (last < 0x80 && !is_ascii_python_space(last)) return text;
+std::string_view python_rstrip_decoding(std::string_view text) {
   return text.substr(0, trailing_python_space_start(text));
 }
 
-std::string_view python_strip(std::string_view text) {
-  text = python_rstrip(text);
-  if (!text.empty()) {
-    auto first = static_cast<unsigned char>(text.front());
-    if (first < 0x80 && !is_ascii_python_space(first)) return text;
-  }
-  return text.substr(leading_python_space_bytes(text));
-}
+std::string_view python_lstrip_decoding(std::string_view text) { return text.substr(leading_python_space_bytes(text)); }
 
-std::size_t python_indent(std::string_view text) {
+std::size_t python_indent_decoding(std::string_view text) {
   std::size_t pos = 0, count = 0;
   while (pos < text.size()) {
     std::size_t len = 1;

@@ -22,12 +22,33 @@ bool is_python_space(char32_t c);
 /// Rust's char::is_whitespace() (Unicode White_Space).
 bool is_unicode_white_space(char32_t c);
 
-/// Python's str.strip(), lstrip() and rstrip() on valid UTF-8.
-std::string_view python_strip(std::string_view text);
-std::string_view python_rstrip(std::string_view text);
+// The general cases of the three functions below, which decode UTF-8.
+std::string_view python_rstrip_decoding(std::string_view text);
+std::string_view python_lstrip_decoding(std::string_view text);
+std::size_t python_indent_decoding(std::string_view text);
+
+/// Python's whitespace among ASCII characters: \t \n \v \f \r, \x1c-\x1f and space.
+inline bool is_ascii_python_space(unsigned char c) { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20); }
+/// True when `c` is an ASCII character that is not whitespace: the common case, which needs no
+/// decoding. Inline, because the readers ask it for every line.
+inline bool is_ascii_non_space(unsigned char c) { return c < 0x80 && !is_ascii_python_space(c); }
+
+/// Python's str.strip() and rstrip() on valid UTF-8.
+inline std::string_view python_rstrip(std::string_view text) {
+  if (text.empty() || is_ascii_non_space(static_cast<unsigned char>(text.back()))) return text;
+  return python_rstrip_decoding(text);
+}
+inline std::string_view python_strip(std::string_view text) {
+  text = python_rstrip(text);
+  if (text.empty() || is_ascii_non_space(static_cast<unsigned char>(text.front()))) return text;
+  return python_lstrip_decoding(text);
+}
 /// The index, in code points, of the first non-space character (Python's \S search), or the
 /// number of code points when there is none.
-std::size_t python_indent(std::string_view text);
+inline std::size_t python_indent(std::string_view text) {
+  if (!text.empty() && is_ascii_non_space(static_cast<unsigned char>(text.front()))) return 0;
+  return python_indent_decoding(text);
+}
 
 /// Python's str.lower() on valid UTF-8: full Unicode lower-casing, including U+0130 becoming
 /// "i\u0307" and the final-sigma rule. Falls back to ASCII when no UTF-8 locale data exists.

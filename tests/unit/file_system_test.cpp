@@ -52,6 +52,23 @@ TEST_F(RealFileSystemTest, MissingFileReadsAsAbsent) {
   EXPECT_FALSE(content->exists);
 }
 
+TEST_F(RealFileSystemTest, ReadsAFileExactlyAndBeyondTheSizeStatGave) {
+  // Exactly the stat size (the common case), including a size that is a multiple of 4096.
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{4096}, std::size_t{3 * 4096 + 7}}) {
+    std::string bytes(size, 'x');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
+    ASSERT_TRUE(disk_.write_file_atomic(path("exact"), bytes));
+    auto content = disk_.read_file(path("exact"));
+    ASSERT_TRUE(content);
+    EXPECT_EQ(content->bytes, bytes) << size;
+  }
+  // /proc files are regular files whose stat size (0) is not their length: read on to the end.
+  auto status = disk_.read_file("/proc/self/status");
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(status->bytes.starts_with("Name:")) << status->bytes.substr(0, 40);
+  EXPECT_NE(status->bytes.find("\nPid:"), std::string::npos);
+}
+
 TEST_F(RealFileSystemTest, DirectoryIsAnErrorNamingThePath) {
   auto content = disk_.read_file(dir_);
   ASSERT_FALSE(content);

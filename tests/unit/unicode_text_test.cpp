@@ -27,6 +27,12 @@ TEST(PythonText, StripAndIndentCountCodePoints) {
   EXPECT_EQ(python_strip("\xC2\xA0 x \xE3\x80\x80"), "x");
   EXPECT_EQ(python_indent("\xC2\xA0\tx"), 2u);
   EXPECT_EQ(python_rstrip("x\x1f"), "x");
+  // ASCII and non-ASCII blanks mixed on both sides; non-ASCII letters at the edges stay.
+  EXPECT_EQ(python_strip(" \xC2\xA0 x\t\xE3\x80\x80 "), "x");
+  EXPECT_EQ(python_strip(" \xC3\xA9 "), "\xC3\xA9");
+  EXPECT_EQ(python_rstrip("a \xC3\xA9\t"), "a \xC3\xA9");
+  EXPECT_EQ(python_strip("\xC2\xA0 \xE2\x80\xA8"), "");
+  EXPECT_EQ(python_indent(" \xC3\xA9"), 1u);
 }
 
 TEST(PythonText, FindsInvalidUtf8AsPythonDoes) {
@@ -62,7 +68,9 @@ namespace {
 
 TEST(Shlex, SecondOfTwoAgreesWithSplit) {
   for (std::string_view text : {"profile foo", "profile  foo ", "profile", "profile a b", "profile \"a b\"",
-                                "profile 'x'y", "profile \"open", "profile x\\", "\tprofile\tfoo\t", "profile \"\""}) {
+                                "profile 'x'y", "profile \"open", "profile x\\", "\tprofile\tfoo\t", "profile \"\"",
+                                "profile a\\ b", "profile a b\\ c", "profile a 'b c'", "profile a b \"open",
+                                "profile a\"b\" c", "profile ''"}) {
     auto words = shlex_split(text);
     std::optional<std::string> expected;
     if (words && words->size() == 2) expected = (*words)[1];

@@ -38,13 +38,36 @@ std::string_view files_label(const ProfileRow& row) {
 
 std::string_view region_cell(const ProfileRow& row) { return row.region && !row.region->empty() ? *row.region : "-"; }
 
+// Output in pieces of about 64 KiB through one reused buffer: ten thousand small writes through
+// std::cout, or one buffer as large as the whole listing, each cost more than reading the files.
+class ChunkedOutput {
+ public:
+  ChunkedOutput() { buffer_.reserve(kChunk + 4096); }
+  ~ChunkedOutput() { flush(); }
+  std::string& buffer() { return buffer_; }
+  /// Call after each item.
+  void item_done() {
+    if (buffer_.size() >= kChunk) flush();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 16;
+  void flush() {
+    std::cout.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+  std::string buffer_;
+};
+
 // The same layout as print_json, written directly: a JSON tree of 10,000 profiles took longer to
 // build than reading the files.
-void append_json(std::string& out, const std::vector<Section>& profiles) {
+void print_json_rows(const std::vector<Section>& profiles) {
   if (profiles.empty()) {
-    out += "[]\n";
+    std::cout << "[]\n";
     return;
   }
+  ChunkedOutput output;
+  std::string& out = output.buffer();
   out += "[\n";
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const ProfileRow row = row_of(profiles[i]);
@@ -62,6 +85,7 @@ void append_json(std::string& out, const std::vector<Section>& profiles) {
     if (row.in_config) out += row.in_credentials ? "      \"config\",\n" : "      \"config\"\n";
     if (row.in_credentials) out += "      \"credentials\"\n";
     out += i + 1 < profiles.size() ? "    ]\n  },\n" : "    ]\n  }\n";
+    output.item_done();
   }
   out += "]\n";
 }
@@ -77,21 +101,22 @@ void print_profiles(const std::vector<Section>& profiles, bool names_only, const
     table.print(std::cout, context.output, context.stdout_colour);
     return;
   }
-  // One buffer, one write: ten thousand small writes through std::cout cost more than the rest.
-  std::string out;
-  out.reserve(profiles.size() * (names_only ? 40 : 160));
-  if (names_only) {
-    for (const Section& profile : profiles) (out += profile.name) += '\n';
-  } else if (context.output == OutputFormat::json) {
-    append_json(out, profiles);
-  } else {
-    for (const Section& profile : profiles) {
+  if (!names_only && context.output == OutputFormat::json) {
+    print_json_rows(profiles);
+    return;
+  }
+  ChunkedOutput output;
+  std::string& out = output.buffer();
+  for (const Section& profile : profiles) {
+    if (names_only) {
+      out.append(profile.name).append("\n");
+    } else {
       const ProfileRow row = row_of(profile);
       out.append(row.name).append("\t").append(row.kind).append("\t").append(region_cell(row));
       out.append("\t").append(files_label(row)).append("\n");
     }
+    output.item_done();
   }
-  std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
 }  // namespace
