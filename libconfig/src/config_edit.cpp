@@ -301,6 +301,22 @@ Status rename_profile(ConfigFiles& files, std::string_view from, std::string_vie
                                                          : SectionName{"profile", std::string(to)};
     if (Status s = doc.rename_section(old_name, new_name); !s) return s;
   }
+  // Profiles that take their credentials from the renamed one follow it (its own
+  // "source_profile = OLD", which uses its static keys, included).
+  for (FileKind kind : {FileKind::config, FileKind::credentials}) {
+    Document& doc = edited.of(kind);
+    std::vector<SectionName> referring;
+    for (const SectionRange& range : doc.sections()) {
+      SectionName name = doc.section_name(range);
+      const bool is_profile = kind == FileKind::credentials
+                                  ? name.prefix.empty()
+                                  : name.prefix == "profile" || (name.prefix.empty() && name.name == "default");
+      const PropertyRange* reference = is_profile ? doc.find_property(range, "source_profile") : nullptr;
+      if (reference != nullptr && doc.value_of(reference->line) == from) referring.push_back(std::move(name));
+    }
+    for (const SectionName& name : referring)
+      if (Status s = doc.set_property(name, "source_profile", to); !s) return s;
+  }
   commit(files, edited);
   return Status();
 }

@@ -1,11 +1,23 @@
 #include "shlex.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace awsprof::detail {
 
 namespace {
-bool is_shlex_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// What each byte is to the quick split: part of a plain word, a word break, or a character
+// (quote, backslash) that needs the full tokenizer. One table load a byte: every section
+// header of a file goes through this.
+enum class ByteClass : unsigned char { word, space, special };
+constexpr std::array<ByteClass, 256> kByteClasses = [] {
+  std::array<ByteClass, 256> classes{};
+  for (char c : {' ', '\t', '\r', '\n'}) classes[static_cast<unsigned char>(c)] = ByteClass::space;
+  for (char c : {'"', '\'', '\\'}) classes[static_cast<unsigned char>(c)] = ByteClass::special;
+  return classes;
+}();
+ByteClass class_of(char c) { return kByteClasses[static_cast<unsigned char>(c)]; }
+bool is_shlex_space(char c) { return class_of(c) == ByteClass::space; }
 }  // namespace
 
 // A transcription of shlex.shlex.read_token's states for posix=True, whitespace_split=True and
@@ -90,16 +102,14 @@ std::optional<std::string_view> shlex_second_of_two(std::string_view text, std::
   std::string_view found[2];
   std::size_t count = 0, pos = 0;
   while (pos < text.size()) {
-    while (pos < text.size() && is_shlex_space(text[pos])) ++pos;
+    while (pos < text.size() && class_of(text[pos]) == ByteClass::space) ++pos;
     std::size_t end = pos;
-    for (; end < text.size() && !is_shlex_space(text[end]); ++end) {
-      const char c = text[end];
-      if (c == '"' || c == '\'' || c == '\\') {
-        auto words = shlex_split(text);
-        if (!words || words->size() != 2) return std::nullopt;
-        unquoted = std::move((*words)[1]);
-        return std::string_view(unquoted);
-      }
+    while (end < text.size() && class_of(text[end]) == ByteClass::word) ++end;
+    if (end < text.size() && class_of(text[end]) == ByteClass::special) {
+      auto words = shlex_split(text);
+      if (!words || words->size() != 2) return std::nullopt;
+      unquoted = std::move((*words)[1]);
+      return std::string_view(unquoted);
     }
     if (end > pos) {
       if (count == 2) return std::nullopt;  // a third word: nothing after it can join it to another

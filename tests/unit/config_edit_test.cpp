@@ -81,6 +81,23 @@ TEST(ConfigEdit, RenameCopyDeleteProfilesInBothFiles) {
   EXPECT_FALSE(delete_profile(f, "b"));
 }
 
+TEST(ConfigEdit, RenameRewritesSourceProfileReferences) {
+  auto f = files(
+      "[default]\nsource_profile = base\n\n[profile base]\nsource_profile=base\n\n"
+      "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nSource_Profile =  base   # x\n\n"
+      "[profile other]\nsource_profile = baseline\n\n[sso-session s]\nsource_profile = base\n",
+      "[base]\naws_access_key_id = A\n[ci]\nsource_profile = base\n");
+  ASSERT_TRUE(rename_profile(f, "base", "core"));
+  // Every profile's reference follows, its layout kept. Left alone: a longer name that starts the
+  // same, a section that is not a profile, and "base   # x", which the AWS CLI reads whole (it
+  // has no inline comments), so it never named this profile.
+  EXPECT_EQ(f.config.text(),
+            "[default]\nsource_profile = core\n\n[profile core]\nsource_profile=core\n\n"
+            "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nSource_Profile =  base   # x\n\n"
+            "[profile other]\nsource_profile = baseline\n\n[sso-session s]\nsource_profile = base\n");
+  EXPECT_EQ(f.credentials.text(), "[core]\naws_access_key_id = A\n[ci]\nsource_profile = core\n");
+}
+
 TEST(ConfigEdit, EditFilesWritesAtomicallyAndDryRunWritesNothing) {
   MemoryFileSystem fs;
   fs.put("/h/.aws/config", "[default]\nregion = a\n");

@@ -94,7 +94,8 @@ std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget
 /// Refuses (leaving both documents as they were) keys or values holding line breaks.
 Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<const SettingChange> changes);
 
-/// Renames a profile in both files. Refused if the new name exists or the old one does not.
+/// Renames a profile in both files, and every "source_profile = OLD" of a profile with it.
+/// Refused if the new name exists or the old one does not.
 Status rename_profile(ConfigFiles& files, std::string_view from, std::string_view to);
 /// Copies every setting of a profile, in both files, to a new profile.
 Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view to);
