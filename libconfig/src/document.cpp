@@ -204,6 +204,20 @@ std::optional<std::size_t> Document::find_sub_property(const PropertyRange& prop
   return std::nullopt;
 }
 
+std::optional<int> Document::sub_property_line(int property_line, std::string_view key) const {
+  if (property_line < 1) return std::nullopt;
+  std::optional<int> found;
+  for (auto i = static_cast<std::size_t>(property_line); i < lines_.size(); ++i) {
+    const LineKind kind = lines_[i].kind;
+    if (kind == LineKind::sub_property) {
+      if (key_of(i) == key) found = static_cast<int>(i) + 1;
+    } else if (kind != LineKind::continuation && kind != LineKind::blank && kind != LineKind::comment) {
+      break;
+    }
+  }
+  return found;
+}
+
 // ---- Edits --------------------------------------------------------------------------------
 
 std::string check_edit_key(std::string_view key) {

@@ -31,12 +31,14 @@ bool is_web_identity_key(std::string_view key) {
   return key == "role_arn" || key == "role_session_name" || key == "web_identity_token_file";
 }
 
-// The value of `name` ("region" or "s3.max_bandwidth") in a section, with its line.
+// The value of `name` ("region" or "s3.max_bandwidth") in a section, with its line. `layout` is
+// the parsed file the section was read from, when the caller has it: it gives a sub-property's
+// own line, which the model does not keep.
 struct Found {
   std::string value;
   int line = 0;
 };
-std::optional<Found> lookup(const Section* section, std::string_view name) {
+std::optional<Found> lookup(const Section* section, std::string_view name, const Document* layout) {
   if (section == nullptr) return std::nullopt;
   std::size_t dot = name.find('.');
   const Setting* setting = section->find(name.substr(0, dot));
@@ -47,8 +49,9 @@ std::optional<Found> lookup(const Section* section, std::string_view name) {
   }
   const SubProperty* sub = setting->find_sub(name.substr(dot + 1));
   if (sub == nullptr) return std::nullopt;
-  // The model keeps no line per sub-property; the block's key line is the nearest place.
-  return Found{std::string(sub->value), setting->source.line};
+  const std::optional<int> sub_line =
+      layout != nullptr ? layout->sub_property_line(setting->source.line, sub->key) : std::nullopt;
+  return Found{std::string(sub->value), sub_line.value_or(setting->source.line)};
 }
 
 class Explainer {
@@ -97,9 +100,9 @@ void Explainer::explain_credentials(Explanation& out) {
     for (const std::string& variable : variables)
       if (auto value = env(variable); value && !value->empty())
         sources.push_back({*value, {"env", variable, 0}});
-    if (auto found = lookup(credentials_profile_, key))
+    if (auto found = lookup(credentials_profile_, key, input_.credentials.document))
       sources.push_back({found->value, {"shared-credentials-file", input_.credentials.path, found->line}});
-    if (auto found = lookup(config_profile_, key))
+    if (auto found = lookup(config_profile_, key, input_.config.document))
       sources.push_back({found->value, {"config-file", input_.config.path, found->line}});
     // The provider that won decides which of them is used.
     std::string winner_type = keys->origin == KeyOrigin::environment        ? "env"
@@ -133,14 +136,14 @@ std::vector<SourcedValue> Explainer::sources_of(const std::string& name, const S
   };
   const bool env_applies = !is_web_identity_key(name) || !input_.profile.explicit_on_command_line();
   if (spec != nullptr && env_applies) add_variables(spec->env);
-  if (auto found = lookup(credentials_profile_, name))
+  if (auto found = lookup(credentials_profile_, name, input_.credentials.document))
     sources.push_back(
         {mask_if(secret, found->value), {"shared-credentials-file", input_.credentials.path, found->line}});
-  if (auto found = lookup(config_profile_, name))
+  if (auto found = lookup(config_profile_, name, input_.config.document))
     sources.push_back({mask_if(secret, found->value), {"config-file", input_.config.path, found->line}});
   if (spec != nullptr && spec->allowed_in("sso-session") && profile_ != nullptr) {
     if (const Setting* session = profile_->find("sso_session")) {
-      if (auto found = lookup(merged_.find_sso_session(session->value), name))
+      if (auto found = lookup(merged_.find_sso_session(session->value), name, input_.config.document))
         sources.push_back({mask_if(secret, found->value), {"sso-session", input_.config.path, found->line}});
     }
   }

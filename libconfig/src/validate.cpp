@@ -280,18 +280,7 @@ class Validator {
   // ---- Schema: keys and values against the catalogue.
   std::optional<int> sub_property_line(FileKind kind, int property_line, std::string_view key) const {
     const Document* doc = file(kind).document;
-    if (doc == nullptr || property_line < 1) return std::nullopt;
-    std::optional<int> found;
-    for (std::size_t i = static_cast<std::size_t>(property_line); i < doc->lines().size(); ++i) {
-      const Line& l = doc->lines()[i];
-      if (l.kind == LineKind::sub_property) {
-        if (doc->key_of(i) == key) found = static_cast<int>(i) + 1;
-      } else if (l.kind != LineKind::continuation && l.kind != LineKind::blank &&
-                 l.kind != LineKind::comment) {
-        break;
-      }
-    }
-    return found;
+    return doc == nullptr ? std::nullopt : doc->sub_property_line(property_line, key);
   }
 
   void unknown_key(FileKind kind, int line, std::string_view key) {

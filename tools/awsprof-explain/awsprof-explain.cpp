@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
   if (!loaded) return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
   ExplainInput input;
+  loaded->parse_layout();  // for the lines of sub-properties
   input.config = loaded->config;
   input.credentials = loaded->credentials;
   input.profile = context.profile;

@@ -111,6 +111,9 @@ class Document {
   const PropertyRange* find_property(const SectionRange& section, std::string_view key) const;
   /// The last sub-property line (index) named `key` below `property`.
   std::optional<std::size_t> find_sub_property(const PropertyRange& property, std::string_view key) const;
+  /// The same for the block whose key is on 1-based line `property_line` (the line the profile
+  /// model gives a setting): the 1-based line of its last sub-property `key`, or nullopt.
+  std::optional<int> sub_property_line(int property_line, std::string_view key) const;
 
   // ---- Edits. Each changes only the lines it must; on a refused edit the document is unchanged.
 
