@@ -93,6 +93,15 @@ setup)
 
 version)
   check_tools "$prefix/bin" "$work"
+  # No executable may hold two C++ runtimes: one linked in (AWSPROF_STATIC_RUNTIME) and the
+  # shared libstdc++ another library (toml++, Hyperscan) would load beside it.
+  need nm binutils
+  for tool in "$prefix"/bin/awsprof*; do
+    if nm "$tool" 2>/dev/null | grep -q ' [TW] _ZNSt8ios_base4InitC1Ev' && ldd "$tool" | grep -q 'libstdc++'; then
+      fail "${tool##*/} links libstdc++ statically and also loads libstdc++.so"
+    fi
+  done
+  echo "ok: no installed executable mixes a static and a shared libstdc++"
   ;;
 
 man)
@@ -188,8 +197,8 @@ deb)
   echo "$info"
   depends=$(dpkg-deb --field "$deb" Depends)
   echo "Depends: $depends"
-  # libstdc++6 only when the tools link it dynamically (AWSPROF_STATIC_RUNTIME=OFF, sanitizers).
-  if ldd "$build/bin/awsprof-list" | grep -q 'libstdc++'; then
+  # libstdc++6 only when some tool links it dynamically (AWSPROF_STATIC_RUNTIME covers only some).
+  if for tool in "$build"/bin/awsprof*; do ldd "$tool"; done | grep -q 'libstdc++'; then
     stdcxx=libstdc++6
   else
     stdcxx=
