@@ -211,7 +211,7 @@ void resolve_sections(ReadFile& read, const InputFile& file, ModelText& text, Di
   std::vector<bool> default_checked(read.defaults.settings.size(), false);
   for (Section& section : read.sections) {
     for (Setting& setting : section.settings)
-      if (!parse_block(setting, file, text, diagnostics)) read.fatal = true;
+      if (setting.value.starts_with('\n') && !parse_block(setting, file, text, diagnostics)) read.fatal = true;
     for (std::size_t d = 0; d < read.defaults.settings.size(); ++d) {
       Setting& inherited = read.defaults.settings[d];
       if (section.find(inherited.key) != nullptr) continue;

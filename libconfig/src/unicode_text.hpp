@@ -33,15 +33,26 @@ inline bool is_ascii_python_space(unsigned char c) { return (c >= 0x09 && c <= 0
 /// decoding. Inline, because the readers ask it for every line.
 inline bool is_ascii_non_space(unsigned char c) { return c < 0x80 && !is_ascii_python_space(c); }
 
-/// Python's str.strip() and rstrip() on valid UTF-8.
+/// Python's str.strip() and rstrip() on valid UTF-8. ASCII blanks are dropped here; the first
+/// non-ASCII character at an edge hands over to the decoding walk.
 inline std::string_view python_rstrip(std::string_view text) {
-  if (text.empty() || is_ascii_non_space(static_cast<unsigned char>(text.back()))) return text;
-  return python_rstrip_decoding(text);
+  while (!text.empty()) {
+    const auto c = static_cast<unsigned char>(text.back());
+    if (c >= 0x80) return python_rstrip_decoding(text);
+    if (!is_ascii_python_space(c)) break;
+    text.remove_suffix(1);
+  }
+  return text;
 }
 inline std::string_view python_strip(std::string_view text) {
   text = python_rstrip(text);
-  if (text.empty() || is_ascii_non_space(static_cast<unsigned char>(text.front()))) return text;
-  return python_lstrip_decoding(text);
+  while (!text.empty()) {
+    const auto c = static_cast<unsigned char>(text.front());
+    if (c >= 0x80) return python_lstrip_decoding(text);
+    if (!is_ascii_python_space(c)) break;
+    text.remove_prefix(1);
+  }
+  return text;
 }
 /// The index, in code points, of the first non-space character (Python's \S search), or the
 /// number of code points when there is none.

@@ -12,6 +12,7 @@
 
 namespace {
 
+using namespace std::string_view_literals;
 using awsprof::Section;
 using namespace awsprof::tool;
 
@@ -68,26 +69,26 @@ void print_json_rows(const std::vector<Section>& profiles) {
   }
   ChunkedOutput output;
   std::string& out = output.buffer();
-  out += "[\n";
+  out += "[\n"sv;
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const ProfileRow row = row_of(profiles[i]);
-    out += "  {\n    \"name\": ";
+    out += "  {\n    \"name\": "sv;
     append_json_string(out, row.name);
-    out += ",\n    \"kind\": ";
+    out += ",\n    \"kind\": "sv;
     append_json_string(out, row.kind);
-    out += ",\n    \"region\": ";
+    out += ",\n    \"region\": "sv;
     if (row.region) {
       append_json_string(out, *row.region);
     } else {
-      out += "null";
+      out += "null"sv;
     }
-    out += ",\n    \"files\": [\n";
-    if (row.in_config) out += row.in_credentials ? "      \"config\",\n" : "      \"config\"\n";
-    if (row.in_credentials) out += "      \"credentials\"\n";
-    out += i + 1 < profiles.size() ? "    ]\n  },\n" : "    ]\n  }\n";
+    out += ",\n    \"files\": [\n"sv;
+    if (row.in_config) out += row.in_credentials ? "      \"config\",\n"sv : "      \"config\"\n"sv;
+    if (row.in_credentials) out += "      \"credentials\"\n"sv;
+    out += i + 1 < profiles.size() ? "    ]\n  },\n"sv : "    ]\n  }\n"sv;
     output.item_done();
   }
-  out += "]\n";
+  out += "]\n"sv;
 }
 
 void print_profiles(const std::vector<Section>& profiles, bool names_only, const ToolContext& context) {
