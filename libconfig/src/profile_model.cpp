@@ -55,11 +55,6 @@ ProfileModel build_profile_model(const InputFile& config, const InputFile& crede
 
 namespace detail {
 
-void SectionList::reserve(std::size_t count) {
-  sections_.reserve(count);
-  index_ = NameIndex(count);
-}
-
 std::size_t SectionList::index_of(std::string_view name) const {
   return index_.find(name, [this](std::size_t i) { return sections_[i].name; });
 }

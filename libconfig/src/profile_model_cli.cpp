@@ -246,39 +246,33 @@ ProfileModel build_cli_model(const InputFile& config, const InputFile& credentia
 
   if (config.exists()) {
     bool fatal = false;
-    std::vector<Section> sections = read_cli_file(config, FileKind::config, text, model.diagnostics, fatal);
-    profiles.reserve(sections.size());
-    for (Section& section : sections) {
+    // build_profile_map: "profile NAME", "sso-session NAME" and "services NAME" split like a shell,
+    // a bare [default]; other sections that start with those words are ignored.
+    auto place = [&](Section& section) -> std::optional<std::string_view> {
       const std::string_view raw_name = section.name;
-      SectionList* target = nullptr;
-      std::string_view name;
       for (auto [prefix, list] : {std::pair{std::string_view("profile"), &profiles},
                                   std::pair{std::string_view("sso-session"), &sso_sessions},
                                   std::pair{std::string_view("services"), &services}}) {
         if (!raw_name.starts_with(prefix)) continue;
         std::string unquoted;
-        if (auto second = shlex_second_of_two(raw_name, unquoted)) {
-          target = list;
-          name = second->data() == unquoted.data() ? text.keep(std::move(unquoted)) : *second;
-        } else {
+        std::optional<std::string_view> second = shlex_second_of_two(raw_name, unquoted);
+        if (!second) {
           model.diagnostics.push_back(make_diagnostic(
               config.path, section.config_line, 1, Severity::warning, "parse.ignored-section",
               "the AWS CLI ignores [" + std::string(raw_name) + "]: after '" + std::string(prefix) +
                   "' it needs exactly one name (quote a name that contains spaces)"));
+          return std::nullopt;
         }
-        break;
+        const std::string_view name = second->data() == unquoted.data() ? text.keep(std::move(unquoted)) : *second;
+        if (list == &profiles) return name;
+        list->assign(name, std::move(section));
+        return std::nullopt;
       }
-      if (target == nullptr && raw_name == "default") {
-        target = &profiles;
-        name = "default";
-      }
-      if (target != nullptr) {
-        target->assign(name, std::move(section));
-      } else if (!raw_name.starts_with("profile") && !raw_name.starts_with("sso-session") &&
-                 !raw_name.starts_with("services")) {
-        others.assign(raw_name, std::move(section));
-      }
-    }
+      if (raw_name == "default") return "default";
+      others.assign(raw_name, std::move(section));
+      return std::nullopt;
+    };
+    profiles.absorb(read_cli_file(config, FileKind::config, text, model.diagnostics, fatal), place);
     model.config_unreadable = fatal;
   }
 

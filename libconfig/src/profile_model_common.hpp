@@ -1,9 +1,9 @@
 // Pieces shared by the two dialect readers. Internal.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "awsprof/profile_model.hpp"
@@ -15,11 +15,16 @@ namespace awsprof::detail {
 /// definition (as a Python dict does on reassignment). Names are views into the model's text.
 class SectionList {
  public:
-  void reserve(std::size_t count);
   Section& get_or_add(std::string_view name);
   Section* find(std::string_view name);
   /// Replaces the contents of `name`, keeping its position if it exists.
   Section& assign(std::string_view name, Section section);
+  /// Fills an empty list from `sections`, in order, reusing their vector instead of moving each
+  /// into a new one (a file's sections are nearly all profiles). `place(section)` returns the
+  /// name to assign the section under, or nullopt once it has taken the section elsewhere or
+  /// dropped it.
+  template <typename Place>
+  void absorb(std::vector<Section>&& sections, Place place);
   std::vector<Section> take() { return std::move(sections_); }
 
  private:
@@ -27,6 +32,25 @@ class SectionList {
   std::vector<Section> sections_;
   NameIndex index_;
 };
+
+template <typename Place>
+void SectionList::absorb(std::vector<Section>&& sections, Place place) {
+  sections_ = std::move(sections);
+  index_ = NameIndex(sections_.size());
+  std::size_t kept = 0;  // sections_[0, kept) is the list so far
+  for (std::size_t i = 0; i < sections_.size(); ++i) {
+    std::optional<std::string_view> name = place(sections_[i]);
+    if (!name) continue;
+    std::size_t at = index_of(*name);
+    if (at == NameIndex::npos) {
+      at = kept++;
+      index_.insert(*name, at);
+    }
+    if (at != i) sections_[at] = std::move(sections_[i]);
+    sections_[at].name = *name;
+  }
+  sections_.resize(kept);
+}
 
 /// Sets key in the section: replaces an existing value in place, else appends.
 void put_setting(Section& section, Setting setting);
