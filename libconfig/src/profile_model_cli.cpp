@@ -52,9 +52,19 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
   read.sections.reserve(brackets);
   auto name_at = [&read](std::size_t index) { return read.sections[index].name; };
   auto header_line = [kind](const Section& s) { return kind == FileKind::config ? s.config_line : s.credentials_line; };
-  // Sections of one file tend to look alike: each reserves room for as many settings as the one
-  // before it had, which saves most of the growing.
-  std::size_t settings_hint = 0;
+  // The settings of the section being read collect in one reused vector and move into the
+  // section at their exact size when it ends: no growing, and no room left unused.
+  std::vector<Setting> open_settings;
+  std::size_t open_section = kNone;  // the section open_settings belong to
+  auto close_section = [&] {
+    if (open_section == kNone) return;
+    read.sections[open_section].settings.assign(open_settings.begin(), open_settings.end());
+    open_settings.clear();
+    open_section = kNone;
+  };
+  auto settings_of = [&](std::size_t index) -> std::vector<Setting>& {
+    return index == open_section ? open_settings : read.at(index).settings;
+  };
 
   std::size_t current = kNone;
   std::size_t option = kNone;  // index of the open option in the current section
@@ -109,6 +119,7 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
     if (close != std::string_view::npos && close >= 2) {
       std::string_view name = value.substr(1, close - 1);
       open_option(kNone);
+      close_section();
       if (name == kDefaultSection) {
         current = kDefaults;
         continue;
@@ -121,14 +132,13 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
                   "; the AWS CLI refuses the whole file (DuplicateSectionError)");
         continue;
       }
-      if (!read.sections.empty()) settings_hint = read.sections.back().settings.size();
       current = read.sections.size();
       section_index.insert(name, current);
       Section& section = read.sections.emplace_back();
       section.name = name;
       (kind == FileKind::config ? section.config_line : section.credentials_line) = line_number;
       (kind == FileKind::config ? section.in_config : section.in_credentials) = true;
-      section.settings.reserve(settings_hint);
+      open_section = current;
       continue;
     }
     if (current == kNone) {
@@ -154,22 +164,24 @@ ReadFile read_configparser(const InputFile& file, FileKind kind, ModelText& text
     });
     if (!already_lower) key = text.keep(python_lower(written_key));
     std::string_view optval = python_strip(value.substr(delimiter + 1));
-    Section& section = read.at(current);
-    if (Setting* existing = section.find(key)) {
+    std::vector<Setting>& settings = settings_of(current);
+    auto existing = std::find_if(settings.begin(), settings.end(), [key](const Setting& s) { return s.key == key; });
+    if (existing != settings.end()) {
       error(line_number, column(), "parse.duplicate-key",
             "key '" + std::string(key) + "' is already set on line " + std::to_string(existing->source.line) +
                 " of this section; the AWS CLI refuses the whole file (DuplicateOptionError)");
       existing->value = optval;
       existing->source.line = line_number;
-      const auto index = static_cast<std::size_t>(existing - section.settings.data());
+      const auto index = static_cast<std::size_t>(existing - settings.begin());
       std::erase_if(read.multi_line,
                     [&](const MultiLineValue& m) { return m.section == current && m.setting == index; });
       open_option(index);
       continue;
     }
-    section.settings.push_back(Setting{key, optval, nullptr, SourceRef{kind, line_number}});
-    open_option(section.settings.size() - 1);
+    settings.push_back(Setting{key, optval, nullptr, SourceRef{kind, line_number}});
+    open_option(settings.size() - 1);
   }
+  close_section();
   return read;
 }
 
