@@ -130,6 +130,16 @@ def sh_quote(text):
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+def positional_case_arms(commands):
+    """The `case $1` arms, the same in bash and zsh, that set each command's positional kinds."""
+    arms = []
+    for c in commands:
+        p = c["positionals"]
+        if p["fixed"] or p["repeat"]:
+            arms.append(f"    {sh_quote(c['name'])}) fixed=({' '.join(p['fixed'])}); repeat=({' '.join(p['repeat'])}) ;;")
+    return arms
+
+
 def bash_script(model):
     commands = model["commands"]
     out = [f"# bash completion for awsprof                                -*- shell-script -*-",
@@ -169,10 +179,7 @@ def bash_script(model):
     out.append("_awsprof_positional_kind() {")
     out.append("  local -a fixed=() repeat=()")
     out.append("  case $1 in")
-    for c in commands:
-        p = c["positionals"]
-        if p["fixed"] or p["repeat"]:
-            out.append(f"    {sh_quote(c['name'])}) fixed=({' '.join(p['fixed'])}); repeat=({' '.join(p['repeat'])}) ;;")
+    out.extend(positional_case_arms(commands))
     out.append("  esac")
     out.append("  if (( $2 < ${#fixed[@]} )); then")
     out.append("    REPLY=${fixed[$2]}")
@@ -406,10 +413,7 @@ def zsh_script(model):
     out.append("_awsprof_positional_kind() {")
     out.append("  local -a fixed repeat")
     out.append("  case $1 in")
-    for c in commands:
-        p = c["positionals"]
-        if p["fixed"] or p["repeat"]:
-            out.append(f"    {sh_quote(c['name'])}) fixed=({' '.join(p['fixed'])}); repeat=({' '.join(p['repeat'])}) ;;")
+    out.extend(positional_case_arms(commands))
     out.append("  esac")
     out.append("  if (( $2 < $#fixed )); then")
     out.append("    REPLY=$fixed[$2+1]")

@@ -10,6 +10,8 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -38,11 +40,11 @@ class Servers:
         self.base_env = base_env
         self.procs = []
 
-    def start(self, moto, port, extra_env=None, tls=False):
+    def start(self, port, extra_env=None, tls=False):
         env = self.base_env()
         env.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
         env.update(extra_env or {})
-        cmd = [moto, "-H", "127.0.0.1", "-p", str(port)] + (["-s"] if tls else [])
+        cmd = [shutil.which("moto_server"), "-H", "127.0.0.1", "-p", str(port)] + (["-s"] if tls else [])
         if shutil.which("timeout"):
             cmd = ["timeout", "-s", "KILL", str(self.lifetime)] + cmd
         log = open(os.path.join(self.workdir, f"moto-{port}.log"), "wb")
@@ -76,6 +78,17 @@ class Servers:
                 except ProcessLookupError:
                     pass
                 proc.wait(timeout=5)
+
+
+def start_run(what, prefix):
+    """The start of a driver's run: a fresh work directory, or None after saying loudly that
+    `what` did not run because moto_server is missing. A SIGTERM (ctest's timeout, Ctrl-C) then
+    still runs the driver's `finally`, which stops the servers."""
+    if shutil.which("moto_server") is None:
+        print(f"SKIPPED: moto_server not found on PATH; {what} did not run", flush=True)
+        return None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    return tempfile.mkdtemp(prefix=prefix)
 
 
 def stop_and_clean(servers, workdir, keep, kept="moto logs"):

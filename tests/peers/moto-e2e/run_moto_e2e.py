@@ -20,15 +20,12 @@ killed), and every wait is bounded.
 import argparse
 import json
 import os
-import shutil
-import signal
 import stat
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys,  # noqa: E402
+from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys, start_run,  # noqa: E402
                           free_port, stop_and_clean, xml_value)
 
 USER = "e2e-alice"
@@ -110,13 +107,9 @@ def main():
     parser.add_argument("--bin-dir", required=True)
     args = parser.parse_args()
 
-    moto = shutil.which("moto_server")
-    if moto is None:
-        print("SKIPPED: moto_server not found on PATH; the awsprof test end-to-end suite did not run", flush=True)
+    workdir = start_run("the awsprof test end-to-end suite", "awsprof-moto-e2e-")
+    if workdir is None:
         return SKIP
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # ctest's timeout still runs `finally`
-
-    workdir = tempfile.mkdtemp(prefix="awsprof-moto-e2e-")
     home = os.path.join(workdir, "home")
     os.makedirs(os.path.join(home, ".aws"))
     servers = Servers(workdir, SERVER_LIFETIME, clean_env)
@@ -125,7 +118,7 @@ def main():
         # ---- Server A: signature checks on after exactly N setup calls ------------------------
         setup_calls = 9  # CreateUser, PutUserPolicy, 2 x CreateAccessKey, DeleteAccessKey, 2 x (CreateRole, PutRolePolicy)
         port_a = free_port()
-        servers.start(moto, port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
+        servers.start(port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
         iam = Setup(port_a)
         key_id, secret, doomed_id, doomed_secret = create_user_with_keys(iam, USER)
         user_arn = f"arn:aws:iam::{ACCOUNT}:user/{USER}"
@@ -144,7 +137,7 @@ def main():
 
         # ---- Server B: no signature checks, for web identity ------------------------------------
         port_b = free_port()
-        servers.start(moto, port_b)
+        servers.start(port_b)
         endpoint_b = f"http://127.0.0.1:{port_b}"
 
         process_script = os.path.join(workdir, "bin", "creds.sh")

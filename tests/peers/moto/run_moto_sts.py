@@ -13,17 +13,14 @@ if this script is itself killed), and every wait is bounded.
 import argparse
 import json
 import os
-import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys,  # noqa: E402
+from moto_support import (ACCOUNT, ALLOW_ALL, SKIP, Servers, Setup, create_user_with_keys, start_run,  # noqa: E402
                           free_port, stop_and_clean, xml_value)
 
 USER = "awsprof-alice"
@@ -143,22 +140,16 @@ def main():
     parser.add_argument("--probe", required=True)
     args = parser.parse_args()
 
-    moto = shutil.which("moto_server")
-    if moto is None:
-        print("SKIPPED: moto_server not found on PATH; the STS end-to-end test did not run", flush=True)
+    workdir = start_run("the STS end-to-end test", "awsprof-moto-")
+    if workdir is None:
         return SKIP
-
-    # A SIGTERM (ctest's timeout, Ctrl-C) still runs the finally block below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-
-    workdir = tempfile.mkdtemp(prefix="awsprof-moto-")
     servers = Servers(workdir, SERVER_LIFETIME, clean_env)
     checks = Checks(args.probe)
     try:
         # ---- Server A: signature checks on after exactly N setup calls -----------------------
         setup_calls = 7  # CreateUser, PutUserPolicy, 2 x CreateAccessKey, DeleteAccessKey, CreateRole, PutRolePolicy
         port_a = free_port()
-        servers.start(moto, port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
+        servers.start(port_a, {"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)})
         iam = Setup(port_a)
         key_id, secret, doomed_id, doomed_secret = create_user_with_keys(iam, USER)
         role = iam.iam("CreateRole", RoleName=ROLE, AssumeRolePolicyDocument=TRUST)
@@ -248,7 +239,7 @@ def main():
 
         # ---- Server B: no auth count, TLS with a self-signed certificate -----------------------
         port_b = free_port()
-        servers.start(moto, port_b, tls=True)
+        servers.start(port_b, tls=True)
         endpoint_b = f"https://127.0.0.1:{port_b}"
         token_file = os.path.join(workdir, "token")
         with open(token_file, "w") as f:
