@@ -206,16 +206,17 @@ std::optional<std::size_t> Document::find_sub_property(const PropertyRange& prop
 
 std::optional<int> Document::sub_property_line(int property_line, std::string_view key) const {
   if (property_line < 1) return std::nullopt;
-  std::optional<int> found;
-  for (auto i = static_cast<std::size_t>(property_line); i < lines_.size(); ++i) {
-    const LineKind kind = lines_[i].kind;
-    if (kind == LineKind::sub_property) {
-      if (key_of(i) == key) found = static_cast<int>(i) + 1;
-    } else if (kind != LineKind::continuation && kind != LineKind::blank && kind != LineKind::comment) {
-      break;
-    }
-  }
-  return found;
+  const auto line = static_cast<std::size_t>(property_line - 1);
+  // The section holding the line, then the property that starts on it (both are in line order).
+  auto section = std::upper_bound(sections_.begin(), sections_.end(), line,
+                                  [](std::size_t l, const SectionRange& s) { return l < s.header; });
+  if (section == sections_.begin()) return std::nullopt;
+  const std::vector<PropertyRange>& properties = std::prev(section)->properties;
+  auto property = std::lower_bound(properties.begin(), properties.end(), line,
+                                   [](const PropertyRange& p, std::size_t l) { return p.line < l; });
+  if (property == properties.end() || property->line != line) return std::nullopt;
+  std::optional<std::size_t> found = find_sub_property(*property, key);
+  return found ? std::optional<int>(static_cast<int>(*found) + 1) : std::nullopt;
 }
 
 // ---- Edits --------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 // configparser.RawConfigParser (strict, '=' and ':' delimiters, whole-line comments only) read
 // them, then botocore's raw_config_parse, build_profile_map and Session.full_config.
 #include <algorithm>
-#include <deque>
 
 #include "name_index.hpp"
 #include "profile_model_common.hpp"
@@ -200,10 +199,9 @@ void join_multi_line_values(ReadFile& read, ModelText& text) {
   }
 }
 
-// botocore's _parse_nested for a value that starts with a newline. Returns false (with a
+// botocore's _parse_nested, for a value that starts with a newline. Returns false (with a
 // diagnostic) when the AWS CLI would refuse the file.
 bool parse_block(Setting& setting, const InputFile& file, ModelText& text, Diagnostics& diagnostics) {
-  if (!setting.value.starts_with('\n')) return true;
   std::vector<SubProperty> subs;
   std::size_t bad = 0;
   if (parse_sub_properties(setting.value, subs, bad)) {
@@ -229,7 +227,7 @@ void resolve_sections(ReadFile& read, const InputFile& file, ModelText& text, Di
       if (section.find(inherited.key) != nullptr) continue;
       if (!default_checked[d]) {
         default_checked[d] = true;
-        if (!parse_block(inherited, file, text, diagnostics)) read.fatal = true;
+        if (inherited.value.starts_with('\n') && !parse_block(inherited, file, text, diagnostics)) read.fatal = true;
       }
       section.settings.push_back(inherited);
     }

@@ -63,7 +63,7 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
     parsed.fatal = true;
     return parsed;
   }
-  std::unordered_map<std::string_view, std::size_t> index;
+  NameIndex index;  // sections by name; a repeated header continues the first
   RawSection* current = nullptr;
   Setting* property = nullptr;
   bool property_is_block = false;
@@ -100,9 +100,13 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
         continue;
       }
       std::string_view name = header.substr(1, header.size() - 2);
-      auto [it, inserted] = index.try_emplace(name, parsed.sections.size());
-      if (inserted) parsed.sections.push_back(RawSection{name, line_number, {}});
-      current = &parsed.sections[it->second];
+      std::size_t at = index.find(name, [&parsed](std::size_t i) { return parsed.sections[i].name; });
+      if (at == NameIndex::npos) {
+        at = parsed.sections.size();
+        index.insert(name, at);
+        parsed.sections.push_back(RawSection{name, line_number, {}});
+      }
+      current = &parsed.sections[at];
       continue;
     }
     if (is_spec_space(line.front())) {

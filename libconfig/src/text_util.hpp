@@ -59,17 +59,16 @@ class LineSplitter {
   /// The end of the line that starts at `from` (< the text's size).
   LineEnd end_of_line_at(std::size_t from) const {
     const char* begin = text_.data() + from;
-    const std::size_t rest = text_.size() - from;
-    const char* found = find_byte(begin, begin + rest, '\n');
-    const char* newline = found != begin + rest ? found : nullptr;
-    const std::size_t limit = newline != nullptr ? static_cast<std::size_t>(newline - begin) : rest;
+    const char* text_end = text_.data() + text_.size();
+    const char* newline = find_byte(begin, text_end, '\n');
+    const auto limit = static_cast<std::size_t>(newline - begin);
     if (has_cr_) {
       if (const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', limit))) {
         const std::size_t end = from + static_cast<std::size_t>(cr - begin);
         return {end, end + 1 < text_.size() && text_[end + 1] == '\n' ? 2u : 1u};
       }
     }
-    return {from + limit, newline != nullptr ? 1u : 0u};
+    return {from + limit, newline != text_end ? 1u : 0u};
   }
 
  private:

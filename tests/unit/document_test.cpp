@@ -77,5 +77,20 @@ TEST(SectionName, FormatsNamesTheCliCanReadBack) {
   EXPECT_EQ(format_section_header({"", "dev"}), "dev");
 }
 
+TEST(Document, SubPropertyLineFindsTheLastOfTheBlockOnThatLine) {
+  Document doc = Document::parse(
+      "[default]\nregion = x\ns3 =\n  a = 1\n  # note\n\n  b = 2\n  a = 3\n"
+      "[profile p]\ns3 =\n  b = 9\n");
+  EXPECT_EQ(doc.sub_property_line(3, "a"), 8);  // the later of two, past a comment and a blank
+  EXPECT_EQ(doc.sub_property_line(3, "b"), 7);
+  EXPECT_EQ(doc.sub_property_line(10, "b"), 11);  // the block in the next section, not this one
+  EXPECT_EQ(doc.sub_property_line(3, "c"), std::nullopt);
+  EXPECT_EQ(doc.sub_property_line(2, "a"), std::nullopt);  // region is not a block
+  EXPECT_EQ(doc.sub_property_line(4, "a"), std::nullopt);  // a sub-property line is no block's key
+  EXPECT_EQ(doc.sub_property_line(1, "a"), std::nullopt);  // a header
+  EXPECT_EQ(doc.sub_property_line(0, "a"), std::nullopt);
+  EXPECT_EQ(doc.sub_property_line(99, "a"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace awsprof

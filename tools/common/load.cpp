@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/format.hpp"
+#include "common/load_content.hpp"
 
 namespace awsprof::tool {
 namespace {
@@ -46,12 +47,9 @@ void report_refused_files(const Tool& tool, const LoadedProfiles& loaded) {
 
 bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
                    std::optional<Document>& document) {
-  Result<FileContent> content = fs.read_file(path);
-  if (!content) {
-    tool.fail(content.message());
-    return false;
-  }
-  if (content->exists) document = Document::parse(std::move(content->bytes));
+  std::optional<NamedContent> named = read_named(tool, fs, path);
+  if (!named) return false;
+  if (named->content.exists) document = Document::parse(std::move(named->content.bytes));
   return true;
 }
 
@@ -68,19 +66,10 @@ std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, InputFile con
 
 std::optional<LoadedProfiles> load_profiles(const Tool& tool, const FileSystem& fs) {
   const ToolContext& context = tool.context();
-  Result<FileContent> config = fs.read_file(context.config_path);
-  if (!config) {
-    tool.fail(config.message());
-    return std::nullopt;
-  }
-  Result<FileContent> credentials = fs.read_file(context.credentials_path);
-  if (!credentials) {
-    tool.fail(credentials.message());
-    return std::nullopt;
-  }
-  return load_profiles_from(tool, InputFile{context.config_path, shared_bytes(std::move(*config))},
-                            InputFile{context.credentials_path, shared_bytes(std::move(*credentials))},
-                            context.dialect);
+  std::optional<NamedContent> config = read_named(tool, fs, context.config_path);
+  std::optional<NamedContent> credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
+  if (!credentials) return std::nullopt;
+  return load_profiles_from(tool, std::move(*config), std::move(*credentials), context.dialect);
 }
 
 std::optional<LoadedProfiles> load_profiles(const Tool& tool) {
