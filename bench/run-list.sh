@@ -10,15 +10,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-if [ -n "${AWSPROF_BUILD_DIR:-}" ]; then
-  bin="$AWSPROF_BUILD_DIR/bin"
-else
-  sh scripts/build.sh release >/dev/null
-  bin="build/release/bin"
-fi
-for tool in /usr/bin/aws hyperfine python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run-list: $tool is missing (sh scripts/install-deps.sh)" >&2; exit 2; }
-done
+. bench/common.sh
+bin="$(bench_bin_dir)"
+bench_need run-list /usr/bin/aws hyperfine python3
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT INT TERM

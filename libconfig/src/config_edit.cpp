@@ -361,30 +361,37 @@ Status delete_profile(ConfigFiles& files, std::string_view name) {
 
 Result<EditOutcome> edit_config_files(FileSystem& fs, const std::string& config_path,
                                       const std::string& credentials_path,
-                                      const std::function<Status(ConfigFiles&)>& edit, bool dry_run) {
+                                      const std::function<Status(ConfigFiles&)>& edit, bool dry_run,
+                                      const FileAccessOptions& options) {
   EditOutcome outcome;
+  // Some users point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at one file. Each side of the
+  // edit then starts from that file, and at most one side may change it.
+  const bool one_file = fs.same_file(config_path, credentials_path);
   auto run_edit = [&](const std::vector<FileContent>& current) -> Result<std::vector<std::string>> {
+    using R = Result<std::vector<std::string>>;
     ConfigFiles files{Document::parse(current[0].bytes), Document::parse(current[1].bytes)};
     outcome.config_before = current[0].bytes;
     outcome.credentials_before = current[1].bytes;
-    if (Status s = edit(files); !s) return Result<std::vector<std::string>>::error(s.message());
+    if (Status s = edit(files); !s) return R::error(s.message());
     outcome.config_after = files.config.text();
     outcome.credentials_after = files.credentials.text();
+    if (one_file && outcome.config_after != outcome.config_before &&
+        outcome.credentials_after != outcome.credentials_before)
+      return R::error("the config file (" + config_path + ") and the credentials file (" + credentials_path +
+                      ") are one file, and this edit changes it both as config and as credentials: writing one "
+                      "would lose the other, so nothing was written. Make the credential-key changes and the "
+                      "other changes in separate commands");
     return std::vector<std::string>{outcome.config_after, outcome.credentials_after};
   };
   if (dry_run) {
     // A dry run takes no lock and creates nothing, not even a missing ~/.aws.
-    std::vector<FileContent> current;
-    for (const std::string& path : {config_path, credentials_path}) {
-      auto content = fs.read_file(path);
-      if (!content) return Result<EditOutcome>::error(content.message());
-      current.push_back(std::move(*content));
-    }
-    auto edited = run_edit(current);
+    auto current = fs.read_files({config_path, credentials_path}, options);
+    if (!current) return Result<EditOutcome>::error(current.message());
+    auto edited = run_edit(*current);
     if (!edited) return Result<EditOutcome>::error(edited.message());
     return outcome;
   }
-  if (Status io = update_files(fs, {config_path, credentials_path}, run_edit); !io)
+  if (Status io = update_files(fs, {config_path, credentials_path}, run_edit, options); !io)
     return Result<EditOutcome>::error(io.message());
   return outcome;
 }

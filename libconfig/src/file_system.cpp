@@ -1,19 +1,21 @@
 #include "awsprof/file_system.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
-#include <set>
+
+#include "posix_file.hpp"
 
 namespace awsprof {
 
-namespace {
+namespace detail {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -29,7 +31,6 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// Follows symlinks to the file a write should replace (which may not exist yet).
 Result<std::string> resolve_write_target(const std::string& path) {
   std::string target = path;
   for (int hops = 0; hops < 40; ++hops) {
@@ -44,7 +45,25 @@ Result<std::string> resolve_write_target(const std::string& path) {
   return Result<std::string>::error(path + ": too many levels of symbolic links");
 }
 
-// mkdir -p, giving directories it creates mode 0700 (they will hold credentials).
+std::string canonical_target(const std::string& path) {
+  auto target = resolve_write_target(path);
+  std::string resolved = target ? *target : path;
+  std::string dir = dirname_of(resolved);
+  std::string base = basename_of(resolved);
+  // Climb to the nearest directory that exists; realpath spells it one way.
+  std::string missing;
+  for (;;) {
+    if (char* real = realpath(dir.c_str(), nullptr)) {
+      std::string out(real);
+      std::free(real);
+      return (out == "/" ? "" : out) + missing + "/" + base;
+    }
+    if (dir == "/" || dir == ".") return resolved;
+    missing = "/" + basename_of(dir) + missing;
+    dir = dirname_of(dir);
+  }
+}
+
 Status make_directories(const std::string& dir) {
   struct stat st {};
   if (stat(dir.c_str(), &st) == 0) {
@@ -54,55 +73,144 @@ Status make_directories(const std::string& dir) {
   if (dir != "/" && dir != ".") {
     if (Status parent = make_directories(dirname_of(dir)); !parent) return parent;
   }
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return Status::error(dir + ": cannot create directory: " + errno_text(errno));
+  if (mkdir(dir.c_str(), 0700) != 0) {
+    if (errno != EEXIST) return Status::error(dir + ": cannot create directory: " + errno_text(errno));
+    return Status();
+  }
+  // mkdir applies the umask, which may take bits away but never adds any: 0700 stays at most
+  // 0700. chmod makes it exactly 0700 even under a umask such as 0100.
+  chmod(dir.c_str(), 0700);
   return Status();
 }
 
-class DirectoryLocks final : public FileLock {
- public:
-  ~DirectoryLocks() override {
-    for (int fd : fds_) close(fd);  // closing releases the flock
+std::optional<FileIdentity> identity_of(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino};
+}
+
+Result<ReplacedFile> stat_replaced(const std::string& path, const std::string& target) {
+  ReplacedFile replaced;
+  replaced.owner = geteuid();
+  replaced.group = getegid();
+  struct stat st {};
+  if (stat(target.c_str(), &st) != 0) {
+    if (errno == ENOENT) return replaced;
+    return Result<ReplacedFile>::error(path + ": cannot stat: " + errno_text(errno));
   }
-  std::vector<int> fds_;
+  if (!S_ISREG(st.st_mode)) return Result<ReplacedFile>::error(path + ": not a regular file");
+  replaced.exists = true;
+  replaced.mode = st.st_mode & 07777;
+  replaced.owner = st.st_uid;
+  replaced.group = st.st_gid;
+  replaced.identity = FileIdentity{st.st_dev, st.st_ino};
+  return replaced;
+}
+
+namespace {
+
+// While it lives, a write past RLIMIT_FSIZE fails with EFBIG instead of killing the process with
+// SIGXFSZ: a file-size limit must be an error that leaves the original intact, like a full disk.
+class IgnoreFileSizeSignal {
+ public:
+  IgnoreFileSizeSignal() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    installed_ = sigaction(SIGXFSZ, &ignore, &previous_) == 0;
+  }
+  ~IgnoreFileSizeSignal() {
+    if (installed_) sigaction(SIGXFSZ, &previous_, nullptr);
+  }
+  IgnoreFileSizeSignal(const IgnoreFileSizeSignal&) = delete;
+  IgnoreFileSizeSignal& operator=(const IgnoreFileSizeSignal&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+  bool installed_ = false;
 };
 
-Status write_all(int fd, std::string_view bytes) {
+int write_all(int fd, std::string_view bytes) {
+  IgnoreFileSizeSignal guard;
   while (!bytes.empty()) {
     ssize_t n = write(fd, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::error(errno_text(errno));
+      return errno;
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
-  return Status();
+  return 0;
 }
 
 }  // namespace
 
-Result<FileContent> RealFileSystem::read_file(const std::string& path) const {
+Result<TempFile> write_temp_file(const std::string& path, const std::string& target, std::string_view bytes,
+                                 const ReplacedFile& replaced, std::string_view prefix) {
+  using R = Result<TempFile>;
+  const std::string dir = dirname_of(target);
+  TempFile temp;
+  temp.path = dir + "/" + std::string(prefix) + basename_of(target) + ".XXXXXX";
+  int fd = mkostemp(temp.path.data(), O_CLOEXEC);
+  if (fd < 0) return R::error(path + ": cannot create a temporary file in " + dir + ": " + errno_text(errno));
+  auto fail = [&](const std::string& what, int error) {
+    close(fd);
+    unlink(temp.path.c_str());
+    return R::error(path + ": " + what + ": " + errno_text(error));
+  };
+  if (fchmod(fd, replaced.mode) != 0) return fail("cannot set the file mode", errno);
+  // Keep the owner when root edits someone else's file; failing to is not fatal.
+  if (replaced.owner != geteuid() || replaced.group != getegid())
+    (void)!fchown(fd, replaced.owner, replaced.group);
+  if (int error = write_all(fd, bytes); error != 0) return fail("cannot write", error);
+  if (fsync(fd) != 0) return fail("cannot sync", errno);
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return fail("cannot stat the temporary file", errno);
+  temp.identity = FileIdentity{st.st_dev, st.st_ino};
+  temp.size = bytes.size();
+  if (close(fd) != 0) {
+    int error = errno;
+    unlink(temp.path.c_str());
+    return R::error(path + ": cannot close: " + errno_text(error));
+  }
+  return temp;
+}
+
+Status sync_directory(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::error(dir + ": cannot open: " + errno_text(errno));
+  int result = fsync(fd);
+  int error = errno;
+  close(fd);
+  if (result != 0) return Status::error(dir + ": cannot sync: " + errno_text(error));
+  return Status();
+}
+
+Result<IdentifiedContent> read_identified(const std::string& path, std::size_t max_size) {
+  using R = Result<IdentifiedContent>;
+  IdentifiedContent out;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return FileContent{};
-    return Result<FileContent>::error(path + ": cannot open: " + errno_text(errno));
+    if (errno == ENOENT) return out;
+    return R::error(path + ": cannot open: " + errno_text(errno));
   }
   struct stat st {};
   if (fstat(fd, &st) != 0) {
     int error = errno;
     close(fd);
-    return Result<FileContent>::error(path + ": cannot stat: " + errno_text(error));
+    return R::error(path + ": cannot stat: " + errno_text(error));
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    return Result<FileContent>::error(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+    return R::error(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
   }
-  if (static_cast<std::size_t>(st.st_size) > kMaxFileSize) {
+  if (static_cast<std::size_t>(st.st_size) > max_size) {
     close(fd);
-    return Result<FileContent>::error(path + ": file is too large (" + std::to_string(st.st_size) +
-                                      " bytes; the limit is " + std::to_string(kMaxFileSize) + ")");
+    return R::error(path + ": file is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+                    std::to_string(max_size) + ")");
   }
-  FileContent content;
+  out.identity = FileIdentity{st.st_dev, st.st_ino};
+  FileContent& content = out.content;
   content.exists = true;
   content.bytes.resize(static_cast<std::size_t>(st.st_size));
   std::size_t filled = 0;
@@ -116,18 +224,28 @@ Result<FileContent> RealFileSystem::read_file(const std::string& path) const {
     if (n < 0) {
       int error = errno;
       close(fd);
-      return Result<FileContent>::error(path + ": cannot read: " + errno_text(error));
+      return R::error(path + ": cannot read: " + errno_text(error));
     }
     if (n == 0) break;
     filled += static_cast<std::size_t>(n);
-    if (filled > kMaxFileSize) {
+    if (filled > max_size) {
       close(fd);
-      return Result<FileContent>::error(path + ": file is too large");
+      return R::error(path + ": file is too large");
     }
   }
   close(fd);
   content.bytes.resize(filled);
-  return content;
+  return out;
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+Result<FileContent> RealFileSystem::read_file(const std::string& path) const {
+  auto read = read_identified(path, kMaxFileSize);
+  if (!read) return Result<FileContent>::error(read.message());
+  return std::move(read->content);
 }
 
 Status RealFileSystem::write_file_atomic(const std::string& path, std::string_view bytes) {
@@ -135,66 +253,53 @@ Status RealFileSystem::write_file_atomic(const std::string& path, std::string_vi
   if (!target) return target.status();
   const std::string dir = dirname_of(*target);
   if (Status made = make_directories(dir); !made) return made;
-
-  mode_t mode = 0600;
-  struct stat existing {};
-  const bool exists = stat(target->c_str(), &existing) == 0;
-  if (exists) {
-    if (!S_ISREG(existing.st_mode)) return Status::error(path + ": not a regular file");
-    mode = existing.st_mode & 07777;
-  }
-
-  std::string temp = dir + "/." + basename_of(*target) + ".awsprof-XXXXXX";
-  int fd = mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return Status::error(path + ": cannot create a temporary file in " + dir + ": " + errno_text(errno));
-  auto fail = [&](const std::string& what, int error) {
-    close(fd);
-    unlink(temp.c_str());
-    return Status::error(path + ": " + what + ": " + errno_text(error));
-  };
-  if (fchmod(fd, mode) != 0) return fail("cannot set the file mode", errno);
-  // Keep the owner when root edits someone else's file; failing to is not fatal.
-  if (exists && (existing.st_uid != geteuid() || existing.st_gid != getegid()))
-    (void)!fchown(fd, existing.st_uid, existing.st_gid);
-  if (Status written = write_all(fd, bytes); !written) return fail("cannot write", errno);
-  if (fsync(fd) != 0) return fail("cannot sync", errno);
-  if (close(fd) != 0) {
+  auto replaced = stat_replaced(path, *target);
+  if (!replaced) return replaced.status();
+  auto temp = write_temp_file(path, *target, bytes, *replaced);
+  if (!temp) return temp.status();
+  if (rename(temp->path.c_str(), target->c_str()) != 0) {
     int error = errno;
-    unlink(temp.c_str());
-    return Status::error(path + ": cannot close: " + errno_text(error));
-  }
-  if (rename(temp.c_str(), target->c_str()) != 0) {
-    int error = errno;
-    unlink(temp.c_str());
+    unlink(temp->path.c_str());
     return Status::error(path + ": cannot replace the file: " + errno_text(error));
   }
-  // Make the rename itself durable.
-  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    fsync(dir_fd);
-    close(dir_fd);
-  }
+  // The new contents are in place; a failed directory sync only makes the rename less durable,
+  // and reporting it as an error would claim, wrongly, that nothing changed.
+  (void)sync_directory(dir);
   return Status();
 }
 
-Result<std::unique_ptr<FileLock>> RealFileSystem::lock_for_update(const std::vector<std::string>& paths) {
-  std::set<std::string> dirs;  // sorted, so every process takes the locks in the same order
+bool RealFileSystem::same_file(const std::string& a, const std::string& b) const {
+  if (a == b) return true;
+  std::optional<FileIdentity> first = identity_of(a);
+  std::optional<FileIdentity> second = identity_of(b);
+  if (first && second) return *first == *second;
+  if (first || second) return false;
+  return canonical_target(a) == canonical_target(b);
+}
+
+Result<std::vector<FileContent>> FileSystem::read_files(const std::vector<std::string>& paths,
+                                                        const FileAccessOptions&) const {
+  std::vector<FileContent> contents;
+  contents.reserve(paths.size());
   for (const std::string& path : paths) {
-    auto target = resolve_write_target(path);
-    if (!target) return Result<std::unique_ptr<FileLock>>::error(target.message());
-    dirs.insert(dirname_of(*target));
+    auto content = read_file(path);
+    if (!content) return Result<std::vector<FileContent>>::error(content.message());
+    contents.push_back(std::move(*content));
   }
-  auto locks = std::make_unique<DirectoryLocks>();
-  for (const std::string& dir : dirs) {
-    if (Status made = make_directories(dir); !made) return Result<std::unique_ptr<FileLock>>::error(made.message());
-    int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return Result<std::unique_ptr<FileLock>>::error(dir + ": cannot open to lock: " + errno_text(errno));
-    locks->fds_.push_back(fd);
-    while (flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR) return Result<std::unique_ptr<FileLock>>::error(dir + ": cannot lock: " + errno_text(errno));
-    }
+  return contents;
+}
+
+Status FileSystem::update(const std::vector<std::string>& paths, const FileUpdate& update,
+                          const FileAccessOptions& options) {
+  auto current = read_files(paths, options);
+  if (!current) return current.status();
+  auto updated = update(*current);
+  if (!updated) return updated.status();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if ((*current)[i].exists ? (*updated)[i] == (*current)[i].bytes : (*updated)[i].empty()) continue;
+    if (Status written = write_file_atomic(paths[i], (*updated)[i]); !written) return written;
   }
-  return std::unique_ptr<FileLock>(std::move(locks));
+  return Status();
 }
 
 Result<FileContent> MemoryFileSystem::read_file(const std::string& path) const {
@@ -211,29 +316,41 @@ Status MemoryFileSystem::write_file_atomic(const std::string& path, std::string_
   return Status();
 }
 
-Result<std::unique_ptr<FileLock>> MemoryFileSystem::lock_for_update(const std::vector<std::string>&) {
-  return std::unique_ptr<FileLock>(std::make_unique<FileLock>());
-}
-
-Status update_files(FileSystem& fs, const std::vector<std::string>& paths, const FileUpdate& update) {
-  auto lock = fs.lock_for_update(paths);
-  if (!lock) return lock.status();
-  std::vector<FileContent> current;
-  current.reserve(paths.size());
+Status update_files(FileSystem& fs, const std::vector<std::string>& paths, const FileUpdate& update,
+                    const FileAccessOptions& options) {
+  // Paths that name one file are read and written once: `slot[i]` is where paths[i] went.
+  std::vector<std::string> distinct;
+  std::vector<std::size_t> slot;
   for (const std::string& path : paths) {
-    auto content = fs.read_file(path);
-    if (!content) return content.status();
-    current.push_back(std::move(*content));
+    std::size_t j = 0;
+    while (j < distinct.size() && !fs.same_file(distinct[j], path)) ++j;
+    if (j == distinct.size()) distinct.push_back(path);
+    slot.push_back(j);
   }
-  auto updated = update(current);
-  if (!updated) return updated.status();
-  if (updated->size() != paths.size()) return Status::error("internal error: update returned the wrong number of files");
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    if (current[i].exists && (*updated)[i] == current[i].bytes) continue;
-    if (!current[i].exists && (*updated)[i].empty()) continue;
-    if (Status written = fs.write_file_atomic(paths[i], (*updated)[i]); !written) return written;
-  }
-  return Status();
+  auto expanded = [&](const std::vector<FileContent>& current) -> Result<std::vector<std::string>> {
+    using R = Result<std::vector<std::string>>;
+    std::vector<FileContent> per_path;
+    per_path.reserve(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) per_path.push_back(current[slot[i]]);
+    auto updated = update(per_path);
+    if (!updated) return updated;
+    if (updated->size() != paths.size()) return R::error("internal error: update returned the wrong number of files");
+    std::vector<std::string> out;
+    std::vector<std::optional<std::size_t>> changed_by(distinct.size());
+    for (std::size_t j = 0; j < distinct.size(); ++j) out.push_back(current[j].bytes);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::size_t j = slot[i];
+      if ((*updated)[i] == current[j].bytes) continue;
+      if (changed_by[j] && out[j] != (*updated)[i])
+        return R::error(paths[*changed_by[j]] + " and " + paths[i] +
+                        " are the same file, and this change would write it twice with different "
+                        "contents, losing one of them; nothing was written");
+      changed_by[j] = i;
+      out[j] = std::move((*updated)[i]);
+    }
+    return out;
+  };
+  return fs.update(distinct, expanded, options);
 }
 
 }  // namespace awsprof

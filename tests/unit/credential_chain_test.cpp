@@ -504,9 +504,6 @@ class RootedFileSystem final : public FileSystem {
   Status write_file_atomic(const std::string&, std::string_view) override {
     return Status::error("read-only test disk");
   }
-  Result<std::unique_ptr<FileLock>> lock_for_update(const std::vector<std::string>&) override {
-    return Result<std::unique_ptr<FileLock>>::error("read-only test disk");
-  }
   std::string map(const std::string& path) const { return (root_ / fs::path(path).relative_path()).string(); }
 
  private:

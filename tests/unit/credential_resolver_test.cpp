@@ -460,9 +460,6 @@ class RootedFileSystem final : public FileSystem {
     written_[path] = std::string(bytes);
     return Status();
   }
-  Result<std::unique_ptr<FileLock>> lock_for_update(const std::vector<std::string>&) override {
-    return Result<std::unique_ptr<FileLock>>::error("test disk");
-  }
 
  private:
   fs::path root_;

@@ -97,12 +97,11 @@ std::optional<Inputs> read_revision(const Tool& tool, const std::string& revisio
   RealFileSystem fs;
   const ToolContext& context = tool.context();
   Inputs inputs{revision, "working tree", {}, {}, {}, {}};
-  auto config = read_named(tool, fs, context.config_path);
-  auto credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
-  if (!credentials) return std::nullopt;
+  auto files = read_context_files(tool, fs);
+  if (!files) return std::nullopt;
   bool any_tracked = false;
   for (auto [current, old_side] :
-       {std::pair{&*config, &inputs.old_config}, std::pair{&*credentials, &inputs.old_credentials}}) {
+       {std::pair{&files->config, &inputs.old_config}, std::pair{&files->credentials, &inputs.old_credentials}}) {
     if (!in_git_work_tree(current->label)) {
       *old_side = *current;
       continue;
@@ -120,8 +119,8 @@ std::optional<Inputs> read_revision(const Tool& tool, const std::string& revisio
               " is inside a git work tree");
     return std::nullopt;
   }
-  inputs.new_config = std::move(*config);
-  inputs.new_credentials = std::move(*credentials);
+  inputs.new_config = std::move(files->config);
+  inputs.new_credentials = std::move(files->credentials);
   return inputs;
 }
 
@@ -276,13 +275,12 @@ int main(int argc, char** argv) {
   std::optional<Inputs> inputs;
   if (flags.against) {
     RealFileSystem fs;
-    auto config = read_named(tool, fs, context.config_path);
-    auto credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
-    if (!credentials) return exit_code(Outcome::error);
+    auto files = read_context_files(tool, fs);
+    if (!files) return exit_code(Outcome::error);
     inputs = Inputs{section_header(SectionType::profile, context.profile.name),
                     section_header(SectionType::profile, *flags.against),
-                    std::move(*config),
-                    std::move(*credentials),
+                    std::move(files->config),
+                    std::move(files->credentials),
                     {},
                     {}};
   } else {

@@ -53,7 +53,7 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
         if (!s) refusal = s.message();
         return s;
       },
-      dry_run);
+      dry_run, tool.file_access());
   if (!outcome) {
     if (refusal.empty()) tool.fail(outcome.message());
     return std::nullopt;

@@ -112,7 +112,8 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   };
   RealFileSystem fs;
   Result<EditOutcome> outcome =
-      edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run);
+      edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run,
+                        tool.file_access());
   if (!outcome) return tool.fail(outcome.message());
 
   std::string diff;

@@ -65,11 +65,9 @@ std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, InputFile con
 }
 
 std::optional<LoadedProfiles> load_profiles(const Tool& tool, const FileSystem& fs) {
-  const ToolContext& context = tool.context();
-  std::optional<NamedContent> config = read_named(tool, fs, context.config_path);
-  std::optional<NamedContent> credentials = config ? read_named(tool, fs, context.credentials_path) : std::nullopt;
-  if (!credentials) return std::nullopt;
-  return load_profiles_from(tool, std::move(*config), std::move(*credentials), context.dialect);
+  std::optional<ContextFiles> files = read_context_files(tool, fs);
+  if (!files) return std::nullopt;
+  return load_profiles_from(tool, std::move(files->config), std::move(files->credentials), tool.context().dialect);
 }
 
 std::optional<LoadedProfiles> load_profiles(const Tool& tool) {

@@ -13,6 +13,17 @@ std::optional<NamedContent> read_named(const Tool& tool, const FileSystem& fs, c
   return NamedContent{path, std::move(*content)};
 }
 
+std::optional<ContextFiles> read_context_files(const Tool& tool, const FileSystem& fs) {
+  const ToolContext& context = tool.context();
+  auto contents = fs.read_files({context.config_path, context.credentials_path}, tool.file_access());
+  if (!contents) {
+    tool.fail(contents.message());
+    return std::nullopt;
+  }
+  return ContextFiles{{context.config_path, std::move((*contents)[0])},
+                      {context.credentials_path, std::move((*contents)[1])}};
+}
+
 std::optional<LoadedProfiles> load_profiles_from(const Tool& tool, NamedContent config,
                                                  NamedContent credentials, Dialect dialect) {
   return load_profiles_from(tool, InputFile{config.label, shared_bytes(std::move(config.content))},

@@ -23,6 +23,15 @@ struct NamedContent {
 /// with tool.fail(), when the file cannot be read (a missing file is not an error).
 std::optional<NamedContent> read_named(const Tool& tool, const FileSystem& fs, const std::string& path);
 
+/// The context's config and credentials files, read as one consistent pair (FileSystem::read_files:
+/// never one from before and one from after another process's edit), labelled with their paths.
+/// nullopt, after printing the library's message with tool.fail(), when either cannot be read.
+struct ContextFiles {
+  NamedContent config;
+  NamedContent credentials;
+};
+std::optional<ContextFiles> read_context_files(const Tool& tool, const FileSystem& fs);
+
 /// Parses the two contents and builds the profile model in `dialect`. A file the dialect refuses
 /// is reported as load_profiles() does (the error diagnostics, then "the AWS CLI cannot parse
 /// LABEL") and the result is nullopt: exit with exit_code(Outcome::error).

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 #include <utility>
 #include <vector>
@@ -103,6 +104,27 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
                             : (isatty(STDOUT_FILENO) == 1 ? OutputFormat::table : OutputFormat::text);
   context_.dialect = parse_dialect(dialect_).value_or(Dialect::cli);
   return std::nullopt;
+}
+
+FileAccessOptions Tool::file_access() const {
+  FileAccessOptions options;
+  if (std::optional<std::string> seconds = env_("AWSPROF_LOCK_TIMEOUT")) {
+    char* end = nullptr;
+    double value = std::strtod(seconds->c_str(), &end);
+    if (end != seconds->c_str() && *end == '\0' && value >= 0 && value < 1e6)
+      options.lock_timeout = std::chrono::milliseconds(static_cast<long long>(value * 1000));
+  }
+  const std::string name = display_name_;
+  const auto limit = std::chrono::duration<double>(options.lock_timeout).count();
+  options.on_lock_wait = [name, limit](const LockHolder& holder) {
+    std::cerr << name << ": waiting for " << holder.directory << ", locked by "
+              << (holder.pid ? "process " + std::to_string(*holder.pid) +
+                                   (holder.command.empty() ? "" : " (" + holder.command + ")")
+                             : std::string("another process"))
+              << " (giving up after " << limit << " s)\n";
+  };
+  options.on_recovery = [name](const std::string& what) { std::cerr << name << ": note: " << what << "\n"; };
+  return options;
 }
 
 int Tool::fail(std::string_view message) const {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "awsprof/file_system.hpp"
 #include "awsprof/locations.hpp"
 #include "awsprof/profile_model.hpp"
 
@@ -61,6 +62,11 @@ class Tool {
 
   /// Prints "awsprof list: error: MESSAGE" on stderr; returns exit_code(Outcome::error).
   int fail(std::string_view message) const;
+
+  /// How this tool reads and writes the config files: the lock timeout (AWSPROF_LOCK_TIMEOUT
+  /// seconds, default 10), a line on stderr while it waits for a lock another process holds
+  /// (naming the directory and the process), and a note for each interrupted edit it repairs.
+  FileAccessOptions file_access() const;
 
  private:
   std::string display_name_;

@@ -102,14 +102,16 @@ Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view 
 /// Deletes a profile from both files. Refused if it exists in neither.
 Status delete_profile(ConfigFiles& files, std::string_view name);
 
-/// Locks both files, reads them, runs `edit`, and writes whichever changed, each atomically.
-/// Missing files start empty. When `dry_run` is set nothing is written; `before`/`after` receive
-/// the texts either way so the caller can show a diff.
+/// Locks both files, reads them, runs `edit`, and writes whichever changed; when both change, they
+/// change as one (update_files). Missing files start empty. When `dry_run` is set nothing is
+/// written; `before`/`after` receive the texts either way so the caller can show a diff. When both
+/// paths name one file, an edit that would change it both as config and as credentials is refused.
 struct EditOutcome {
   std::string config_before, config_after, credentials_before, credentials_after;
 };
 Result<EditOutcome> edit_config_files(FileSystem& fs, const std::string& config_path,
                                       const std::string& credentials_path,
-                                      const std::function<Status(ConfigFiles&)>& edit, bool dry_run = false);
+                                      const std::function<Status(ConfigFiles&)>& edit, bool dry_run = false,
+                                      const FileAccessOptions& options = {});
 
 }  // namespace awsprof
