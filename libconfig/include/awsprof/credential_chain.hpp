@@ -169,6 +169,15 @@ Result<CredentialPlan> plan_credentials(const ProfileModel& model, const Selecte
 /// CLI's SSO credential provider needs sso_account_id or sso_role_name.
 std::string_view profile_kind(const Section& profile);
 
+/// The key that says when a profile's session credentials expire (an ISO 8601 time). botocore and
+/// the AWS CLI ignore it; tools that write session credentials into the files agree on it, and
+/// awsprof reads it (lint, list) and writes it (import).
+inline constexpr std::string_view kSessionExpirationKey = "aws_expiration";
+
+/// The profile's aws_expiration, else `expiration` (which some older tools write); nullptr when it
+/// has neither.
+const Setting* session_expiration(const Section& profile);
+
 // ---------------------------------------------------------------------------------------------
 // Resolution without the network
 
