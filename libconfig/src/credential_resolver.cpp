@@ -80,7 +80,11 @@ bool container_host_allowed(const Url& url) {
 
 class Resolver {
  public:
-  Resolver(const CredentialPlan& plan, const ResolverContext& context) : plan_(plan), ctx_(context) {}
+  Resolver(const CredentialPlan& plan, const ResolverContext& context)
+      : plan_(plan),
+        ctx_(context),
+        cache_use_{!context.sts_endpoint.configured(),
+                   context.sso_endpoint.empty() && context.settings.sso_endpoint_url.empty()} {}
 
   CredentialResolution run();
 
@@ -128,6 +132,7 @@ class Resolver {
 
   const CredentialPlan& plan_;
   const ResolverContext& ctx_;
+  const SharedCacheUse cache_use_;
   std::unique_ptr<HttpClient> own_metadata_client_;
 };
 
@@ -143,6 +148,7 @@ CredentialResolution Resolver::run() {
   offline.env = ctx_.env;
   offline.now = now();
   offline.process = ctx_.process;
+  offline.cache_use = cache_use_;
   if (ctx_.deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx_.deadline - SteadyClock::now());
     offline.process.timeout = std::clamp(left, std::chrono::milliseconds(1), offline.process.timeout);
@@ -212,7 +218,7 @@ Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string&
 }
 
 std::optional<ResolvedCredentials> Resolver::from_cache(const CredentialStep& step) const {
-  std::optional<std::string> key = cache_key(step);
+  std::optional<std::string> key = shared_cache_key(step, cache_use_);
   if (!key) return std::nullopt;
   const std::string dir = cli_cache_directory(ctx_.env);
   auto cached = read_cached_credentials(*ctx_.fs, dir, *key, now());
@@ -223,8 +229,14 @@ std::optional<ResolvedCredentials> Resolver::from_cache(const CredentialStep& st
 
 void Resolver::write_cache(const CredentialStep& step, const ResolvedCredentials& credentials) const {
   if (!ctx_.write_cache || !credentials.expiration) return;
-  std::optional<std::string> key = cache_key(step);
-  if (!key) return;
+  std::optional<std::string> key = shared_cache_key(step, cache_use_);
+  if (!key) {
+    if (cache_key(step))
+      log(plan_.profile + ": " + chain_label(step) +
+          " not cached: its endpoint is configured, and the AWS CLI would take the credentials for the "
+          "real ones");
+    return;
+  }
   const std::string dir = cli_cache_directory(ctx_.env);
   Status s = write_cached_credentials(*ctx_.fs, dir, *key,
                                       CachedCredentials{credentials.credentials, *credentials.expiration});

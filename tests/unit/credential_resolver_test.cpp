@@ -78,7 +78,7 @@ ResolverContext context_for(FileSystem& disk, FakeTransport& transport, EnvLooku
   c.env = std::move(env);
   c.transport = &transport;
   c.metadata_transport = &transport;
-  c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", "--endpoint-url"};
+  c.sts_endpoint = StsEndpoint{"https://sts.us-east-1.amazonaws.com", "us-east-1", "partition"};
   c.sleep = [](std::chrono::milliseconds) {};
   c.random = [] { return 0.0; };
   c.now = [] { return SysClock::time_point(std::chrono::seconds(1'700'000'000)); };
@@ -123,7 +123,7 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
             (std::vector<std::string>{"static(base)", "assume-role(arn:aws:iam::123456789012:role/one)",
                                       "assume-role(arn:aws:iam::123456789012:role/two)"}));
   ASSERT_EQ(transport.sent.size(), 2u);
-  for (const auto& sent : transport.sent) EXPECT_EQ(sent.origin, "http://127.0.0.1:5000");
+  for (const auto& sent : transport.sent) EXPECT_EQ(sent.origin, "https://sts.us-east-1.amazonaws.com");
   EXPECT_NE(header(transport.sent[0].request, "Authorization").find("Credential=AKIDBASE/"),
             std::string::npos);
   EXPECT_NE(header(transport.sent[1].request, "Authorization").find("Credential=ASIAONE/"),
@@ -141,6 +141,78 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.credentials->credentials.access_key_id, "ASIATWO");
   EXPECT_TRUE(none.sent.empty());
+}
+
+// A configured endpoint (an emulator, a test double) must not poison the cache the AWS CLI reads:
+// its results are not written, and an entry a normal run wrote is not taken either.
+TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
+  Files files(kChainConfig, "");
+  auto env = fake_env({{"HOME", "/h"}});
+  auto plan = plan_credentials(files.model, {"hop2", ProfileSource::flag}, env);
+  ASSERT_TRUE(plan) << plan.message();
+  for (const char* source : {"--endpoint-url", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
+                             "services.sts.endpoint_url", "endpoint_url"}) {
+    SCOPED_TRACE(source);
+    MemoryFileSystem disk;
+    FakeTransport fake;
+    fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
+    fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+    ResolverContext c = context_for(disk, fake, env);
+    c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", source};
+    std::vector<std::string> log;
+    c.log = [&log](std::string_view line) { log.emplace_back(line); };
+    CredentialResolution got = resolve_credentials(*plan, c);
+    ASSERT_TRUE(got.ok()) << got.error->message;
+    EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIAFAKE2");
+    EXPECT_TRUE(disk.files().empty());
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& line) {
+      return line.find("not cached: its endpoint is configured") != std::string::npos;
+    }));
+  }
+
+  // Real credentials a normal run cached are not used (nor sent) against the emulator.
+  MemoryFileSystem disk;
+  for (std::size_t hop : {1u, 2u})
+    ASSERT_TRUE(write_cached_credentials(
+        disk, "/h/.aws/cli/cache", *cache_key(plan->steps[hop]),
+        CachedCredentials{{"ASIAREAL" + std::to_string(hop), "real-secret", "real-token"},
+                          SysClock::time_point(std::chrono::seconds(4'000'000'000))}));
+  const auto before = disk.files();
+  FakeTransport fake;
+  fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
+  fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+  ResolverContext c = context_for(disk, fake, env);
+  c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", "--endpoint-url"};
+  CredentialResolution got = resolve_credentials(*plan, c);
+  ASSERT_TRUE(got.ok()) << got.error->message;
+  EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIAFAKE2");
+  ASSERT_EQ(fake.sent.size(), 2u);
+  EXPECT_NE(header(fake.sent[0].request, "Authorization").find("Credential=AKIDBASE/"), std::string::npos);
+  EXPECT_EQ(disk.files(), before);
+
+  // SSO: a configured portal URL keeps its role credentials out of the cache too.
+  Files sso_files(R"([profile sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = Admin
+)",
+                  "");
+  auto sso_plan = plan_credentials(sso_files.model, {"sso", ProfileSource::flag}, env);
+  ASSERT_TRUE(sso_plan) << sso_plan.message();
+  MemoryFileSystem sso_disk;
+  sso_disk.put("/h/.aws/sso/cache/" + sso_token_cache_key(std::get<SsoStep>(sso_plan->steps[0])) + ".json",
+               R"({"accessToken": "bearer-secret", "expiresAt": "2099-01-01T00:00:00Z"})");
+  FakeTransport portal;
+  portal.add(200,
+             R"({"roleCredentials": {"accessKeyId": "ASIASSO", "secretAccessKey": "s", "sessionToken": "t",
+                          "expiration": 4070908800000}})");
+  ResolverContext sso_context = context_for(sso_disk, portal, env);
+  sso_context.settings.sso_endpoint_url = "http://127.0.0.1:5001";
+  CredentialResolution sso_got = resolve_credentials(*sso_plan, sso_context);
+  ASSERT_TRUE(sso_got.ok()) << sso_got.error->message;
+  EXPECT_EQ(portal.sent.at(0).origin, "http://127.0.0.1:5001");
+  EXPECT_EQ(sso_disk.files().size(), 1u);  // the token only
 }
 
 TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {

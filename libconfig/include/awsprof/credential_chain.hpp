@@ -181,12 +181,23 @@ const Setting* session_expiration(const Section& profile);
 // ---------------------------------------------------------------------------------------------
 // Resolution without the network
 
+/// Which role results may be read from and written to the AWS CLI's cache (~/.aws/cli/cache). Its
+/// keys (credential_cache.hpp) do not name the endpoint, so credentials from an endpoint that a
+/// normal run would not call (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, a [services]
+/// or profile endpoint_url: an emulator, a test double) would be taken for the real ones by the AWS
+/// CLI, botocore and later awsprof runs. Such results are neither written nor read.
+struct SharedCacheUse {
+  bool sts = true;  ///< AssumeRole, AssumeRoleWithWebIdentity: the STS endpoint is the partition's.
+  bool sso = true;  ///< SSO GetRoleCredentials: the SSO portal is the regional default.
+};
+
 /// What resolve_offline() may touch.
 struct OfflineContext {
   FileSystem* fs = nullptr;  ///< For the CLI cache, the SSO token cache and token files. Required.
   EnvLookup env;             ///< For the cache locations (HOME).
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
   ProcessOptions process;  ///< How credential_process is run.
+  SharedCacheUse cache_use;  ///< Which role steps may come from the CLI cache.
   /// Runs credential_process; defaults to run_credential_process. Tests may map paths.
   std::function<Result<ProcessCredentials>(const std::string& command, const ProcessOptions&)> run_process;
 };
@@ -213,7 +224,8 @@ struct OfflineResolution {
 
 /// Carries out the plan as far as the network allows, as the CLI would: the base step is resolved
 /// first (keys, or credential_process run), then the newest role step with fresh credentials in
-/// the CLI cache wins. An SSO step whose token is missing or expired is an error, as in the CLI.
+/// the CLI cache wins (only steps that context.cache_use shares). An SSO step whose token is missing or
+/// expired is an error, as in the CLI.
 Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const OfflineContext& context);
 
 }  // namespace awsprof

@@ -8,7 +8,9 @@
 //    credential_process, the CLI cache, SSO token checks), then each step that needs the network:
 //    container credentials, IMDSv2, SSO GetRoleCredentials, AssumeRoleWithWebIdentity and each
 //    AssumeRole hop (signed with the previous hop's credentials). Assumed-role, web-identity and SSO
-//    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry.
+//    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry,
+//    unless they come from a configured endpoint (SharedCacheUse): the cache key does not name the
+//    endpoint, so the AWS CLI would take an emulator's credentials for the real ones.
 //    The one STS endpoint applies to every STS call of the profile, so a whole chain can be tested
 //    against one emulator.
 //  - resolve_profile() and test_profile() do it all for one profile of a model: plan, settings,
@@ -119,6 +121,8 @@ struct ResolverContext {
   /// Runs credential_process; default run_credential_process.
   std::function<Result<ProcessCredentials>(const std::string& command, const ProcessOptions&)> run_process;
   /// Write assumed-role, web-identity and SSO results to ~/.aws/cli/cache (it is always read).
+  /// Either way, a step whose endpoint is configured (sts_endpoint.configured(), an SSO endpoint
+  /// URL) neither reads nor writes it: see SharedCacheUse.
   bool write_cache = true;
   /// No new call starts after this, and retry waits are cut to it ("Timeout").
   std::optional<std::chrono::steady_clock::time_point> deadline;

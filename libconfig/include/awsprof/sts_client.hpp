@@ -53,6 +53,9 @@ struct StsEndpoint {
   /// Which input decided: "--endpoint-url", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
   /// "services.sts.endpoint_url", "endpoint_url", or "partition" (built from the region).
   std::string source;
+
+  /// A URL that was configured (every source but "partition"): an emulator, a proxy, a test double.
+  bool configured() const { return source != "partition"; }
 };
 
 /// Picks the endpoint as botocore does. A configured URL wins, in this order: --endpoint-url,
