@@ -107,6 +107,13 @@ role_arn = arn:aws:iam::123456789012:role/two
 source_profile = hop1
 )";
 
+const char* kSsoConfig = R"([profile sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = Admin
+)";
+
 TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   Files files(kChainConfig, "");
   MemoryFileSystem disk;
@@ -191,13 +198,7 @@ TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
   EXPECT_EQ(disk.files(), before);
 
   // SSO: a configured portal URL keeps its role credentials out of the cache too.
-  Files sso_files(R"([profile sso]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_account_id = 123456789012
-sso_role_name = Admin
-)",
-                  "");
+  Files sso_files(kSsoConfig, "");
   auto sso_plan = plan_credentials(sso_files.model, {"sso", ProfileSource::flag}, env);
   ASSERT_TRUE(sso_plan) << sso_plan.message();
   MemoryFileSystem sso_disk;
@@ -291,13 +292,7 @@ web_identity_token_file = /tok
 }
 
 TEST(CredentialResolver, SsoGetsRoleCredentialsWithTheBearerTokenAndAdvisesLoginOn401) {
-  Files files(R"([profile sso]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_account_id = 123456789012
-sso_role_name = Admin
-)",
-              "");
+  Files files(kSsoConfig, "");
   MemoryFileSystem disk;
   SsoStep key_step;
   key_step.sso_start_url = "https://example.awsapps.com/start";
