@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "awsprof/credential_resolver.hpp"
 #include "text_util.hpp"
@@ -184,14 +183,6 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
     return run;
   }
   run.settings = std::move(*settings);
-  if (options.timeout) {
-    run.settings.http.connect_timeout = run.settings.http.connect_timeout.count() == 0
-                                            ? *options.timeout
-                                            : std::min(run.settings.http.connect_timeout, *options.timeout);
-    run.settings.http.read_timeout = run.settings.http.read_timeout.count() == 0
-                                         ? *options.timeout
-                                         : std::min(run.settings.http.read_timeout, *options.timeout);
-  }
   Result<StsEndpoint> endpoint = sts_endpoint_for(run.settings);
   if (!endpoint) {
     run.result.error =
@@ -220,6 +211,7 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
   context.deadline = run.deadline;
   context.log = options.log;
   CredentialResolution resolution = resolve_credentials(*plan, context);
+  if (run.deadline) *run.deadline += resolution.waited_for_input;
   run.result.credentials = std::move(resolution.credentials);
   run.result.error = std::move(resolution.error);
   return run;
@@ -264,14 +256,7 @@ ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profi
     StsClientOptions sts;
     sts.endpoint = *run.result.endpoint;
     sts.retry = run.settings.retry;
-    const auto deadline = run.deadline;
-    sts.sleep = [deadline](std::chrono::milliseconds wait) {
-      if (deadline)
-        wait =
-            std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - SteadyClock::now()),
-                       std::chrono::milliseconds(0), wait);
-      std::this_thread::sleep_for(wait);
-    };
+    sts.deadline = run.deadline;
     StsClient client(*run.transport, std::move(sts));
     StsResult<CallerIdentity> identity = client.get_caller_identity(run.result.credentials->credentials);
     if (options.log)

@@ -84,16 +84,29 @@ class Resolver {
       : plan_(plan),
         ctx_(context),
         cache_use_{!context.sts_endpoint.configured(),
-                   context.sso_endpoint.empty() && context.settings.sso_endpoint_url.empty()} {}
+                   context.sso_endpoint.empty() && context.settings.sso_endpoint_url.empty()},
+        deadline_(context.deadline) {}
 
   CredentialResolution run();
 
  private:
+  CredentialResolution resolve();
   SysClock::time_point now() const { return ctx_.now ? ctx_.now() : SysClock::now(); }
   void log(const std::string& line) const {
     if (ctx_.log) ctx_.log(line);
   }
-  bool past_deadline() const { return ctx_.deadline && SteadyClock::now() >= *ctx_.deadline; }
+  bool past_deadline() const { return deadline_ && SteadyClock::now() >= *deadline_; }
+  std::chrono::milliseconds time_left(std::chrono::milliseconds at_most) const {
+    if (!deadline_) return at_most;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - SteadyClock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), at_most);
+  }
+  /// Time spent waiting for a person (at the MFA prompt) is not the network's: the deadline moves.
+  void waited_for_input(SteadyClock::duration waited) {
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(waited);
+    waited_ += ms;
+    if (deadline_) *deadline_ += ms;
+  }
   std::optional<CredentialError> check_deadline(std::string_view what) const {
     if (!past_deadline()) return std::nullopt;
     return make_error("Timeout",
@@ -101,10 +114,7 @@ class Resolver {
                       "raise --timeout, or check why earlier steps were slow (--debug)");
   }
   void sleep_for(std::chrono::milliseconds wait) const {
-    if (ctx_.deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx_.deadline - SteadyClock::now());
-      wait = std::clamp(left, std::chrono::milliseconds(0), wait);
-    }
+    wait = time_left(wait);
     if (ctx_.sleep)
       ctx_.sleep(wait);
     else
@@ -133,10 +143,19 @@ class Resolver {
   const CredentialPlan& plan_;
   const ResolverContext& ctx_;
   const SharedCacheUse cache_use_;
+  /// ctx_.deadline, moved later by the time spent at a prompt.
+  std::optional<SteadyClock::time_point> deadline_;
+  std::chrono::milliseconds waited_{0};
   std::unique_ptr<HttpClient> own_metadata_client_;
 };
 
 CredentialResolution Resolver::run() {
+  CredentialResolution out = resolve();
+  out.waited_for_input = waited_;
+  return out;
+}
+
+CredentialResolution Resolver::resolve() {
   CredentialResolution out;
   for (const CredentialStep& step : plan_.steps) out.chain.push_back(chain_label(step));
   if (ctx_.fs == nullptr) {
@@ -149,10 +168,8 @@ CredentialResolution Resolver::run() {
   offline.now = now();
   offline.process = ctx_.process;
   offline.cache_use = cache_use_;
-  if (ctx_.deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx_.deadline - SteadyClock::now());
-    offline.process.timeout = std::clamp(left, std::chrono::milliseconds(1), offline.process.timeout);
-  }
+  if (deadline_)
+    offline.process.timeout = std::max(time_left(offline.process.timeout), std::chrono::milliseconds(1));
   offline.run_process = ctx_.run_process;
   Result<OfflineResolution> got = resolve_offline(plan_, offline);
   if (!got) {
@@ -185,6 +202,7 @@ StsClient Resolver::sts_client() const {
   options.sleep = [this](std::chrono::milliseconds wait) { sleep_for(wait); };
   options.random = ctx_.random;
   options.now = ctx_.now;
+  options.deadline = deadline_;
   return StsClient(*ctx_.transport, std::move(options));
 }
 
@@ -203,12 +221,14 @@ Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string&
                                     const HttpRequest& request, int attempts,
                                     std::chrono::milliseconds pause) {
   Result<HttpResponse> response = Result<HttpResponse>::error("no attempt was made");
+  HttpRequest stamped = request;
+  stamped.deadline = deadline_;
   for (int attempt = 1; attempt <= std::max(1, attempts); ++attempt) {
     if (attempt > 1) {
-      if (past_deadline()) break;
+      if (deadline_ && SteadyClock::now() + pause >= *deadline_) break;  // the pause would use it all
       sleep_for(pause);
     }
-    response = transport.send(origin, request);
+    response = transport.send(origin, stamped);
     log(plan_.profile + ": " + request.method + " " + origin +
         request.path.substr(0, request.path.find('?')) + " -> " +
         (response ? "HTTP " + std::to_string(response->status) : response.message()));
@@ -287,7 +307,9 @@ Resolver::Step Resolver::assume_role(const AssumeRoleStep& step, const ResolvedC
     if (!ctx_.mfa_code)
       return make_error("MfaRequired", where + " but no MFA code can be asked for",
                         "run on a terminal to be prompted, or pass --mfa-code");
+    const auto asked = SteadyClock::now();
     Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
+    waited_for_input(SteadyClock::now() - asked);
     if (!code)
       return make_error("MfaRequired", where + ": " + code.message(),
                         "run on a terminal to be prompted, or pass --mfa-code");
@@ -547,6 +569,11 @@ CredentialError credential_error_from_sts(const StsError& error) {
       break;
   }
   out.message = error.to_string();
+  if (error.out_of_time) {
+    out.code = "Timeout";
+    out.hint = "raise --timeout, or check the endpoint (it kept failing: " +
+               (error.code.empty() ? "HTTP " + std::to_string(error.http_status) : error.code) + ")";
+  }
   return out;
 }
 

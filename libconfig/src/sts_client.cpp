@@ -534,6 +534,13 @@ std::string_view StsError::hint() const {
   return kind == StsErrorKind::service ? describe_sts_error(code).hint : std::string_view();
 }
 
+std::string StsError::attempts_note() const {
+  std::string out;
+  if (attempts > 1) out = " (after " + std::to_string(attempts) + " attempts";
+  if (out_of_time) return (out.empty() ? " (" : out + "; ") + "no time left for another before the deadline)";
+  return out.empty() ? out : out + ")";
+}
+
 std::string StsError::to_string() const {
   std::string out = operation + " failed: ";
   switch (kind) {
@@ -542,7 +549,7 @@ std::string StsError::to_string() const {
       break;
     case StsErrorKind::transport:
       out += message;
-      if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
+      out += attempts_note();
       break;
     case StsErrorKind::bad_response:
       out += "HTTP " + std::to_string(http_status) + ", " + message;
@@ -553,7 +560,7 @@ std::string StsError::to_string() const {
       out += ": ";
       out += code.empty() ? std::string("STS returned an error") : std::string(summary());
       if (!message.empty()) out += ". " + message;
-      if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
+      out += attempts_note();
       break;
   }
   return out;
@@ -620,6 +627,7 @@ StsResult<StsClient::Reply> StsClient::call(
 
   HttpRequest request;
   request.method = "POST";
+  request.deadline = options_.deadline;
   request.path = url_.path.empty() ? "/" : url_.path;
   if (!url_.query.empty()) request.path += "?" + url_.query;
   request.headers = {{"Host", url_.authority()}, {"Content-Type", std::string(kStsContentType)}};
@@ -667,7 +675,12 @@ StsResult<StsClient::Reply> StsClient::call(
       retryable = is_retryable(options_.retry.mode, false, error.http_status, error.code);
     }
     if (!retryable || attempt >= max_attempts) return error;
-    options_.sleep(retry_delay(options_.retry, attempt, options_.random()));
+    const std::chrono::milliseconds wait = retry_delay(options_.retry, attempt, options_.random());
+    if (options_.deadline && std::chrono::steady_clock::now() + wait >= *options_.deadline) {
+      error.out_of_time = true;
+      return error;
+    }
+    options_.sleep(wait);
   }
 }
 

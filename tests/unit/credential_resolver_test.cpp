@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "awsprof/credential_cache.hpp"
 #include "test_support.hpp"
@@ -234,16 +235,17 @@ TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {
   EXPECT_TRUE(disk.files().empty());
 }
 
-TEST(CredentialResolver, MfaCodeComesFromTheCallbackOrFailsClearly) {
-  Files files(R"([profile base]
+const char* kMfaConfig = R"([profile base]
 aws_access_key_id = AKIDBASE
 aws_secret_access_key = base-secret-value
 [profile mfa]
 role_arn = arn:aws:iam::123456789012:role/one
 source_profile = base
 mfa_serial = arn:aws:iam::123456789012:mfa/me
-)",
-              "");
+)";
+
+TEST(CredentialResolver, MfaCodeComesFromTheCallbackOrFailsClearly) {
+  Files files(kMfaConfig, "");
   MemoryFileSystem disk;
   FakeTransport transport;
   auto env = fake_env({{"HOME", "/h"}});
@@ -355,6 +357,59 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
   EXPECT_EQ(transport.sent[0].origin, "http://127.0.0.1:8080");
   EXPECT_EQ(transport.sent[0].request.path, "/creds?x=1");
   EXPECT_EQ(header(transport.sent[0].request, "Authorization"), "container-auth-secret");
+}
+
+// The deadline goes with every request of every step (so the transport can cut a stalled one), and
+// the time spent at the MFA prompt moves it later: --timeout bounds the network, not the person.
+TEST(CredentialResolver, EveryRequestCarriesTheDeadlineMovedByThePrompt) {
+  Files files(std::string(kMfaConfig) + R"([profile imds]
+role_arn = arn:aws:iam::123456789012:role/two
+credential_source = Ec2InstanceMetadata
+)",
+              "");
+  MemoryFileSystem disk;
+  auto env = fake_env({{"HOME", "/h"}});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+
+  FakeTransport transport;
+  transport.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  ResolverContext c = context_for(disk, transport, env);
+  c.deadline = deadline;
+  c.mfa_code = [](const MfaRequest&) -> Result<std::string> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a person typing
+    return std::string("123456");
+  };
+  auto plan = plan_credentials(files.model, {"mfa", ProfileSource::flag}, env);
+  ASSERT_TRUE(plan);
+  CredentialResolution got = resolve_credentials(*plan, c);
+  ASSERT_TRUE(got.ok()) << got.error->message;
+  EXPECT_GE(got.waited_for_input, std::chrono::milliseconds(50));
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].request.deadline, deadline + got.waited_for_input);
+
+  FakeTransport metadata;
+  metadata.add(200, "imds-token");
+  metadata.add(200, "my-role\n");
+  metadata.add(200, R"({"AccessKeyId": "ASIAIMDS", "SecretAccessKey": "s", "Token": "t"})");
+  metadata.add(200, assume_role_xml("ASIATWO", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+  ResolverContext m = context_for(disk, metadata, env);
+  m.deadline = deadline;
+  auto imds_plan = plan_credentials(files.model, {"imds", ProfileSource::flag}, env);
+  ASSERT_TRUE(imds_plan) << imds_plan.message();
+  CredentialResolution imds = resolve_credentials(*imds_plan, m);
+  ASSERT_TRUE(imds.ok()) << imds.error->message;
+  EXPECT_EQ(imds.waited_for_input, std::chrono::milliseconds(0));
+  ASSERT_EQ(metadata.sent.size(), 4u);
+  for (const auto& sent : metadata.sent) EXPECT_EQ(sent.request.deadline, deadline) << sent.request.path;
+
+  // Past the deadline, no further step starts.
+  FakeTransport none;
+  ResolverContext late = context_for(disk, none, env);
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  CredentialResolution timed_out = resolve_credentials(*imds_plan, late);
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.error->code, "Timeout");
+  EXPECT_TRUE(none.sent.empty());
 }
 
 TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {

@@ -658,6 +658,25 @@ TEST(StsClient, RetriesTransportErrorsUpToConfiguredMaxAttempts) {
             "GetCallerIdentity failed: fake: Connection refused (after 5 attempts)");
 }
 
+// A deadline is carried by every attempt, and no retry is made whose backoff would reach it.
+TEST(StsClient, RetriesStopAtTheDeadline) {
+  ClientFixture f;
+  f.options.retry.max_attempts = 10;
+  f.options.deadline = std::chrono::steady_clock::now() + milliseconds(1700);
+  f.transport.script = {{0, ""}};
+  auto client = f.client();
+  auto identity = client.get_caller_identity(example_credentials());
+  ASSERT_FALSE(identity.ok());
+  // Backoffs of 0.5 s and 1 s fit in 1.7 s (the fake sleep takes no time); the next, 2 s, does not.
+  EXPECT_EQ(identity.error().attempts, 3);
+  EXPECT_TRUE(identity.error().out_of_time);
+  EXPECT_EQ(identity.error().to_string(),
+            "GetCallerIdentity failed: fake: Connection refused (after 3 attempts; no time left for another "
+            "before the deadline)");
+  EXPECT_EQ(f.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000)}));
+  for (const auto& sent : f.transport.sent) EXPECT_EQ(sent.second.deadline, f.options.deadline);
+}
+
 TEST(StsClient, MaxAttemptsOneMeansNoRetry) {
   ClientFixture f;
   f.options.retry.max_attempts = 1;
@@ -1035,6 +1054,29 @@ TEST(HttpClient, ReadTimeoutFiresWhenTheServerIsSilent) {
   EXPECT_EQ(response.message(), "POST " + server.origin() + ": read timeout: no data for 1000 ms");
   EXPECT_GE(elapsed, std::chrono::milliseconds(1000));
   EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+}
+
+// The deadline cuts the whole exchange to the millisecond, whatever the read timeout says; a request
+// past its deadline is not sent.
+TEST(HttpClient, DeadlineCutsASilentServerAndStopsLateRequests) {
+  KeepAliveServer server({""});
+  auto options = local_options();
+  options.read_timeout = milliseconds(10'000);
+  HttpClient client(options);
+  HttpRequest request{"POST", "/", {}, "x"};
+  const auto start = std::chrono::steady_clock::now();
+  request.deadline = start + milliseconds(300);
+  auto response = client.send(server.origin(), request);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.message().find(": no answer before the deadline ("), std::string::npos)
+      << response.message();
+  EXPECT_GE(elapsed, milliseconds(300));
+  EXPECT_LT(elapsed, milliseconds(800));
+  auto late = client.send(server.origin(), request);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.message(), "POST " + server.origin() + ": not sent: the deadline has passed");
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST(HttpClient, RefusedConnectionIsATransportError) {

@@ -124,7 +124,9 @@ struct ResolverContext {
   /// Either way, a step whose endpoint is configured (sts_endpoint.configured(), an SSO endpoint
   /// URL) neither reads nor writes it: see SharedCacheUse.
   bool write_cache = true;
-  /// No new call starts after this, and retry waits are cut to it ("Timeout").
+  /// Every network step works within it: each request carries it (HttpRequest::deadline, so a
+  /// stalled exchange is cut there), no call or retry starts after it, retry waits are cut to it,
+  /// credential_process is killed at it ("Timeout"). Time spent at the MFA prompt moves it later.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::function<void(std::chrono::milliseconds)> sleep;  ///< Retry waits; default: sleep_for.
   std::function<double()> random;                        ///< Retry jitter; default: a PRNG.
@@ -140,6 +142,8 @@ struct CredentialResolution {
   std::vector<std::string> chain;
   std::optional<ResolvedCredentials> credentials;  ///< Set on success.
   std::optional<CredentialError> error;            ///< Set on failure.
+  /// Time spent waiting for a person (the MFA prompt); the deadline was moved by as much.
+  std::chrono::milliseconds waited_for_input{0};
   bool ok() const { return credentials.has_value(); }
 };
 
@@ -164,7 +168,8 @@ struct ProfileRunOptions {
   EnvLookup env;
   NetworkOverrides overrides;
   MfaCodeProvider mfa_code;
-  /// Per profile: bounds the connect and read timeouts, credential_process and retry waits.
+  /// Per profile: the whole resolution and call, every network step included (a deadline carried
+  /// through each request, retry and credential_process), but not the time spent at an MFA prompt.
   std::optional<std::chrono::milliseconds> timeout;
   std::function<void(std::string_view line)> log;  ///< Debug lines, never a secret.
   ProcessStderr process_stderr = ProcessStderr::inherit;

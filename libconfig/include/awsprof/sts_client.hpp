@@ -195,6 +195,8 @@ struct StsError {
   std::string message;  ///< the server's message, or the transport / parse error
   std::string request_id;
   int attempts = 0;  ///< how many requests were sent
+  /// A retryable failure that was not retried because the deadline left no time for another attempt.
+  bool out_of_time = false;
 
   /// describe_sts_error(code).summary / .hint, for kind == service.
   std::string_view summary() const;
@@ -202,6 +204,10 @@ struct StsError {
   /// One line for a tool to print, e.g. "GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403):
   /// the secret access key does not match the access key id. <server message>". Never holds a secret.
   std::string to_string() const;
+
+ private:
+  /// " (after 3 attempts)", with why it stopped when out_of_time; "" for one attempt.
+  std::string attempts_note() const;
 };
 
 /// A value, or an StsError.
@@ -258,10 +264,14 @@ struct StsClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;        ///< default: std::this_thread::sleep_for
   std::function<double()> random;                              ///< in [0, 1); default: a seeded PRNG
   std::function<std::chrono::system_clock::time_point()> now;  ///< signing time; default: the clock
+  /// Every attempt carries it (HttpRequest::deadline); no attempt starts after it, and a retry whose
+  /// backoff would reach it is not made (the last error is returned).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 /// Calls STS through an HttpTransport (an HttpClient, or a fake in tests). Each attempt is signed
-/// afresh; failed attempts are retried by is_retryable with retry_delay between them. Not
+/// afresh; failed attempts are retried by is_retryable with retry_delay between them, within the
+/// deadline when there is one. Not
 /// thread-safe (neither is HttpClient).
 class StsClient {
  public:
