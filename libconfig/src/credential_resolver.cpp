@@ -130,6 +130,11 @@ class Resolver {
   using Step = std::variant<ResolvedCredentials, CredentialError>;
   Step run_step(std::size_t index, const std::optional<ResolvedCredentials>& source);
   Step assume_role(const AssumeRoleStep& step, const ResolvedCredentials& source);
+  /// Asks for the code of the step's mfa_serial; the time spent asking moves the deadline.
+  std::variant<std::string, CredentialError> mfa_code(const AssumeRoleStep& step);
+  /// The run's MFA session for the step's device and these long-term keys (MfaSessions).
+  std::variant<Credentials, CredentialError> mfa_session(const AssumeRoleStep& step,
+                                                         const Credentials& long_term);
   Step web_identity(const WebIdentityStep& step);
   Step sso(const SsoStep& step);
   Step container(const ContainerStep& step);
@@ -301,26 +306,73 @@ Resolver::Step Resolver::assume_role(const AssumeRoleStep& step, const ResolvedC
   if (step.external_id) request.external_id = *step.external_id;
   if (step.duration_seconds)
     request.duration_seconds = static_cast<int>(std::clamp<long long>(*step.duration_seconds, 0, 1'000'000));
+  const Credentials* signer = &source.credentials;
+  Credentials session;
   if (step.mfa_serial && !step.mfa_serial->empty()) {
-    const std::string where = "profile " + in_quotes(step.profile) + " assumes " + step.role_arn +
-                              " with MFA (mfa_serial = " + *step.mfa_serial + ")";
-    if (!ctx_.mfa_code)
-      return make_error("MfaRequired", where + " but no MFA code can be asked for",
-                        "run on a terminal to be prompted, or pass --mfa-code");
-    const auto asked = SteadyClock::now();
-    Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
-    waited_for_input(SteadyClock::now() - asked);
-    if (!code)
-      return make_error("MfaRequired", where + ": " + code.message(),
-                        "run on a terminal to be prompted, or pass --mfa-code");
-    request.serial_number = *step.mfa_serial;
-    request.token_code = *code;
+    const std::string& device = *step.mfa_serial;
+    if (ctx_.mfa_sessions != nullptr && ctx_.mfa_sessions->covers(device) &&
+        source.credentials.session_token.empty()) {
+      std::variant<Credentials, CredentialError> opened = mfa_session(step, source.credentials);
+      if (auto* error = std::get_if<CredentialError>(&opened)) return *error;
+      session = std::move(std::get<Credentials>(opened));
+      signer = &session;
+    } else {
+      std::variant<std::string, CredentialError> code = mfa_code(step);
+      if (auto* error = std::get_if<CredentialError>(&code)) return *error;
+      request.serial_number = device;
+      request.token_code = std::move(std::get<std::string>(code));
+    }
   }
   log(plan_.profile + ": AssumeRole " + step.role_arn + " session " + request.role_session_name + " at " +
-      ctx_.sts_endpoint.url);
+      ctx_.sts_endpoint.url + (signer == &session ? " with the MFA session of " + *step.mfa_serial : ""));
   StsClient client = sts_client();
-  return finish_sts_call(step, step.profile, client.assume_role(source.credentials, request),
+  return finish_sts_call(step, step.profile, client.assume_role(*signer, request),
                          "sts:AssumeRole " + step.role_arn);
+}
+
+std::variant<std::string, CredentialError> Resolver::mfa_code(const AssumeRoleStep& step) {
+  const std::string where = "profile " + in_quotes(step.profile) + " assumes " + step.role_arn +
+                            " with MFA (mfa_serial = " + *step.mfa_serial + ")";
+  const std::string hint = "run on a terminal to be prompted, or pass --mfa-code";
+  if (!ctx_.mfa_code) return make_error("MfaRequired", where + " but no MFA code can be asked for", hint);
+  const auto asked = SteadyClock::now();
+  Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
+  waited_for_input(SteadyClock::now() - asked);
+  if (!code) return make_error("MfaRequired", where + ": " + code.message(), hint);
+  return *code;
+}
+
+std::variant<Credentials, CredentialError> Resolver::mfa_session(const AssumeRoleStep& step,
+                                                                 const Credentials& long_term) {
+  const auto started = SteadyClock::now();
+  bool opened_here = false;
+  std::optional<CredentialError> failure;
+  Result<Credentials> session =
+      ctx_.mfa_sessions->session(*step.mfa_serial, long_term.access_key_id, [&]() -> Result<Credentials> {
+        opened_here = true;
+        waited_for_input(SteadyClock::now() - started);  // queued behind another profile's prompt
+        std::variant<std::string, CredentialError> code = mfa_code(step);
+        if (auto* error = std::get_if<CredentialError>(&code)) {
+          failure = *error;
+          return Result<Credentials>::error(error->message);
+        }
+        GetSessionTokenRequest request;
+        request.duration_seconds = 900;  // the shortest: it serves this run only
+        request.serial_number = *step.mfa_serial;
+        request.token_code = std::get<std::string>(code);
+        log(plan_.profile + ": GetSessionToken for MFA device " + *step.mfa_serial + " at " +
+            ctx_.sts_endpoint.url + " (one code for every role of this device in this run)");
+        StsResult<AssumedRoleCredentials> got = sts_client().get_session_token(long_term, request);
+        if (!got) {
+          failure = credential_error_from_sts(got.error());
+          failure->message = "profile " + in_quotes(step.profile) + ": " + failure->message;
+          return Result<Credentials>::error(failure->message);
+        }
+        return got->credentials;
+      });
+  if (!opened_here) waited_for_input(SteadyClock::now() - started);  // another profile asked
+  if (!session) return failure ? *failure : make_error("MfaRequired", session.message());
+  return *session;
 }
 
 // Both role calls end alike: credentials into the CLI cache, or the STS error naming the profile.

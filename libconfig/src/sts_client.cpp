@@ -434,11 +434,13 @@ Result<CallerIdentity> parse_get_caller_identity_response(std::string_view xml) 
 Result<AssumedRoleCredentials> parse_assume_role_response(std::string_view xml) {
   auto tree = parse_xml(xml);
   if (!tree) return Result<AssumedRoleCredentials>::error(tree.message());
-  const XmlElement* result = result_element(*tree, {"AssumeRole", "AssumeRoleWithWebIdentity"});
+  const XmlElement* result =
+      result_element(*tree, {"AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken"});
   if (result == nullptr)
     return Result<AssumedRoleCredentials>::error(
-        "the reply has no AssumeRoleResult or AssumeRoleWithWebIdentityResult (its root is <" + tree->name +
-        ">)");
+        "the reply has no AssumeRoleResult, AssumeRoleWithWebIdentityResult or GetSessionTokenResult (its "
+        "root is <" +
+        tree->name + ">)");
   const XmlElement* creds = result->child("Credentials");
   if (creds == nullptr) return Result<AssumedRoleCredentials>::error("the reply has no Credentials");
   AssumedRoleCredentials out;
@@ -722,6 +724,34 @@ StsResult<AssumedRoleCredentials> StsClient::assume_role(const Credentials& cred
   if (!reply) return reply.error();
   auto parsed = parse_assume_role_response(reply->body);
   if (!parsed) return reply->bad_response("AssumeRole", parsed.message());
+  return std::move(*parsed);
+}
+
+std::vector<std::pair<std::string, std::string>> get_session_token_parameters(
+    const GetSessionTokenRequest& request) {
+  std::vector<std::pair<std::string, std::string>> p = {{"Action", "GetSessionToken"},
+                                                        {"Version", std::string(kStsApiVersion)}};
+  if (request.duration_seconds) p.emplace_back("DurationSeconds", std::to_string(*request.duration_seconds));
+  if (!request.serial_number.empty()) p.emplace_back("SerialNumber", request.serial_number);
+  if (!request.token_code.empty()) p.emplace_back("TokenCode", request.token_code);
+  return p;
+}
+
+StsResult<AssumedRoleCredentials> StsClient::get_session_token(const Credentials& credentials,
+                                                               const GetSessionTokenRequest& request) {
+  if (request.serial_number.empty() != request.token_code.empty())
+    return StsError{StsErrorKind::invalid_request,
+                    "GetSessionToken",
+                    0,
+                    "",
+                    "",
+                    "SerialNumber and TokenCode go together (an MFA device and its current code)",
+                    "",
+                    0};
+  auto reply = call("GetSessionToken", get_session_token_parameters(request), &credentials);
+  if (!reply) return reply.error();
+  auto parsed = parse_assume_role_response(reply->body);
+  if (!parsed) return reply->bad_response("GetSessionToken", parsed.message());
   return std::move(*parsed);
 }
 

@@ -21,8 +21,10 @@ import argparse
 import json
 import os
 import pty
+import re
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -223,7 +225,8 @@ endpoint_url = {stall_url}
 # MFA
 
 SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
-CODE = "123456"
+PROMPT = re.compile(rb"Enter MFA code for \S+( \(profile [^)]*\))?: ")
+CODE = "271828"
 
 
 def fake_sts(form):
@@ -246,16 +249,17 @@ def fake_sts(form):
                      f"assumed-role/{role}/s</Arn></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>")
     if action == "GetCallerIdentity":
         token = form["_token"]
-        arn = f"arn:aws:sts::{ACCOUNT}:assumed-role/{token[5:]}/s" if token.startswith("role-") else "unknown"
+        arn = (f"arn:aws:sts::{ACCOUNT}:assumed-role/{token[5:]}/s" if token.startswith("role-") else
+               f"arn:aws:iam::{ACCOUNT}:user/alice" if not token else "unknown")
         return 200, (f"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>{arn}</Arn><UserId>U</UserId>"
                      f"<Account>{ACCOUNT}</Account></GetCallerIdentityResult></GetCallerIdentityResponse>")
     return sts_error("InvalidAction", 400)
 
 
-def run_on_pty(argv, env, answers, timeout=60):
-    """Runs argv with a pseudo-terminal as its controlling terminal and stdin/stderr (stdout is a
-    pipe); types each answer when a prompt ("...: ") appears. Returns (exit code, stdout, terminal
-    transcript, prompts seen)."""
+def run_on_pty(argv, env, answers, timeout=60, think=0.5):
+    """Runs argv with a pseudo-terminal as its controlling terminal, stdin and stderr; types each
+    answer `think` seconds after a prompt ("Enter MFA code ...: ") appears. Returns (exit code,
+    terminal transcript, prompts seen)."""
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(argv[0], argv, env)
@@ -272,9 +276,12 @@ def run_on_pty(argv, env, answers, timeout=60):
             if not chunk:
                 break
             transcript += chunk
-            if transcript.rstrip(b" ").endswith(b":") and transcript.count(b"Enter MFA code") > prompts:
+            if len(PROMPT.findall(transcript)) > prompts:
                 prompts += 1
+                time.sleep(think)  # meanwhile other profiles finish: their progress must wait
                 os.write(fd, ((answers.pop(0) if answers else "") + "\n").encode())
+    else:
+        os.kill(pid, signal.SIGKILL)  # still waiting for an answer it never got
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), transcript.decode(errors="replace"), prompts
@@ -289,7 +296,7 @@ def check_mfa(bin_dir, work, checks):
         config = f"""[profile base]
 aws_access_key_id = {KEY_ID}
 aws_secret_access_key = {SECRET}
-"""
+"""  # base itself needs no MFA: it finishes while the prompt waits
         for role in roles:
             config += f"""
 [profile {role}]
@@ -301,8 +308,8 @@ mfa_serial = {SERIAL}
         # stdout into a file (a script reading the results); stdin and stderr on the terminal.
         out_path = os.path.join(work, "stdout.json")
         argv = ["/bin/sh", "-c", f'exec "$0" "$@" >"{out_path}"', os.path.join(bin_dir, "awsprof"), "test",
-                "--output", "json", "--endpoint-url", endpoint, "--jobs", "3"] + roles
-        code, transcript, prompts = run_on_pty(argv, environment(home, {"TERM": "xterm"}), [CODE])
+                "--output", "json", "--endpoint-url", endpoint, "--jobs", "4"] + roles + ["base"]
+        code, transcript, prompts = run_on_pty(argv, environment(home, {"TERM": "xterm"}), [CODE] * 3)
         with open(out_path) as f:
             text = f.read()
         try:
@@ -310,7 +317,8 @@ mfa_serial = {SERIAL}
         except json.JSONDecodeError:
             checks.expect("awsprof test printed JSON", False, f"exit {code}: {text!r} {transcript!r}")
             return
-        checks.expect("all three roles work: exit 0", code == 0 and all(results[r]["ok"] for r in roles),
+        checks.expect("all three roles (and base) work: exit 0",
+                      code == 0 and all(results[r]["ok"] for r in roles + ["base"]),
                       f"exit {code}: {transcript!r} {results}")
         checks.expect("one MFA prompt for the three roles of one device", prompts == 1 and
                       transcript.count("Enter MFA code") == 1, transcript)
@@ -318,9 +326,13 @@ mfa_serial = {SERIAL}
                       f"Enter MFA code for {SERIAL} (profile " in transcript, transcript)
         checks.expect("the code is not echoed", CODE not in transcript, transcript)
         prompt_at = transcript.find("Enter MFA code")
-        drawn_after = transcript[prompt_at:transcript.find("\n", prompt_at)] if prompt_at >= 0 else ""
-        checks.expect("nothing is drawn over the prompt (no carriage return or erase on its line)",
-                      "\r\x1b[K" not in drawn_after and "testing profiles" not in drawn_after, repr(drawn_after))
+        line_end = transcript.find("\n", prompt_at)
+        prompt_line = transcript[prompt_at:line_end if line_end >= 0 else len(transcript)] if prompt_at >= 0 else ""
+        checks.expect("nothing is drawn over the prompt while it waits (base finished meanwhile)",
+                      prompt_at >= 0 and "\r" not in prompt_line.rstrip("\r") and "testing profiles" not in prompt_line,
+                      repr(prompt_line))
+        checks.expect("the progress comes back after the prompt", "testing profiles: 4/4" in transcript[line_end:],
+                      repr(transcript[line_end:]))
         actions = [r["Action"] for r in sts.requests]
         sessions = [r for r in sts.requests if r["Action"] == "GetSessionToken"]
         assumes = [r for r in sts.requests if r["Action"] == "AssumeRole"]

@@ -359,6 +359,86 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
   EXPECT_EQ(header(transport.sent[0].request, "Authorization"), "container-auth-secret");
 }
 
+std::string session_token_xml() {
+  return "<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIASESSION</AccessKeyId>"
+         "<SecretAccessKey>session-secret</SecretAccessKey><SessionToken>session-token</SessionToken>"
+         "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></GetSessionTokenResult>"
+         "</GetSessionTokenResponse>";
+}
+
+// One prompt per device per run: the first role trades the code for an MFA session, the others
+// are assumed with it; a role whose source is temporary (a chain's second hop) asks for its own.
+TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
+  auto role = [](const std::string& name, const std::string& source, const std::string& device) {
+    return "[profile " + name + "]\nrole_arn = arn:aws:iam::123456789012:role/" + name +
+           "\nsource_profile = " + source + "\nmfa_serial = arn:aws:iam::123456789012:mfa/" + device + "\n";
+  };
+  Files files(std::string(kMfaConfig) + role("prod", "base", "me") + role("audit", "base", "me") +
+                  role("deeper", "mfa", "me") + role("other", "base", "other"),
+              "");
+  MemoryFileSystem disk;
+  auto env = fake_env({{"HOME", "/h"}});
+  const std::vector<SelectedProfile> profiles = {{"mfa", ProfileSource::flag},
+                                                 {"prod", ProfileSource::flag},
+                                                 {"audit", ProfileSource::flag},
+                                                 {"deeper", ProfileSource::flag},
+                                                 {"other", ProfileSource::flag}};
+  // deeper's own hop is signed with a role's keys; "other" is named once: neither is shared.
+  EXPECT_EQ(devices_named_twice(files.model, profiles, env),
+            (std::set<std::string>{"arn:aws:iam::123456789012:mfa/me"}));
+  MfaSessions sessions(devices_named_twice(files.model, profiles, env));
+  std::vector<std::string> asked;
+  auto resolve = [&](const char* profile, FakeTransport& transport, bool refuse = false) {
+    ResolverContext c = context_for(disk, transport, env);
+    c.mfa_sessions = &sessions;
+    c.write_cache = false;
+    c.mfa_code = [&asked, refuse](const MfaRequest& r) -> Result<std::string> {
+      asked.push_back(r.profile);
+      if (refuse) return Result<std::string>::error("no MFA code was entered");
+      return std::string("123456");
+    };
+    auto plan = plan_credentials(files.model, {profile, ProfileSource::flag}, env);
+    EXPECT_TRUE(plan) << plan.message();
+    return resolve_credentials(*plan, c);
+  };
+
+  FakeTransport refused;
+  CredentialResolution not_entered = resolve("prod", refused, true);
+  ASSERT_FALSE(not_entered.ok());
+  EXPECT_EQ(not_entered.error->code, "MfaRequired");
+  EXPECT_TRUE(refused.sent.empty());
+
+  FakeTransport first;  // a failure is not kept: the next role asks again, and opens the session
+  first.add(200, session_token_xml());
+  first.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  ASSERT_TRUE(resolve("mfa", first).ok());
+  ASSERT_EQ(first.sent.size(), 2u);
+  EXPECT_NE(first.sent[0].request.body.find("Action=GetSessionToken"), std::string::npos);
+  EXPECT_NE(first.sent[0].request.body.find("TokenCode=123456"), std::string::npos);
+  EXPECT_NE(header(first.sent[0].request, "Authorization").find("Credential=AKIDBASE/"), std::string::npos);
+  for (const char* profile : {"prod", "audit"}) {
+    FakeTransport next;
+    next.add(200, assume_role_xml("ASIAROLE", "arn:aws:sts::123456789012:assumed-role/r/x", kFarFuture));
+    ASSERT_TRUE(resolve(profile, next).ok()) << profile;
+    ASSERT_EQ(next.sent.size(), 1u);
+    EXPECT_EQ(header(next.sent[0].request, "X-Amz-Security-Token"), "session-token");
+    EXPECT_NE(header(next.sent[0].request, "Authorization").find("Credential=ASIASESSION/"),
+              std::string::npos);
+    EXPECT_EQ(next.sent[0].request.body.find("TokenCode"), std::string::npos);
+    EXPECT_EQ(next.sent[0].request.body.find("SerialNumber"), std::string::npos);
+  }
+  EXPECT_EQ(asked, (std::vector<std::string>{"prod", "mfa"}));
+
+  FakeTransport chain;  // mfa's hop from the session, then deeper's own code for its hop
+  chain.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  chain.add(200, assume_role_xml("ASIADEEP", "arn:aws:sts::123456789012:assumed-role/deeper/x", kFarFuture));
+  ASSERT_TRUE(resolve("deeper", chain).ok());
+  ASSERT_EQ(chain.sent.size(), 2u);
+  EXPECT_EQ(header(chain.sent[1].request, "X-Amz-Security-Token"), "token-of-ASIAMFA");
+  EXPECT_NE(chain.sent[1].request.body.find("TokenCode=123456"), std::string::npos);
+  EXPECT_EQ(asked, (std::vector<std::string>{"prod", "mfa", "deeper"}));
+}
+
 // The deadline goes with every request of every step (so the transport can cut a stalled one), and
 // the time spent at the MFA prompt moves it later: --timeout bounds the network, not the person.
 TEST(CredentialResolver, EveryRequestCarriesTheDeadlineMovedByThePrompt) {

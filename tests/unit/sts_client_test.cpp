@@ -756,6 +756,32 @@ TEST(StsClient, AssumeRoleSendsParametersAndReturnsCredentials) {
   EXPECT_NE(header_of(f.transport.sent[0].second, "Authorization"), "<none>");
 }
 
+TEST(StsClient, GetSessionTokenSendsTheDeviceAndCodeAndReadsTheSession) {
+  ClientFixture f;
+  f.transport.script = {{200, R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetSessionTokenResult><Credentials><SessionToken>session-token</SessionToken>
+  <SecretAccessKey>session-secret</SecretAccessKey><Expiration>2030-01-01T00:15:00Z</Expiration>
+  <AccessKeyId>ASIASESSION</AccessKeyId></Credentials></GetSessionTokenResult>
+  <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetSessionTokenResponse>)"}};
+  auto client = f.client();
+  GetSessionTokenRequest request;
+  request.duration_seconds = 900;
+  request.serial_number = "arn:aws:iam::123456789012:mfa/me";
+  request.token_code = "123456";
+  auto session = client.get_session_token(example_credentials(), request);
+  ASSERT_TRUE(session.ok()) << session.error().to_string();
+  EXPECT_EQ(session->credentials.access_key_id, "ASIASESSION");
+  EXPECT_EQ(session->credentials.session_token, "session-token");
+  EXPECT_EQ(session->expiration, "2030-01-01T00:15:00Z");
+  EXPECT_EQ(f.transport.sent[0].second.body,
+            "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"
+            "&SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme&TokenCode=123456");
+  request.token_code.clear();
+  EXPECT_EQ(client.get_session_token(example_credentials(), request).error().kind,
+            StsErrorKind::invalid_request);
+  EXPECT_EQ(f.transport.sent.size(), 1u);
+}
+
 TEST(StsClient, AssumeRoleChecksParametersBeforeSending) {
   ClientFixture f;
   auto client = f.client();

@@ -118,8 +118,8 @@ struct StsServiceError {
 /// missing Account or Arn.
 Result<CallerIdentity> parse_get_caller_identity_response(std::string_view xml);
 
-/// Parses an AssumeRoleResponse or AssumeRoleWithWebIdentityResponse. Fails on bad XML or when a
-/// credential field is missing; the message never holds a credential.
+/// Parses an AssumeRoleResponse, AssumeRoleWithWebIdentityResponse or GetSessionTokenResponse. Fails
+/// on bad XML or when a credential field is missing; the message never holds a credential.
 Result<AssumedRoleCredentials> parse_assume_role_response(std::string_view xml);
 
 /// Parses an error reply: the first <Error> element with a <Code>, anywhere in the document (so the
@@ -250,11 +250,21 @@ struct AssumeRoleWithWebIdentityRequest {
   std::string policy;
 };
 
+/// GetSessionToken's parameters: an MFA session for long-term (IAM user) keys. Empty strings and
+/// nullopt are not sent.
+struct GetSessionTokenRequest {
+  std::optional<int> duration_seconds;  ///< 900 to 129600
+  std::string serial_number;            ///< the MFA device; sent only together with token_code
+  std::string token_code;               ///< the 6-digit MFA code
+};
+
 /// The form parameters of each call, Action and Version first (exposed for tests).
 std::vector<std::pair<std::string, std::string>> get_caller_identity_parameters();
 std::vector<std::pair<std::string, std::string>> assume_role_parameters(const AssumeRoleRequest& request);
 std::vector<std::pair<std::string, std::string>> assume_role_with_web_identity_parameters(
     const AssumeRoleWithWebIdentityRequest& request);
+std::vector<std::pair<std::string, std::string>> get_session_token_parameters(
+    const GetSessionTokenRequest& request);
 
 /// How an StsClient reaches STS. The function members default (when empty) to the real thing; tests
 /// inject their own so that nothing waits or depends on the clock.
@@ -286,6 +296,10 @@ class StsClient {
   /// Temporary credentials for a role, from an OIDC token. Not signed: the token is the credential.
   StsResult<AssumedRoleCredentials> assume_role_with_web_identity(
       const AssumeRoleWithWebIdentityRequest& request);
+  /// Session credentials for the long-term keys that sign it, MFA-authenticated when the request
+  /// has a device and code (the role fields of the result are empty). STS refuses temporary keys.
+  StsResult<AssumedRoleCredentials> get_session_token(const Credentials& credentials,
+                                                      const GetSessionTokenRequest& request);
 
  private:
   /// A 2xx reply.
