@@ -623,8 +623,10 @@ CredentialError credential_error_from_sts(const StsError& error) {
   out.message = error.to_string();
   if (error.out_of_time) {
     out.code = "Timeout";
-    out.hint = "raise --timeout, or check the endpoint (it kept failing: " +
-               (error.code.empty() ? "HTTP " + std::to_string(error.http_status) : error.code) + ")";
+    const std::string failing = error.kind == StsErrorKind::transport ? "no answer"
+                                : error.code.empty()                  ? "HTTP " + std::to_string(error.http_status)
+                                                                      : error.code;
+    out.hint = "raise --timeout, or check the endpoint (each attempt failed: " + failing + ")";
   }
   return out;
 }

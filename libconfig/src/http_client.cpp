@@ -344,8 +344,9 @@ Result<HttpResponse> HttpClient::send(std::string_view origin, const HttpRequest
       detail = "the response body is larger than " + std::to_string(options_.max_response_bytes) + " bytes";
     else if (transfer.read_timed_out)
       detail = "read timeout: no data for " + std::to_string(options_.read_timeout.count()) + " ms";
-    else if (code == CURLE_OPERATION_TIMEDOUT && request.deadline && Clock::now() >= *request.deadline)
-      detail = "no answer before the deadline (" + std::to_string(time_left->count()) + " ms)";
+    else if (code == CURLE_OPERATION_TIMEDOUT && request.deadline &&
+             *request.deadline - Clock::now() < std::chrono::milliseconds(5))  // libcurl counts whole ms
+      detail = "no answer in the " + std::to_string(time_left->count()) + " ms left before the deadline";
     for (const auto& [name, value] : request.headers)
       if (iequals(name, "authorization") || iequals(name, "x-amz-security-token")) scrub(detail, value);
     scrub(detail, user_info(impl_->proxy.http_proxy));
