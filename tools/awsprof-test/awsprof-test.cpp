@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("-j,--jobs", jobs, "Profiles tested at once (default: min(8, profiles))")
       ->type_name("N")
       ->check(CLI::Range(1, 256));
-  app.add_option("--timeout", timeout_seconds, "Seconds allowed per profile (default 30)")
+  app.add_option("--timeout", timeout_seconds,
+                 "Seconds allowed per profile: its whole resolution and call, MFA prompts aside (default 30)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.001, 86400.0));
   add_network_flags(app, network);
