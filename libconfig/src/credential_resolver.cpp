@@ -624,8 +624,8 @@ CredentialError credential_error_from_sts(const StsError& error) {
   if (error.out_of_time) {
     out.code = "Timeout";
     const std::string failing = error.kind == StsErrorKind::transport ? "no answer"
-                                : error.code.empty()                  ? "HTTP " + std::to_string(error.http_status)
-                                                                      : error.code;
+                                : error.code.empty() ? "HTTP " + std::to_string(error.http_status)
+                                                     : error.code;
     out.hint = "raise --timeout, or check the endpoint (each attempt failed: " + failing + ")";
   }
   return out;

@@ -1095,8 +1095,7 @@ TEST(HttpClient, DeadlineCutsASilentServerAndStopsLateRequests) {
   auto response = client.send(server.origin(), request);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(response.ok());
-  EXPECT_NE(response.message().find(" ms left before the deadline"), std::string::npos)
-      << response.message();
+  EXPECT_NE(response.message().find(" ms left before the deadline"), std::string::npos) << response.message();
   EXPECT_GE(elapsed, milliseconds(300));
   EXPECT_LT(elapsed, milliseconds(800));
   request.deadline = std::chrono::steady_clock::now() - milliseconds(1);
