@@ -10,8 +10,9 @@ namespace awsprof {
 
 namespace {
 
+// The AWS CLI's three, and aws_expiration, which describes the session token beside it.
 constexpr std::string_view kCredentialKeys[] = {"aws_access_key_id", "aws_secret_access_key",
-                                                "aws_session_token"};
+                                                "aws_session_token", "aws_expiration"};
 
 bool is_default_header(const SectionName& name) {
   return name.name == "default" && (name.prefix.empty() || name.prefix == "profile");

@@ -170,6 +170,11 @@ std::optional<std::string> cache_key(const CredentialStep& step) {
   return std::nullopt;
 }
 
+std::optional<std::string> shared_cache_key(const CredentialStep& step, const SharedCacheUse& use) {
+  const bool shared = std::holds_alternative<SsoStep>(step) ? use.sso : use.sts;
+  return shared ? cache_key(step) : std::nullopt;
+}
+
 Result<std::optional<CachedCredentials>> read_cached_credentials(const FileSystem& fs,
                                                                  const std::string& directory,
                                                                  const std::string& key,

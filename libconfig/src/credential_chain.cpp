@@ -58,6 +58,11 @@ std::string_view profile_kind(const Section& profile) {
   return "config-only";
 }
 
+const Setting* session_expiration(const Section& profile) {
+  if (const Setting* s = profile.find(kSessionExpirationKey)) return s;
+  return profile.find("expiration");
+}
+
 namespace {
 
 std::string in_quotes(std::string_view name) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "awsprof/credential_chain.hpp"    // kSessionExpirationKey
+#include "awsprof/credential_process.hpp"  // parse_expiration_time
 #include "awsprof/secrets.hpp"
 #include "text_util.hpp"
 
@@ -240,6 +242,9 @@ Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_vie
   }
   if (auto it = credentials->find("Expiration"); it != credentials->end() && it->is_string())
     credential.expiration = it->get<std::string>();
+  if (!credential.expiration.empty() && !parse_expiration_time(credential.expiration))
+    return Result<ImportedCredential>::error(std::string(source) + ": Credentials.Expiration \"" +
+                                             credential.expiration + "\" is not an ISO 8601 time");
   if (std::string why = check_profile_name(profile); !why.empty())
     return Result<ImportedCredential>::error(why);
   return credential;
@@ -263,6 +268,9 @@ Result<ImportedCredential> credentials_from_environment(const EnvLookup& env, co
   credential.session_token = get("AWS_SECURITY_TOKEN");
   if (credential.session_token.empty()) credential.session_token = get("AWS_SESSION_TOKEN");
   credential.expiration = get("AWS_CREDENTIAL_EXPIRATION");
+  if (!credential.expiration.empty() && !parse_expiration_time(credential.expiration))
+    return Result<ImportedCredential>::error("AWS_CREDENTIAL_EXPIRATION \"" + credential.expiration +
+                                             "\" is not an ISO 8601 time");
   if (std::string why = check_profile_name(profile); !why.empty())
     return Result<ImportedCredential>::error(why);
   return credential;
@@ -315,6 +323,8 @@ Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential
         {"aws_session_token", credential.session_token.empty()
                                   ? std::nullopt
                                   : std::optional<std::string>(credential.session_token)},
+        {std::string(kSessionExpirationKey),
+         credential.expiration.empty() ? std::nullopt : std::optional<std::string>(credential.expiration)},
     };
     ImportedProfile imported{credential.profile, ImportAction::added, {}};
     std::vector<SettingChange> changes;
@@ -322,8 +332,8 @@ Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential
     for (const auto& [key, value] : wanted) {
       if (value) imported.keys.emplace_back(key, shown(key, *value));
       const Setting* current = existing ? existing->find(key) : nullptr;
-      // A session token the new keys do not have is removed, but only from the credentials file:
-      // the shared-credentials-file provider ignores one in the config file.
+      // A session token (or its expiration) the new keys do not have is removed, but only from the
+      // credentials file: the shared-credentials-file provider ignores one in the config file.
       if (!value && (current == nullptr || current->source.file != FileKind::credentials)) continue;
       if (current != nullptr) had_any = true;
       if (current != nullptr && value && current->value == *value) continue;

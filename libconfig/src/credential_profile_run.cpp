@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "awsprof/credential_resolver.hpp"
 #include "text_util.hpp"
@@ -184,14 +183,6 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
     return run;
   }
   run.settings = std::move(*settings);
-  if (options.timeout) {
-    run.settings.http.connect_timeout = run.settings.http.connect_timeout.count() == 0
-                                            ? *options.timeout
-                                            : std::min(run.settings.http.connect_timeout, *options.timeout);
-    run.settings.http.read_timeout = run.settings.http.read_timeout.count() == 0
-                                         ? *options.timeout
-                                         : std::min(run.settings.http.read_timeout, *options.timeout);
-  }
   Result<StsEndpoint> endpoint = sts_endpoint_for(run.settings);
   if (!endpoint) {
     run.result.error =
@@ -216,10 +207,12 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
   context.settings = run.settings;
   context.sts_endpoint = *endpoint;
   context.mfa_code = options.mfa_code;
+  context.mfa_sessions = options.mfa_sessions;
   context.process.stderr_mode = options.process_stderr;
   context.deadline = run.deadline;
   context.log = options.log;
   CredentialResolution resolution = resolve_credentials(*plan, context);
+  if (run.deadline) *run.deadline += resolution.waited_for_input;
   run.result.credentials = std::move(resolution.credentials);
   run.result.error = std::move(resolution.error);
   return run;
@@ -240,6 +233,46 @@ void mark_timeout(CredentialError& error, const std::optional<SteadyClock::time_
 }
 
 }  // namespace
+
+MfaSessions::MfaSessions(std::set<std::string> devices) : devices_(std::move(devices)) {}
+
+Result<Credentials> MfaSessions::session(const std::string& device, const std::string& access_key_id,
+                                         const std::function<Result<Credentials>()>& open) {
+  Entry* entry = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = entries_[{device, access_key_id}];
+    if (!slot) slot = std::make_unique<Entry>();
+    entry = slot.get();
+  }
+  std::lock_guard<std::mutex> opening(entry->opening);
+  if (entry->credentials) return *entry->credentials;
+  Result<Credentials> opened = open();
+  if (opened) entry->credentials = *opened;
+  return opened;
+}
+
+std::set<std::string> devices_named_twice(const ProfileModel& model,
+                                          std::span<const SelectedProfile> profiles, const EnvLookup& env) {
+  std::map<std::string, int> named;
+  for (const SelectedProfile& profile : profiles) {
+    Result<CredentialPlan> plan = plan_credentials(model, profile, env);
+    if (!plan) continue;
+    // Only a role assumed with long-term keys can use a session: STS refuses GetSessionToken with
+    // temporary ones (a later hop of a chain, session keys in the files).
+    for (std::size_t i = 1; i < plan->steps.size(); ++i) {
+      const auto* role = std::get_if<AssumeRoleStep>(&plan->steps[i]);
+      const auto* keys = std::get_if<StaticKeysStep>(&plan->steps[i - 1]);
+      if (role && role->mfa_serial && !role->mfa_serial->empty() && keys &&
+          keys->credentials.session_token.empty())
+        ++named[*role->mfa_serial];
+    }
+  }
+  std::set<std::string> out;
+  for (const auto& [device, count] : named)
+    if (count > 1) out.insert(device);
+  return out;
+}
 
 ProfileCredentials resolve_profile(const ProfileModel& model, const SelectedProfile& profile,
                                    const ProfileRunOptions& options) {
@@ -264,14 +297,7 @@ ProfileTest test_profile(const ProfileModel& model, const SelectedProfile& profi
     StsClientOptions sts;
     sts.endpoint = *run.result.endpoint;
     sts.retry = run.settings.retry;
-    const auto deadline = run.deadline;
-    sts.sleep = [deadline](std::chrono::milliseconds wait) {
-      if (deadline)
-        wait =
-            std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - SteadyClock::now()),
-                       std::chrono::milliseconds(0), wait);
-      std::this_thread::sleep_for(wait);
-    };
+    sts.deadline = run.deadline;
     StsClient client(*run.transport, std::move(sts));
     StsResult<CallerIdentity> identity = client.get_caller_identity(run.result.credentials->credentials);
     if (options.log)

@@ -83,7 +83,7 @@ Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const Offl
   std::optional<ResolvedCredentials> known_credentials = base;
   for (std::size_t i = n; i-- > 0;) {
     if (base && i == 0) break;
-    std::optional<std::string> key = cache_key(plan.steps[i]);
+    std::optional<std::string> key = shared_cache_key(plan.steps[i], context.cache_use);
     if (!key) continue;
     auto cached = read_cached_credentials(*context.fs, cache_dir, *key, context.now);
     if (!cached) return R::error(cached.message());

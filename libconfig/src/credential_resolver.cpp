@@ -80,16 +80,33 @@ bool container_host_allowed(const Url& url) {
 
 class Resolver {
  public:
-  Resolver(const CredentialPlan& plan, const ResolverContext& context) : plan_(plan), ctx_(context) {}
+  Resolver(const CredentialPlan& plan, const ResolverContext& context)
+      : plan_(plan),
+        ctx_(context),
+        cache_use_{!context.sts_endpoint.configured(),
+                   context.sso_endpoint.empty() && context.settings.sso_endpoint_url.empty()},
+        deadline_(context.deadline) {}
 
   CredentialResolution run();
 
  private:
+  CredentialResolution resolve();
   SysClock::time_point now() const { return ctx_.now ? ctx_.now() : SysClock::now(); }
   void log(const std::string& line) const {
     if (ctx_.log) ctx_.log(line);
   }
-  bool past_deadline() const { return ctx_.deadline && SteadyClock::now() >= *ctx_.deadline; }
+  bool past_deadline() const { return deadline_ && SteadyClock::now() >= *deadline_; }
+  std::chrono::milliseconds time_left(std::chrono::milliseconds at_most) const {
+    if (!deadline_) return at_most;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - SteadyClock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), at_most);
+  }
+  /// Time spent waiting for a person (at the MFA prompt) is not the network's: the deadline moves.
+  void waited_for_input(SteadyClock::duration waited) {
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(waited);
+    waited_ += ms;
+    if (deadline_) *deadline_ += ms;
+  }
   std::optional<CredentialError> check_deadline(std::string_view what) const {
     if (!past_deadline()) return std::nullopt;
     return make_error("Timeout",
@@ -97,10 +114,7 @@ class Resolver {
                       "raise --timeout, or check why earlier steps were slow (--debug)");
   }
   void sleep_for(std::chrono::milliseconds wait) const {
-    if (ctx_.deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx_.deadline - SteadyClock::now());
-      wait = std::clamp(left, std::chrono::milliseconds(0), wait);
-    }
+    wait = time_left(wait);
     if (ctx_.sleep)
       ctx_.sleep(wait);
     else
@@ -116,6 +130,11 @@ class Resolver {
   using Step = std::variant<ResolvedCredentials, CredentialError>;
   Step run_step(std::size_t index, const std::optional<ResolvedCredentials>& source);
   Step assume_role(const AssumeRoleStep& step, const ResolvedCredentials& source);
+  /// Asks for the code of the step's mfa_serial; the time spent asking moves the deadline.
+  std::variant<std::string, CredentialError> mfa_code(const AssumeRoleStep& step);
+  /// The run's MFA session for the step's device and these long-term keys (MfaSessions).
+  std::variant<Credentials, CredentialError> mfa_session(const AssumeRoleStep& step,
+                                                         const Credentials& long_term);
   Step web_identity(const WebIdentityStep& step);
   Step sso(const SsoStep& step);
   Step container(const ContainerStep& step);
@@ -128,10 +147,20 @@ class Resolver {
 
   const CredentialPlan& plan_;
   const ResolverContext& ctx_;
+  const SharedCacheUse cache_use_;
+  /// ctx_.deadline, moved later by the time spent at a prompt.
+  std::optional<SteadyClock::time_point> deadline_;
+  std::chrono::milliseconds waited_{0};
   std::unique_ptr<HttpClient> own_metadata_client_;
 };
 
 CredentialResolution Resolver::run() {
+  CredentialResolution out = resolve();
+  out.waited_for_input = waited_;
+  return out;
+}
+
+CredentialResolution Resolver::resolve() {
   CredentialResolution out;
   for (const CredentialStep& step : plan_.steps) out.chain.push_back(chain_label(step));
   if (ctx_.fs == nullptr) {
@@ -143,10 +172,9 @@ CredentialResolution Resolver::run() {
   offline.env = ctx_.env;
   offline.now = now();
   offline.process = ctx_.process;
-  if (ctx_.deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx_.deadline - SteadyClock::now());
-    offline.process.timeout = std::clamp(left, std::chrono::milliseconds(1), offline.process.timeout);
-  }
+  offline.cache_use = cache_use_;
+  if (deadline_)
+    offline.process.timeout = std::max(time_left(offline.process.timeout), std::chrono::milliseconds(1));
   offline.run_process = ctx_.run_process;
   Result<OfflineResolution> got = resolve_offline(plan_, offline);
   if (!got) {
@@ -179,6 +207,7 @@ StsClient Resolver::sts_client() const {
   options.sleep = [this](std::chrono::milliseconds wait) { sleep_for(wait); };
   options.random = ctx_.random;
   options.now = ctx_.now;
+  options.deadline = deadline_;
   return StsClient(*ctx_.transport, std::move(options));
 }
 
@@ -197,12 +226,14 @@ Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string&
                                     const HttpRequest& request, int attempts,
                                     std::chrono::milliseconds pause) {
   Result<HttpResponse> response = Result<HttpResponse>::error("no attempt was made");
+  HttpRequest stamped = request;
+  stamped.deadline = deadline_;
   for (int attempt = 1; attempt <= std::max(1, attempts); ++attempt) {
     if (attempt > 1) {
-      if (past_deadline()) break;
+      if (deadline_ && SteadyClock::now() + pause >= *deadline_) break;  // the pause would use it all
       sleep_for(pause);
     }
-    response = transport.send(origin, request);
+    response = transport.send(origin, stamped);
     log(plan_.profile + ": " + request.method + " " + origin +
         request.path.substr(0, request.path.find('?')) + " -> " +
         (response ? "HTTP " + std::to_string(response->status) : response.message()));
@@ -212,7 +243,7 @@ Result<HttpResponse> Resolver::send(HttpTransport& transport, const std::string&
 }
 
 std::optional<ResolvedCredentials> Resolver::from_cache(const CredentialStep& step) const {
-  std::optional<std::string> key = cache_key(step);
+  std::optional<std::string> key = shared_cache_key(step, cache_use_);
   if (!key) return std::nullopt;
   const std::string dir = cli_cache_directory(ctx_.env);
   auto cached = read_cached_credentials(*ctx_.fs, dir, *key, now());
@@ -223,8 +254,14 @@ std::optional<ResolvedCredentials> Resolver::from_cache(const CredentialStep& st
 
 void Resolver::write_cache(const CredentialStep& step, const ResolvedCredentials& credentials) const {
   if (!ctx_.write_cache || !credentials.expiration) return;
-  std::optional<std::string> key = cache_key(step);
-  if (!key) return;
+  std::optional<std::string> key = shared_cache_key(step, cache_use_);
+  if (!key) {
+    if (cache_key(step))
+      log(plan_.profile + ": " + chain_label(step) +
+          " not cached: its endpoint is configured, and the AWS CLI would take the credentials for the "
+          "real ones");
+    return;
+  }
   const std::string dir = cli_cache_directory(ctx_.env);
   Status s = write_cached_credentials(*ctx_.fs, dir, *key,
                                       CachedCredentials{credentials.credentials, *credentials.expiration});
@@ -269,24 +306,73 @@ Resolver::Step Resolver::assume_role(const AssumeRoleStep& step, const ResolvedC
   if (step.external_id) request.external_id = *step.external_id;
   if (step.duration_seconds)
     request.duration_seconds = static_cast<int>(std::clamp<long long>(*step.duration_seconds, 0, 1'000'000));
+  const Credentials* signer = &source.credentials;
+  Credentials session;
   if (step.mfa_serial && !step.mfa_serial->empty()) {
-    const std::string where = "profile " + in_quotes(step.profile) + " assumes " + step.role_arn +
-                              " with MFA (mfa_serial = " + *step.mfa_serial + ")";
-    if (!ctx_.mfa_code)
-      return make_error("MfaRequired", where + " but no MFA code can be asked for",
-                        "run on a terminal to be prompted, or pass --mfa-code");
-    Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
-    if (!code)
-      return make_error("MfaRequired", where + ": " + code.message(),
-                        "run on a terminal to be prompted, or pass --mfa-code");
-    request.serial_number = *step.mfa_serial;
-    request.token_code = *code;
+    const std::string& device = *step.mfa_serial;
+    if (ctx_.mfa_sessions != nullptr && ctx_.mfa_sessions->covers(device) &&
+        source.credentials.session_token.empty()) {
+      std::variant<Credentials, CredentialError> opened = mfa_session(step, source.credentials);
+      if (auto* error = std::get_if<CredentialError>(&opened)) return *error;
+      session = std::move(std::get<Credentials>(opened));
+      signer = &session;
+    } else {
+      std::variant<std::string, CredentialError> code = mfa_code(step);
+      if (auto* error = std::get_if<CredentialError>(&code)) return *error;
+      request.serial_number = device;
+      request.token_code = std::move(std::get<std::string>(code));
+    }
   }
   log(plan_.profile + ": AssumeRole " + step.role_arn + " session " + request.role_session_name + " at " +
-      ctx_.sts_endpoint.url);
+      ctx_.sts_endpoint.url + (signer == &session ? " with the MFA session of " + *step.mfa_serial : ""));
   StsClient client = sts_client();
-  return finish_sts_call(step, step.profile, client.assume_role(source.credentials, request),
+  return finish_sts_call(step, step.profile, client.assume_role(*signer, request),
                          "sts:AssumeRole " + step.role_arn);
+}
+
+std::variant<std::string, CredentialError> Resolver::mfa_code(const AssumeRoleStep& step) {
+  const std::string where = "profile " + in_quotes(step.profile) + " assumes " + step.role_arn +
+                            " with MFA (mfa_serial = " + *step.mfa_serial + ")";
+  const std::string hint = "run on a terminal to be prompted, or pass --mfa-code";
+  if (!ctx_.mfa_code) return make_error("MfaRequired", where + " but no MFA code can be asked for", hint);
+  const auto asked = SteadyClock::now();
+  Result<std::string> code = ctx_.mfa_code(MfaRequest{step.profile, *step.mfa_serial});
+  waited_for_input(SteadyClock::now() - asked);
+  if (!code) return make_error("MfaRequired", where + ": " + code.message(), hint);
+  return *code;
+}
+
+std::variant<Credentials, CredentialError> Resolver::mfa_session(const AssumeRoleStep& step,
+                                                                 const Credentials& long_term) {
+  const auto started = SteadyClock::now();
+  bool opened_here = false;
+  std::optional<CredentialError> failure;
+  Result<Credentials> session =
+      ctx_.mfa_sessions->session(*step.mfa_serial, long_term.access_key_id, [&]() -> Result<Credentials> {
+        opened_here = true;
+        waited_for_input(SteadyClock::now() - started);  // queued behind another profile's prompt
+        std::variant<std::string, CredentialError> code = mfa_code(step);
+        if (auto* error = std::get_if<CredentialError>(&code)) {
+          failure = *error;
+          return Result<Credentials>::error(error->message);
+        }
+        GetSessionTokenRequest request;
+        request.duration_seconds = 900;  // the shortest: it serves this run only
+        request.serial_number = *step.mfa_serial;
+        request.token_code = std::get<std::string>(code);
+        log(plan_.profile + ": GetSessionToken for MFA device " + *step.mfa_serial + " at " +
+            ctx_.sts_endpoint.url + " (one code for every role of this device in this run)");
+        StsResult<AssumedRoleCredentials> got = sts_client().get_session_token(long_term, request);
+        if (!got) {
+          failure = credential_error_from_sts(got.error());
+          failure->message = "profile " + in_quotes(step.profile) + ": " + failure->message;
+          return Result<Credentials>::error(failure->message);
+        }
+        return got->credentials;
+      });
+  if (!opened_here) waited_for_input(SteadyClock::now() - started);  // another profile asked
+  if (!session) return failure ? *failure : make_error("MfaRequired", session.message());
+  return *session;
 }
 
 // Both role calls end alike: credentials into the CLI cache, or the STS error naming the profile.
@@ -535,6 +621,13 @@ CredentialError credential_error_from_sts(const StsError& error) {
       break;
   }
   out.message = error.to_string();
+  if (error.out_of_time) {
+    out.code = "Timeout";
+    const std::string failing = error.kind == StsErrorKind::transport ? "no answer"
+                                : error.code.empty() ? "HTTP " + std::to_string(error.http_status)
+                                                     : error.code;
+    out.hint = "raise --timeout, or check the endpoint (each attempt failed: " + failing + ")";
+  }
   return out;
 }
 

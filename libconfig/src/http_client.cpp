@@ -239,6 +239,14 @@ Result<HttpResponse> HttpClient::send(std::string_view origin, const HttpRequest
                                          "\" holds a line break, a colon in its name, or no name");
   }
 
+  std::optional<std::chrono::milliseconds> time_left;
+  if (request.deadline) {
+    time_left = std::chrono::ceil<std::chrono::milliseconds>(*request.deadline - Clock::now());
+    if (time_left->count() <= 0)
+      return Result<HttpResponse>::error(request.method + " " + std::string(origin) +
+                                         ": not sent: the deadline has passed");
+  }
+
   const std::string url = std::string(origin) + (request.path.empty() ? "/" : request.path);
   const bool https = ascii_lowercase(origin.substr(0, 8)) == "https://";
   const std::string& proxy = https ? impl_->proxy.https_proxy : impl_->proxy.http_proxy;
@@ -282,6 +290,8 @@ Result<HttpResponse> HttpClient::send(std::string_view origin, const HttpRequest
 
   if (options_.connect_timeout.count() > 0)
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  // The whole exchange, the connection included (libcurl connects within the smaller of the two).
+  if (time_left) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(time_left->count()));
   if (options_.read_timeout.count() > 0) {
     transfer.curl = curl;
     transfer.read_timeout = options_.read_timeout;
@@ -334,6 +344,9 @@ Result<HttpResponse> HttpClient::send(std::string_view origin, const HttpRequest
       detail = "the response body is larger than " + std::to_string(options_.max_response_bytes) + " bytes";
     else if (transfer.read_timed_out)
       detail = "read timeout: no data for " + std::to_string(options_.read_timeout.count()) + " ms";
+    else if (code == CURLE_OPERATION_TIMEDOUT && request.deadline &&
+             *request.deadline - Clock::now() < std::chrono::milliseconds(5))  // libcurl counts whole ms
+      detail = "no answer in the " + std::to_string(time_left->count()) + " ms left before the deadline";
     for (const auto& [name, value] : request.headers)
       if (iequals(name, "authorization") || iequals(name, "x-amz-security-token")) scrub(detail, value);
     scrub(detail, user_info(impl_->proxy.http_proxy));

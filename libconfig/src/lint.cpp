@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 
+#include "awsprof/credential_chain.hpp"  // session_expiration
 #include "awsprof/credential_process.hpp"
 #include "awsprof/secret_scan.hpp"
 #include "awsprof/secrets.hpp"
@@ -96,16 +97,13 @@ struct Checker {
   }
 
   void check_expiration(const Section& profile, const std::string& quoted) {
-    for (const char* key : {"aws_expiration", "expiration"}) {
-      const Setting* expiration = profile.find(key);
-      if (!expiration) continue;
-      auto when = parse_expiration_time(detail::trim_blanks(expiration->value));
-      if (when && *when <= std::chrono::system_clock::from_time_t(input.now)) {
-        report(*expiration, true, Severity::warning, "lint.expired-session-token",
-               "the session token of profile " + quoted + " expired at " + std::string(expiration->value) +
-                   "; refresh or remove it");
-      }
-      return;
+    const Setting* expiration = session_expiration(profile);
+    if (!expiration) return;
+    auto when = parse_expiration_time(detail::trim_blanks(expiration->value));
+    if (when && *when <= std::chrono::system_clock::from_time_t(input.now)) {
+      report(*expiration, true, Severity::warning, "lint.expired-session-token",
+             "the session token of profile " + quoted + " expired at " + std::string(expiration->value) +
+                 "; refresh or remove it");
     }
   }
 

@@ -15,6 +15,7 @@
 #include <set>
 #include <utility>
 
+#include "awsprof/credential_process.hpp"  // parse_expiration_time
 #include "awsprof/file_system.hpp"
 #include "awsprof/suggest.hpp"
 #include "text_util.hpp"
@@ -28,7 +29,7 @@ extern const std::size_t kSettingsTomlSize;
 
 namespace {
 
-constexpr std::array<std::pair<SettingType, std::string_view>, 14> kTypeNames = {{
+constexpr std::array<std::pair<SettingType, std::string_view>, 15> kTypeNames = {{
     {SettingType::string, "string"},
     {SettingType::boolean, "bool"},
     {SettingType::integer, "int"},
@@ -43,6 +44,7 @@ constexpr std::array<std::pair<SettingType, std::string_view>, 14> kTypeNames = 
     {SettingType::command, "command"},
     {SettingType::list, "list"},
     {SettingType::block, "block"},
+    {SettingType::timestamp, "timestamp"},
 }};
 
 constexpr std::array<std::pair<SettingFile, std::string_view>, 3> kFileNames = {{
@@ -51,10 +53,11 @@ constexpr std::array<std::pair<SettingFile, std::string_view>, 3> kFileNames = {
     {SettingFile::both, "both"},
 }};
 
-constexpr std::array<std::pair<CliVersion, std::string_view>, 3> kVersionNames = {{
+constexpr std::array<std::pair<CliVersion, std::string_view>, 4> kVersionNames = {{
     {CliVersion::both, "both"},
     {CliVersion::v1, "v1"},
     {CliVersion::v2, "v2"},
+    {CliVersion::none, "none"},
 }};
 
 constexpr std::array<std::pair<SizeKind, std::string_view>, 2> kSizeKindNames = {{
@@ -337,7 +340,7 @@ class TableReader {
     if (const auto version = named(kVersionNames, text)) {
       out = *version;
     } else {
-      fail(*node, "cli_version must be \"both\", \"v1\" or \"v2\"");
+      fail(*node, "cli_version must be \"both\", \"v1\", \"v2\" or \"none\"");
     }
   }
 
@@ -751,6 +754,9 @@ std::string check_value(const SettingSpec& spec, std::string_view raw) {
       if (value.empty()) return {};
       return name + " must be a nested block: write `" + name +
              " =` and indent its settings on the lines below";
+    case SettingType::timestamp:
+      if (parse_expiration_time(value)) return {};
+      return name + " must be an ISO 8601 time such as 2024-01-01T12:00:00Z";
   }
   return {};
 }

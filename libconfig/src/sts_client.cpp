@@ -434,11 +434,13 @@ Result<CallerIdentity> parse_get_caller_identity_response(std::string_view xml) 
 Result<AssumedRoleCredentials> parse_assume_role_response(std::string_view xml) {
   auto tree = parse_xml(xml);
   if (!tree) return Result<AssumedRoleCredentials>::error(tree.message());
-  const XmlElement* result = result_element(*tree, {"AssumeRole", "AssumeRoleWithWebIdentity"});
+  const XmlElement* result =
+      result_element(*tree, {"AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken"});
   if (result == nullptr)
     return Result<AssumedRoleCredentials>::error(
-        "the reply has no AssumeRoleResult or AssumeRoleWithWebIdentityResult (its root is <" + tree->name +
-        ">)");
+        "the reply has no AssumeRoleResult, AssumeRoleWithWebIdentityResult or GetSessionTokenResult (its "
+        "root is <" +
+        tree->name + ">)");
   const XmlElement* creds = result->child("Credentials");
   if (creds == nullptr) return Result<AssumedRoleCredentials>::error("the reply has no Credentials");
   AssumedRoleCredentials out;
@@ -534,6 +536,13 @@ std::string_view StsError::hint() const {
   return kind == StsErrorKind::service ? describe_sts_error(code).hint : std::string_view();
 }
 
+std::string StsError::attempts_note() const {
+  std::string out;
+  if (attempts > 1) out = " (after " + std::to_string(attempts) + " attempts";
+  if (out_of_time) return (out.empty() ? " (" : out + "; ") + "no time left for another before the deadline)";
+  return out.empty() ? out : out + ")";
+}
+
 std::string StsError::to_string() const {
   std::string out = operation + " failed: ";
   switch (kind) {
@@ -542,7 +551,7 @@ std::string StsError::to_string() const {
       break;
     case StsErrorKind::transport:
       out += message;
-      if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
+      out += attempts_note();
       break;
     case StsErrorKind::bad_response:
       out += "HTTP " + std::to_string(http_status) + ", " + message;
@@ -553,7 +562,7 @@ std::string StsError::to_string() const {
       out += ": ";
       out += code.empty() ? std::string("STS returned an error") : std::string(summary());
       if (!message.empty()) out += ". " + message;
-      if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
+      out += attempts_note();
       break;
   }
   return out;
@@ -620,6 +629,7 @@ StsResult<StsClient::Reply> StsClient::call(
 
   HttpRequest request;
   request.method = "POST";
+  request.deadline = options_.deadline;
   request.path = url_.path.empty() ? "/" : url_.path;
   if (!url_.query.empty()) request.path += "?" + url_.query;
   request.headers = {{"Host", url_.authority()}, {"Content-Type", std::string(kStsContentType)}};
@@ -667,7 +677,12 @@ StsResult<StsClient::Reply> StsClient::call(
       retryable = is_retryable(options_.retry.mode, false, error.http_status, error.code);
     }
     if (!retryable || attempt >= max_attempts) return error;
-    options_.sleep(retry_delay(options_.retry, attempt, options_.random()));
+    const std::chrono::milliseconds wait = retry_delay(options_.retry, attempt, options_.random());
+    if (options_.deadline && std::chrono::steady_clock::now() + wait >= *options_.deadline) {
+      error.out_of_time = true;
+      return error;
+    }
+    options_.sleep(wait);
   }
 }
 
@@ -709,6 +724,34 @@ StsResult<AssumedRoleCredentials> StsClient::assume_role(const Credentials& cred
   if (!reply) return reply.error();
   auto parsed = parse_assume_role_response(reply->body);
   if (!parsed) return reply->bad_response("AssumeRole", parsed.message());
+  return std::move(*parsed);
+}
+
+std::vector<std::pair<std::string, std::string>> get_session_token_parameters(
+    const GetSessionTokenRequest& request) {
+  std::vector<std::pair<std::string, std::string>> p = {{"Action", "GetSessionToken"},
+                                                        {"Version", std::string(kStsApiVersion)}};
+  if (request.duration_seconds) p.emplace_back("DurationSeconds", std::to_string(*request.duration_seconds));
+  if (!request.serial_number.empty()) p.emplace_back("SerialNumber", request.serial_number);
+  if (!request.token_code.empty()) p.emplace_back("TokenCode", request.token_code);
+  return p;
+}
+
+StsResult<AssumedRoleCredentials> StsClient::get_session_token(const Credentials& credentials,
+                                                               const GetSessionTokenRequest& request) {
+  if (request.serial_number.empty() != request.token_code.empty())
+    return StsError{StsErrorKind::invalid_request,
+                    "GetSessionToken",
+                    0,
+                    "",
+                    "",
+                    "SerialNumber and TokenCode go together (an MFA device and its current code)",
+                    "",
+                    0};
+  auto reply = call("GetSessionToken", get_session_token_parameters(request), &credentials);
+  if (!reply) return reply.error();
+  auto parsed = parse_assume_role_response(reply->body);
+  if (!parsed) return reply->bad_response("GetSessionToken", parsed.message());
   return std::move(*parsed);
 }
 

@@ -165,6 +165,37 @@ TEST_F(CacheDir, WritesA0600FileTheCliFormatAndReadsItBack) {
   EXPECT_FALSE(*missing);
 }
 
+// The AWS CLI's own reader (botocore's fetcher over a JSONFileCache, as awscli's assumerole.py sets
+// it up) takes an entry awsprof wrote: same file name, same format. (A fetcher without a client
+// can answer only from the cache.)
+TEST_F(CacheDir, BotocoreReadsAnEntryAwsprofWrote) {
+  RealFileSystem disk;
+  AssumeRoleStep step;
+  step.role_arn = "arn:aws:iam::123456789012:role/A";
+  step.role_session_name = "sess";
+  const auto expiration = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() + 2h);
+  ASSERT_TRUE(write_cached_credentials(disk, dir_.string(), assume_role_cache_key(step),
+                                       CachedCredentials{{"ASIAWRITTEN", "secret", "token"}, expiration}));
+  const fs::path script = dir_ / "read.py";
+  std::ofstream(script) << R"PY(
+import sys
+sys.path.append('/usr/lib/python3/dist-packages')
+try:
+    from awscli.botocore.credentials import AssumeRoleCredentialFetcher, JSONFileCache
+except Exception:
+    from botocore.credentials import AssumeRoleCredentialFetcher, JSONFileCache
+f = AssumeRoleCredentialFetcher(client_creator=None, source_credentials=None,
+                                role_arn='arn:aws:iam::123456789012:role/A',
+                                extra_args={'RoleSessionName': 'sess'}, cache=JSONFileCache(sys.argv[1]))
+print(f.fetch_credentials()['access_key'])
+)PY";
+  const std::string args = " " + script.string() + " " + dir_.string() + " 2>/dev/null";
+  std::string out = run("/usr/bin/python3" + args);
+  if (out.empty()) out = run("python3" + args);
+  if (out.empty()) GTEST_SKIP() << "python3 with botocore is not available";
+  EXPECT_EQ(out, "ASIAWRITTEN\n");
+}
+
 TEST(CredentialCache, ReadsTheClisOwnFormatAndRefusesJunk) {
   MemoryFileSystem disk;
   disk.put("/c/k.json", R"({"Credentials": {"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T",

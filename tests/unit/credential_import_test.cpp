@@ -121,6 +121,37 @@ TEST(CredentialImport, NeverOverwritesWithoutOverwrite) {
   EXPECT_EQ(report.profiles.at(0).action, ImportAction::unchanged);
 }
 
+TEST(CredentialImport, KeepsTheExpirationBesideTheSessionToken) {
+  auto f = files("");
+  std::vector<ImportedCredential> creds{{"mfa", "ASIA1", "s3cr3t", "tok1", "2030-01-01T00:00:00+00:00", 0}};
+  ImportReport report;
+  ASSERT_TRUE(import_credentials(f, creds, false, "c", "k", report));
+  EXPECT_EQ(f.credentials.text(),
+            "[mfa]\naws_access_key_id = ASIA1\naws_secret_access_key = s3cr3t\naws_session_token = tok1\n"
+            "aws_expiration = 2030-01-01T00:00:00+00:00\n");
+  EXPECT_EQ(f.config.text(), "");
+  // New long-term keys take the token and its expiration away with them.
+  std::vector<ImportedCredential> long_term{{"mfa", "AKIA2", "other", "", "", 0}};
+  ASSERT_TRUE(import_credentials(f, long_term, true, "c", "k", report));
+  EXPECT_EQ(f.credentials.text(), "[mfa]\naws_access_key_id = AKIA2\naws_secret_access_key = other\n");
+}
+
+TEST(CredentialImport, RefusesAnExpirationThatIsNotATime) {
+  auto bad = parse_sts_json(R"({"Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s",
+      "SessionToken": "t", "Expiration": "tomorrow"}})",
+                            "x.json", "mfa");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.message(), "x.json: Credentials.Expiration \"tomorrow\" is not an ISO 8601 time");
+  EnvLookup env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "AWS_ACCESS_KEY_ID") return "AKIA9";
+    if (name == "AWS_SECRET_ACCESS_KEY") return "sk9";
+    if (name == "AWS_CREDENTIAL_EXPIRATION") return "soon";
+    return std::nullopt;
+  };
+  EXPECT_EQ(credentials_from_environment(env, "p").message(),
+            "AWS_CREDENTIAL_EXPIRATION \"soon\" is not an ISO 8601 time");
+}
+
 TEST(CredentialImport, AddsNewProfilesMasked) {
   auto f = files("[profile dev]\nregion = x\n");
   std::vector<ImportedCredential> creds{{"dev", "AKIADEVKEY", "devsecretvalue", "devtoken1234", "", 0}};

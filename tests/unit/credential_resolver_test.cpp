@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "awsprof/credential_cache.hpp"
 #include "test_support.hpp"
@@ -78,7 +79,7 @@ ResolverContext context_for(FileSystem& disk, FakeTransport& transport, EnvLooku
   c.env = std::move(env);
   c.transport = &transport;
   c.metadata_transport = &transport;
-  c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", "--endpoint-url"};
+  c.sts_endpoint = StsEndpoint{"https://sts.us-east-1.amazonaws.com", "us-east-1", "partition"};
   c.sleep = [](std::chrono::milliseconds) {};
   c.random = [] { return 0.0; };
   c.now = [] { return SysClock::time_point(std::chrono::seconds(1'700'000'000)); };
@@ -107,6 +108,13 @@ role_arn = arn:aws:iam::123456789012:role/two
 source_profile = hop1
 )";
 
+const char* kSsoConfig = R"([profile sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = Admin
+)";
+
 TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   Files files(kChainConfig, "");
   MemoryFileSystem disk;
@@ -123,7 +131,7 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
             (std::vector<std::string>{"static(base)", "assume-role(arn:aws:iam::123456789012:role/one)",
                                       "assume-role(arn:aws:iam::123456789012:role/two)"}));
   ASSERT_EQ(transport.sent.size(), 2u);
-  for (const auto& sent : transport.sent) EXPECT_EQ(sent.origin, "http://127.0.0.1:5000");
+  for (const auto& sent : transport.sent) EXPECT_EQ(sent.origin, "https://sts.us-east-1.amazonaws.com");
   EXPECT_NE(header(transport.sent[0].request, "Authorization").find("Credential=AKIDBASE/"),
             std::string::npos);
   EXPECT_NE(header(transport.sent[1].request, "Authorization").find("Credential=ASIAONE/"),
@@ -141,6 +149,72 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.credentials->credentials.access_key_id, "ASIATWO");
   EXPECT_TRUE(none.sent.empty());
+}
+
+// A configured endpoint (an emulator, a test double) must not poison the cache the AWS CLI reads:
+// its results are not written, and an entry a normal run wrote is not taken either.
+TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
+  Files files(kChainConfig, "");
+  auto env = fake_env({{"HOME", "/h"}});
+  auto plan = plan_credentials(files.model, {"hop2", ProfileSource::flag}, env);
+  ASSERT_TRUE(plan) << plan.message();
+  for (const char* source : {"--endpoint-url", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
+                             "services.sts.endpoint_url", "endpoint_url"}) {
+    SCOPED_TRACE(source);
+    MemoryFileSystem disk;
+    FakeTransport fake;
+    fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
+    fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+    ResolverContext c = context_for(disk, fake, env);
+    c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", source};
+    std::vector<std::string> log;
+    c.log = [&log](std::string_view line) { log.emplace_back(line); };
+    CredentialResolution got = resolve_credentials(*plan, c);
+    ASSERT_TRUE(got.ok()) << got.error->message;
+    EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIAFAKE2");
+    EXPECT_TRUE(disk.files().empty());
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& line) {
+      return line.find("not cached: its endpoint is configured") != std::string::npos;
+    }));
+  }
+
+  // Real credentials a normal run cached are not used (nor sent) against the emulator.
+  MemoryFileSystem disk;
+  for (std::size_t hop : {1u, 2u})
+    ASSERT_TRUE(write_cached_credentials(
+        disk, "/h/.aws/cli/cache", *cache_key(plan->steps[hop]),
+        CachedCredentials{{"ASIAREAL" + std::to_string(hop), "real-secret", "real-token"},
+                          SysClock::time_point(std::chrono::seconds(4'000'000'000))}));
+  const auto before = disk.files();
+  FakeTransport fake;
+  fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
+  fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+  ResolverContext c = context_for(disk, fake, env);
+  c.sts_endpoint = StsEndpoint{"http://127.0.0.1:5000", "us-east-1", "--endpoint-url"};
+  CredentialResolution got = resolve_credentials(*plan, c);
+  ASSERT_TRUE(got.ok()) << got.error->message;
+  EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIAFAKE2");
+  ASSERT_EQ(fake.sent.size(), 2u);
+  EXPECT_NE(header(fake.sent[0].request, "Authorization").find("Credential=AKIDBASE/"), std::string::npos);
+  EXPECT_EQ(disk.files(), before);
+
+  // SSO: a configured portal URL keeps its role credentials out of the cache too.
+  Files sso_files(kSsoConfig, "");
+  auto sso_plan = plan_credentials(sso_files.model, {"sso", ProfileSource::flag}, env);
+  ASSERT_TRUE(sso_plan) << sso_plan.message();
+  MemoryFileSystem sso_disk;
+  sso_disk.put("/h/.aws/sso/cache/" + sso_token_cache_key(std::get<SsoStep>(sso_plan->steps[0])) + ".json",
+               R"({"accessToken": "bearer-secret", "expiresAt": "2099-01-01T00:00:00Z"})");
+  FakeTransport portal;
+  portal.add(200,
+             R"({"roleCredentials": {"accessKeyId": "ASIASSO", "secretAccessKey": "s", "sessionToken": "t",
+                          "expiration": 4070908800000}})");
+  ResolverContext sso_context = context_for(sso_disk, portal, env);
+  sso_context.settings.sso_endpoint_url = "http://127.0.0.1:5001";
+  CredentialResolution sso_got = resolve_credentials(*sso_plan, sso_context);
+  ASSERT_TRUE(sso_got.ok()) << sso_got.error->message;
+  EXPECT_EQ(portal.sent.at(0).origin, "http://127.0.0.1:5001");
+  EXPECT_EQ(sso_disk.files().size(), 1u);  // the token only
 }
 
 TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {
@@ -161,16 +235,17 @@ TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {
   EXPECT_TRUE(disk.files().empty());
 }
 
-TEST(CredentialResolver, MfaCodeComesFromTheCallbackOrFailsClearly) {
-  Files files(R"([profile base]
+const char* kMfaConfig = R"([profile base]
 aws_access_key_id = AKIDBASE
 aws_secret_access_key = base-secret-value
 [profile mfa]
 role_arn = arn:aws:iam::123456789012:role/one
 source_profile = base
 mfa_serial = arn:aws:iam::123456789012:mfa/me
-)",
-              "");
+)";
+
+TEST(CredentialResolver, MfaCodeComesFromTheCallbackOrFailsClearly) {
+  Files files(kMfaConfig, "");
   MemoryFileSystem disk;
   FakeTransport transport;
   auto env = fake_env({{"HOME", "/h"}});
@@ -219,13 +294,7 @@ web_identity_token_file = /tok
 }
 
 TEST(CredentialResolver, SsoGetsRoleCredentialsWithTheBearerTokenAndAdvisesLoginOn401) {
-  Files files(R"([profile sso]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_account_id = 123456789012
-sso_role_name = Admin
-)",
-              "");
+  Files files(kSsoConfig, "");
   MemoryFileSystem disk;
   SsoStep key_step;
   key_step.sso_start_url = "https://example.awsapps.com/start";
@@ -288,6 +357,139 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
   EXPECT_EQ(transport.sent[0].origin, "http://127.0.0.1:8080");
   EXPECT_EQ(transport.sent[0].request.path, "/creds?x=1");
   EXPECT_EQ(header(transport.sent[0].request, "Authorization"), "container-auth-secret");
+}
+
+std::string session_token_xml() {
+  return "<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIASESSION</AccessKeyId>"
+         "<SecretAccessKey>session-secret</SecretAccessKey><SessionToken>session-token</SessionToken>"
+         "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></GetSessionTokenResult>"
+         "</GetSessionTokenResponse>";
+}
+
+// One prompt per device per run: the first role trades the code for an MFA session, the others
+// are assumed with it; a role whose source is temporary (a chain's second hop) asks for its own.
+TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
+  auto role = [](const std::string& name, const std::string& source, const std::string& device) {
+    return "[profile " + name + "]\nrole_arn = arn:aws:iam::123456789012:role/" + name +
+           "\nsource_profile = " + source + "\nmfa_serial = arn:aws:iam::123456789012:mfa/" + device + "\n";
+  };
+  Files files(std::string(kMfaConfig) + role("prod", "base", "me") + role("audit", "base", "me") +
+                  role("deeper", "mfa", "me") + role("other", "base", "other"),
+              "");
+  MemoryFileSystem disk;
+  auto env = fake_env({{"HOME", "/h"}});
+  const std::vector<SelectedProfile> profiles = {{"mfa", ProfileSource::flag},
+                                                 {"prod", ProfileSource::flag},
+                                                 {"audit", ProfileSource::flag},
+                                                 {"deeper", ProfileSource::flag},
+                                                 {"other", ProfileSource::flag}};
+  // deeper's own hop is signed with a role's keys; "other" is named once: neither is shared.
+  EXPECT_EQ(devices_named_twice(files.model, profiles, env),
+            (std::set<std::string>{"arn:aws:iam::123456789012:mfa/me"}));
+  MfaSessions sessions(devices_named_twice(files.model, profiles, env));
+  std::vector<std::string> asked;
+  auto resolve = [&](const char* profile, FakeTransport& transport, bool refuse = false) {
+    ResolverContext c = context_for(disk, transport, env);
+    c.mfa_sessions = &sessions;
+    c.write_cache = false;
+    c.mfa_code = [&asked, refuse](const MfaRequest& r) -> Result<std::string> {
+      asked.push_back(r.profile);
+      if (refuse) return Result<std::string>::error("no MFA code was entered");
+      return std::string("123456");
+    };
+    auto plan = plan_credentials(files.model, {profile, ProfileSource::flag}, env);
+    EXPECT_TRUE(plan) << plan.message();
+    return resolve_credentials(*plan, c);
+  };
+
+  FakeTransport refused;
+  CredentialResolution not_entered = resolve("prod", refused, true);
+  ASSERT_FALSE(not_entered.ok());
+  EXPECT_EQ(not_entered.error->code, "MfaRequired");
+  EXPECT_TRUE(refused.sent.empty());
+
+  FakeTransport first;  // a failure is not kept: the next role asks again, and opens the session
+  first.add(200, session_token_xml());
+  first.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  ASSERT_TRUE(resolve("mfa", first).ok());
+  ASSERT_EQ(first.sent.size(), 2u);
+  EXPECT_NE(first.sent[0].request.body.find("Action=GetSessionToken"), std::string::npos);
+  EXPECT_NE(first.sent[0].request.body.find("TokenCode=123456"), std::string::npos);
+  EXPECT_NE(header(first.sent[0].request, "Authorization").find("Credential=AKIDBASE/"), std::string::npos);
+  for (const char* profile : {"prod", "audit"}) {
+    FakeTransport next;
+    next.add(200, assume_role_xml("ASIAROLE", "arn:aws:sts::123456789012:assumed-role/r/x", kFarFuture));
+    ASSERT_TRUE(resolve(profile, next).ok()) << profile;
+    ASSERT_EQ(next.sent.size(), 1u);
+    EXPECT_EQ(header(next.sent[0].request, "X-Amz-Security-Token"), "session-token");
+    EXPECT_NE(header(next.sent[0].request, "Authorization").find("Credential=ASIASESSION/"),
+              std::string::npos);
+    EXPECT_EQ(next.sent[0].request.body.find("TokenCode"), std::string::npos);
+    EXPECT_EQ(next.sent[0].request.body.find("SerialNumber"), std::string::npos);
+  }
+  EXPECT_EQ(asked, (std::vector<std::string>{"prod", "mfa"}));
+
+  FakeTransport chain;  // mfa's hop from the session, then deeper's own code for its hop
+  chain.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  chain.add(200, assume_role_xml("ASIADEEP", "arn:aws:sts::123456789012:assumed-role/deeper/x", kFarFuture));
+  ASSERT_TRUE(resolve("deeper", chain).ok());
+  ASSERT_EQ(chain.sent.size(), 2u);
+  EXPECT_EQ(header(chain.sent[1].request, "X-Amz-Security-Token"), "token-of-ASIAMFA");
+  EXPECT_NE(chain.sent[1].request.body.find("TokenCode=123456"), std::string::npos);
+  EXPECT_EQ(asked, (std::vector<std::string>{"prod", "mfa", "deeper"}));
+}
+
+// The deadline goes with every request of every step (so the transport can cut a stalled one), and
+// the time spent at the MFA prompt moves it later: --timeout bounds the network, not the person.
+TEST(CredentialResolver, EveryRequestCarriesTheDeadlineMovedByThePrompt) {
+  Files files(std::string(kMfaConfig) + R"([profile imds]
+role_arn = arn:aws:iam::123456789012:role/two
+credential_source = Ec2InstanceMetadata
+)",
+              "");
+  MemoryFileSystem disk;
+  auto env = fake_env({{"HOME", "/h"}});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+
+  FakeTransport transport;
+  transport.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
+  ResolverContext c = context_for(disk, transport, env);
+  c.deadline = deadline;
+  c.mfa_code = [](const MfaRequest&) -> Result<std::string> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a person typing
+    return std::string("123456");
+  };
+  auto plan = plan_credentials(files.model, {"mfa", ProfileSource::flag}, env);
+  ASSERT_TRUE(plan);
+  CredentialResolution got = resolve_credentials(*plan, c);
+  ASSERT_TRUE(got.ok()) << got.error->message;
+  EXPECT_GE(got.waited_for_input, std::chrono::milliseconds(50));
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].request.deadline, deadline + got.waited_for_input);
+
+  FakeTransport metadata;
+  metadata.add(200, "imds-token");
+  metadata.add(200, "my-role\n");
+  metadata.add(200, R"({"AccessKeyId": "ASIAIMDS", "SecretAccessKey": "s", "Token": "t"})");
+  metadata.add(200, assume_role_xml("ASIATWO", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
+  ResolverContext m = context_for(disk, metadata, env);
+  m.deadline = deadline;
+  auto imds_plan = plan_credentials(files.model, {"imds", ProfileSource::flag}, env);
+  ASSERT_TRUE(imds_plan) << imds_plan.message();
+  CredentialResolution imds = resolve_credentials(*imds_plan, m);
+  ASSERT_TRUE(imds.ok()) << imds.error->message;
+  EXPECT_EQ(imds.waited_for_input, std::chrono::milliseconds(0));
+  ASSERT_EQ(metadata.sent.size(), 4u);
+  for (const auto& sent : metadata.sent) EXPECT_EQ(sent.request.deadline, deadline) << sent.request.path;
+
+  // Past the deadline, no further step starts.
+  FakeTransport none;
+  ResolverContext late = context_for(disk, none, env);
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  CredentialResolution timed_out = resolve_credentials(*imds_plan, late);
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.error->code, "Timeout");
+  EXPECT_TRUE(none.sent.empty());
 }
 
 TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {

@@ -322,10 +322,23 @@ TEST(SettingsCatalogue, SecretFlagsAgreeWithIsSecretKey) {
 
 TEST(SettingsCatalogue, OnlyCredentialKeysBelongInBothFiles) {
   const std::set<std::string> credential_keys = {"aws_access_key_id", "aws_secret_access_key",
-                                                 "aws_session_token", "aws_security_token", "aws_account_id"};
+                                                 "aws_session_token", "aws_security_token",
+                                                 "aws_account_id",    "aws_expiration"};
   for (const SettingSpec& s : catalogue().all()) {
     EXPECT_EQ(s.file, credential_keys.count(s.name) ? SettingFile::both : SettingFile::config) << s.name;
   }
+}
+
+TEST(SettingsCatalogue, KnowsAwsExpirationAsATimeNoCliReads) {
+  const SettingSpec* spec = catalogue().find("aws_expiration");
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->type, SettingType::timestamp);
+  EXPECT_EQ(spec->cli_version, CliVersion::none);
+  EXPECT_FALSE(spec->secret);
+  EXPECT_EQ(check_value(*spec, "2030-01-01T00:00:00Z"), "");
+  EXPECT_EQ(check_value(*spec, "2030-01-01T00:00:00+00:00"), "");
+  EXPECT_EQ(check_value(*spec, "next week"),
+            "aws_expiration must be an ISO 8601 time such as 2024-01-01T12:00:00Z");
 }
 
 TEST(SettingsCatalogue, FindLowercasesOnlyTheTopLevelKey) {

@@ -658,6 +658,25 @@ TEST(StsClient, RetriesTransportErrorsUpToConfiguredMaxAttempts) {
             "GetCallerIdentity failed: fake: Connection refused (after 5 attempts)");
 }
 
+// A deadline is carried by every attempt, and no retry is made whose backoff would reach it.
+TEST(StsClient, RetriesStopAtTheDeadline) {
+  ClientFixture f;
+  f.options.retry.max_attempts = 10;
+  f.options.deadline = std::chrono::steady_clock::now() + milliseconds(1700);
+  f.transport.script = {{0, ""}};
+  auto client = f.client();
+  auto identity = client.get_caller_identity(example_credentials());
+  ASSERT_FALSE(identity.ok());
+  // Backoffs of 0.5 s and 1 s fit in 1.7 s (the fake sleep takes no time); the next, 2 s, does not.
+  EXPECT_EQ(identity.error().attempts, 3);
+  EXPECT_TRUE(identity.error().out_of_time);
+  EXPECT_EQ(identity.error().to_string(),
+            "GetCallerIdentity failed: fake: Connection refused (after 3 attempts; no time left for another "
+            "before the deadline)");
+  EXPECT_EQ(f.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000)}));
+  for (const auto& sent : f.transport.sent) EXPECT_EQ(sent.second.deadline, f.options.deadline);
+}
+
 TEST(StsClient, MaxAttemptsOneMeansNoRetry) {
   ClientFixture f;
   f.options.retry.max_attempts = 1;
@@ -735,6 +754,32 @@ TEST(StsClient, AssumeRoleSendsParametersAndReturnsCredentials) {
             "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo"
             "&RoleSessionName=John&DurationSeconds=3600&ExternalId=ext");
   EXPECT_NE(header_of(f.transport.sent[0].second, "Authorization"), "<none>");
+}
+
+TEST(StsClient, GetSessionTokenSendsTheDeviceAndCodeAndReadsTheSession) {
+  ClientFixture f;
+  f.transport.script = {{200, R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetSessionTokenResult><Credentials><SessionToken>session-token</SessionToken>
+  <SecretAccessKey>session-secret</SecretAccessKey><Expiration>2030-01-01T00:15:00Z</Expiration>
+  <AccessKeyId>ASIASESSION</AccessKeyId></Credentials></GetSessionTokenResult>
+  <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetSessionTokenResponse>)"}};
+  auto client = f.client();
+  GetSessionTokenRequest request;
+  request.duration_seconds = 900;
+  request.serial_number = "arn:aws:iam::123456789012:mfa/me";
+  request.token_code = "123456";
+  auto session = client.get_session_token(example_credentials(), request);
+  ASSERT_TRUE(session.ok()) << session.error().to_string();
+  EXPECT_EQ(session->credentials.access_key_id, "ASIASESSION");
+  EXPECT_EQ(session->credentials.session_token, "session-token");
+  EXPECT_EQ(session->expiration, "2030-01-01T00:15:00Z");
+  EXPECT_EQ(f.transport.sent[0].second.body,
+            "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"
+            "&SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme&TokenCode=123456");
+  request.token_code.clear();
+  EXPECT_EQ(client.get_session_token(example_credentials(), request).error().kind,
+            StsErrorKind::invalid_request);
+  EXPECT_EQ(f.transport.sent.size(), 1u);
 }
 
 TEST(StsClient, AssumeRoleChecksParametersBeforeSending) {
@@ -1035,6 +1080,29 @@ TEST(HttpClient, ReadTimeoutFiresWhenTheServerIsSilent) {
   EXPECT_EQ(response.message(), "POST " + server.origin() + ": read timeout: no data for 1000 ms");
   EXPECT_GE(elapsed, std::chrono::milliseconds(1000));
   EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+}
+
+// The deadline cuts the whole exchange to the millisecond, whatever the read timeout says; a request
+// past its deadline is not sent.
+TEST(HttpClient, DeadlineCutsASilentServerAndStopsLateRequests) {
+  KeepAliveServer server({""});
+  auto options = local_options();
+  options.read_timeout = milliseconds(10'000);
+  HttpClient client(options);
+  HttpRequest request{"POST", "/", {}, "x"};
+  const auto start = std::chrono::steady_clock::now();
+  request.deadline = start + milliseconds(300);
+  auto response = client.send(server.origin(), request);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.message().find(" ms left before the deadline"), std::string::npos) << response.message();
+  EXPECT_GE(elapsed, milliseconds(300));
+  EXPECT_LT(elapsed, milliseconds(800));
+  request.deadline = std::chrono::steady_clock::now() - milliseconds(1);
+  auto late = client.send(server.origin(), request);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.message(), "POST " + server.origin() + ": not sent: the deadline has passed");
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST(HttpClient, RefusedConnectionIsATransportError) {

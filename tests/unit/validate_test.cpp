@@ -126,6 +126,14 @@ TEST(Validate, ValueRules) {
   EXPECT_EQ(run.one("validate.invalid-region").line, 13);
 }
 
+TEST(Validate, AwsExpirationIsKnownAndMustBeATime) {
+  Checked good("", "[t]\naws_session_token = tok\naws_expiration = 2030-01-01T00:00:00Z\n");
+  EXPECT_TRUE(good.findings.empty()) << format_diagnostic_line(good.findings[0]);
+  Checked bad("[profile t]\naws_expiration = soon\n");
+  EXPECT_EQ(bad.one("validate.invalid-type").line, 2);
+  EXPECT_TRUE(bad.of("validate.unknown-key").empty());
+}
+
 TEST(Validate, MfaSerialMayBeAHardwareSerial) {
   Checked run("[default]\nmfa_serial = GAHT12345678\n");
   EXPECT_TRUE(run.of("validate.invalid-arn").empty());

@@ -1,4 +1,5 @@
 // awsprof list: every profile in the config and credentials files, in `aws configure list-profiles` order.
+#include <chrono>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -23,13 +24,30 @@ struct ProfileRow {
   std::optional<std::string_view> region;
   bool in_config = false;
   bool in_credentials = false;
+  std::optional<std::string_view> expiration;  ///< awsprof::session_expiration, as written
+  std::optional<bool> expired;                 ///< nullopt when there is no readable expiration
 };
 
-ProfileRow row_of(const Section& profile) {
+ProfileRow row_of(const Section& profile, std::chrono::system_clock::time_point now) {
   const awsprof::Setting* region = profile.find("region");
-  return {profile.name, awsprof::profile_kind(profile),
-          region ? std::optional<std::string_view>(region->value) : std::nullopt, profile.in_config,
-          profile.in_credentials};
+  ProfileRow row{profile.name,
+                 awsprof::profile_kind(profile),
+                 region ? std::optional<std::string_view>(region->value) : std::nullopt,
+                 profile.in_config,
+                 profile.in_credentials,
+                 std::nullopt,
+                 std::nullopt};
+  if (const awsprof::Setting* expiration = awsprof::session_expiration(profile)) {
+    row.expiration = expiration->value;
+    if (auto when = awsprof::parse_expiration_time(expiration->value)) row.expired = *when <= now;
+  }
+  return row;
+}
+
+/// The expiration as written, "(expired)" after it when it has passed; "-" when there is none.
+std::string expiration_cell(const ProfileRow& row) {
+  if (!row.expiration || row.expiration->empty()) return "-";
+  return std::string(*row.expiration) + (row.expired.value_or(false) ? " (expired)" : "");
 }
 
 std::string_view files_label(const ProfileRow& row) {
@@ -60,9 +78,17 @@ class ChunkedOutput {
   std::string buffer_;
 };
 
+void append_json_string_or_null(std::string& out, const std::optional<std::string_view>& value) {
+  if (value) {
+    append_json_string(out, *value);
+  } else {
+    out += "null"sv;
+  }
+}
+
 // The same layout as print_json, written directly: a JSON tree of 10,000 profiles took longer to
 // build than reading the files.
-void print_json_rows(const std::vector<Section>& profiles) {
+void print_json_rows(const std::vector<Section>& profiles, std::chrono::system_clock::time_point now) {
   if (profiles.empty()) {
     std::cout << "[]\n";
     return;
@@ -71,39 +97,40 @@ void print_json_rows(const std::vector<Section>& profiles) {
   std::string& out = output.buffer();
   out += "[\n"sv;
   for (std::size_t i = 0; i < profiles.size(); ++i) {
-    const ProfileRow row = row_of(profiles[i]);
+    const ProfileRow row = row_of(profiles[i], now);
     out += "  {\n    \"name\": "sv;
     append_json_string(out, row.name);
     out += ",\n    \"kind\": "sv;
     append_json_string(out, row.kind);
     out += ",\n    \"region\": "sv;
-    if (row.region) {
-      append_json_string(out, *row.region);
-    } else {
-      out += "null"sv;
-    }
+    append_json_string_or_null(out, row.region);
     out += ",\n    \"files\": [\n"sv;
     if (row.in_config) out += row.in_credentials ? "      \"config\",\n"sv : "      \"config\"\n"sv;
     if (row.in_credentials) out += "      \"credentials\"\n"sv;
-    out += i + 1 < profiles.size() ? "    ]\n  },\n"sv : "    ]\n  }\n"sv;
+    out += "    ],\n    \"expiration\": "sv;
+    append_json_string_or_null(out, row.expiration);
+    out += ",\n    \"expired\": "sv;
+    out += row.expired ? (*row.expired ? "true"sv : "false"sv) : "null"sv;
+    out += i + 1 < profiles.size() ? "\n  },\n"sv : "\n  }\n"sv;
     output.item_done();
   }
   out += "]\n"sv;
 }
 
 void print_profiles(const std::vector<Section>& profiles, bool names_only, const ToolContext& context) {
+  const auto now = std::chrono::system_clock::now();
   if (!names_only && context.output == OutputFormat::table) {
-    Table table({"NAME", "KIND", "REGION", "FILES"});
+    Table table({"NAME", "KIND", "REGION", "FILES", "EXPIRES"});
     for (const Section& profile : profiles) {
-      const ProfileRow row = row_of(profile);
+      const ProfileRow row = row_of(profile, now);
       table.add_row({std::string(row.name), std::string(row.kind), std::string(region_cell(row)),
-                     std::string(files_label(row))});
+                     std::string(files_label(row)), expiration_cell(row)});
     }
     table.print(std::cout, context.output, context.stdout_colour);
     return;
   }
   if (!names_only && context.output == OutputFormat::json) {
-    print_json_rows(profiles);
+    print_json_rows(profiles, now);
     return;
   }
   ChunkedOutput output;
@@ -112,9 +139,9 @@ void print_profiles(const std::vector<Section>& profiles, bool names_only, const
     if (names_only) {
       out.append(profile.name).append("\n");
     } else {
-      const ProfileRow row = row_of(profile);
+      const ProfileRow row = row_of(profile, now);
       out.append(row.name).append("\t").append(row.kind).append("\t").append(region_cell(row));
-      out.append("\t").append(files_label(row)).append("\n");
+      out.append("\t").append(files_label(row)).append("\t").append(expiration_cell(row)).append("\n");
     }
     output.item_done();
   }

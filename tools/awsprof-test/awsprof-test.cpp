@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,29 +51,25 @@ std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool,
   return out;
 }
 
-/// Runs `jobs` workers over the profiles; shows "tested k/n" on stderr when it is a terminal.
+/// Runs `jobs` workers over the profiles; shows "testing profiles: k/n" on `progress`.
 std::vector<ProfileTest> run_tests(const awsprof::ProfileModel& model,
                                    const std::vector<SelectedProfile>& profiles,
-                                   const awsprof::ProfileRunOptions& options, int jobs, bool progress) {
+                                   const awsprof::ProfileRunOptions& options, int jobs,
+                                   ProgressLine& progress) {
   std::vector<ProfileTest> results(profiles.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
-  std::mutex progress_mutex;
   auto worker = [&] {
     for (std::size_t i = next++; i < profiles.size(); i = next++) {
       results[i] = awsprof::test_profile(model, profiles[i], options);
-      const std::size_t finished = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        std::cerr << "\r\033[Ktesting profiles: " << finished << "/" << profiles.size() << std::flush;
-      }
+      progress.show("testing profiles: " + std::to_string(++done) + "/" + std::to_string(profiles.size()));
     }
   };
   std::vector<std::thread> threads;
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
-  if (progress) std::cerr << "\r\033[K" << std::flush;
+  progress.clear();
   return results;
 }
 
@@ -142,7 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("-j,--jobs", jobs, "Profiles tested at once (default: min(8, profiles))")
       ->type_name("N")
       ->check(CLI::Range(1, 256));
-  app.add_option("--timeout", timeout_seconds, "Seconds allowed per profile (default 30)")
+  app.add_option("--timeout", timeout_seconds,
+                 "Seconds allowed per profile: its whole resolution and call, MFA prompts aside (default 30)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.001, 86400.0));
   add_network_flags(app, network);
@@ -155,17 +151,21 @@ int main(int argc, char** argv) {
   auto profiles = profiles_to_test(tool, loaded->model, names, all);
   if (!profiles) return exit_code(Outcome::error);
 
+  const bool show_progress = isatty(STDERR_FILENO) == 1 && !network.debug && profiles->size() > 1;
+  ProgressLine progress(show_progress);
+  // One MFA prompt per device for the whole run (see awsprof::MfaSessions).
+  awsprof::MfaSessions mfa_sessions(awsprof::devices_named_twice(loaded->model, *profiles, tool.env()));
   awsprof::RealFileSystem fs;
   awsprof::ProfileRunOptions options;
   options.fs = &fs;
   options.env = tool.env();
   options.overrides = network_overrides(network);
-  options.mfa_code = mfa_code_provider(network);
+  options.mfa_code = mfa_code_provider(network, &progress);
+  options.mfa_sessions = &mfa_sessions;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
   options.log = debug_logger(tool, network);
   const int job_count =
       jobs.value_or(static_cast<int>(std::min<std::size_t>(kDefaultMaxJobs, profiles->size())));
-  const bool progress = isatty(STDERR_FILENO) == 1 && !network.debug && profiles->size() > 1;
 
   std::vector<ProfileTest> results = run_tests(loaded->model, *profiles, options, job_count, progress);
   print_results(results, tool);

@@ -84,12 +84,43 @@ void warn_about_network_flags(const Tool& tool, const NetworkFlags& flags) {
            "can read and change the traffic\n";
 }
 
-MfaCodeProvider mfa_code_provider(const NetworkFlags& flags) {
+void ProgressLine::show(std::string text) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_ = std::move(text);
+  if (!held_) std::cerr << "\r\033[K" << text_ << std::flush;
+}
+
+void ProgressLine::clear() {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_.clear();
+  std::cerr << "\r\033[K" << std::flush;
+}
+
+void ProgressLine::hold() {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_ = true;
+  std::cerr << "\r\033[K" << std::flush;
+}
+
+void ProgressLine::release() {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_ = false;
+  if (!text_.empty()) std::cerr << "\r\033[K" << text_ << std::flush;
+}
+
+MfaCodeProvider mfa_code_provider(const NetworkFlags& flags, ProgressLine* progress) {
   std::optional<std::string> given = flags.mfa_code;
-  return [given](const MfaRequest& request) -> Result<std::string> {
+  return [given, progress](const MfaRequest& request) -> Result<std::string> {
     if (given) return *given;
     std::lock_guard<std::mutex> lock(terminal_mutex());
-    std::optional<std::string> code = prompt_without_echo("Enter MFA code for " + request.mfa_serial + ": ");
+    if (progress != nullptr) progress->hold();
+    std::optional<std::string> code = prompt_without_echo("Enter MFA code for " + request.mfa_serial +
+                                                          " (profile " + request.profile + "): ");
+    if (progress != nullptr) progress->release();
     if (!code) return Result<std::string>::error("there is no terminal to ask for the MFA code on");
     if (code->empty()) return Result<std::string>::error("no MFA code was entered");
     return *code;

@@ -1,9 +1,11 @@
 // The AWS CLI's global network flags, shared by the tools that call AWS (test, export-credentials):
 // --endpoint-url, --region, --ca-bundle, --no-verify-ssl, --cli-connect-timeout, --cli-read-timeout,
-// --mfa-code and --debug. Also the MFA prompt (on the terminal, without echo) and the debug log.
+// --mfa-code and --debug. Also the MFA prompt (on the terminal, without echo), the progress line that
+// keeps off it, and the debug log.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -33,9 +35,30 @@ NetworkOverrides network_overrides(const NetworkFlags& flags);
 /// After parsing: prints the --no-verify-ssl warning on stderr when that flag is given.
 void warn_about_network_flags(const Tool& tool, const NetworkFlags& flags);
 
-/// The MFA code: --mfa-code when given, else a prompt on /dev/tty without echo ("Enter MFA code for
-/// SERIAL: ", as the CLI asks), one prompt at a time; an error when there is no terminal.
-MfaCodeProvider mfa_code_provider(const NetworkFlags& flags);
+/// A progress line on stderr ("testing profiles: 2/5"), redrawn in place, that keeps off the MFA
+/// prompt: a prompt erases it first, it is not drawn while the prompt waits, and it comes back after.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  /// Draws `text` in place of the line before (later, while a prompt waits).
+  void show(std::string text);
+  /// Erases it for good.
+  void clear();
+  /// Around a prompt: erase the line and hold it off; then draw it again.
+  void hold();
+  void release();
+
+ private:
+  const bool enabled_;
+  std::mutex mutex_;
+  bool held_ = false;
+  std::string text_;
+};
+
+/// The MFA code: --mfa-code when given, else a prompt on /dev/tty without echo, naming the device and
+/// the profile ("Enter MFA code for SERIAL (profile dev): "), one prompt at a time, with `progress`
+/// (if any) held off the prompt's line; an error when there is no terminal.
+MfaCodeProvider mfa_code_provider(const NetworkFlags& flags, ProgressLine* progress = nullptr);
 
 /// With --debug, a logger that prints "awsprof CMD: debug: LINE" on stderr (serialised across
 /// threads); otherwise an empty function. The library's lines never hold secrets.

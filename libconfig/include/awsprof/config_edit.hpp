@@ -32,7 +32,9 @@ struct SettingChange {
 };
 
 /// The file a key belongs in for a profile: the credential keys (aws_access_key_id,
-/// aws_secret_access_key, aws_session_token) in the credentials file, everything else in config.
+/// aws_secret_access_key, aws_session_token, and aws_expiration with them) in the credentials file,
+/// everything else in config. (`aws configure set` writes aws_expiration, a key it does not know,
+/// to the config file; botocore reads it from neither.)
 FileKind file_for_key(std::string_view key);
 
 /// The section of `document` (of the given kind) that holds the target, as the AWS CLI reads

@@ -41,6 +41,10 @@ std::string sso_token_cache_key(const SsoStep& step);
 /// The cache key of a role step (AssumeRoleStep, WebIdentityStep, SsoStep); nullopt for others.
 std::optional<std::string> cache_key(const CredentialStep& step);
 
+/// cache_key(step) when `use` lets that step's results be shared with the AWS CLI (see
+/// SharedCacheUse); nullopt otherwise. Every read and write of ~/.aws/cli/cache goes through it.
+std::optional<std::string> shared_cache_key(const CredentialStep& step, const SharedCacheUse& use);
+
 /// Python's json.dumps(value) of a string (ensure_ascii: every character outside U+0020..U+007E
 /// is escaped, non-BMP ones as surrogate pairs).
 std::string python_json_string(std::string_view utf8);

@@ -169,8 +169,27 @@ Result<CredentialPlan> plan_credentials(const ProfileModel& model, const Selecte
 /// CLI's SSO credential provider needs sso_account_id or sso_role_name.
 std::string_view profile_kind(const Section& profile);
 
+/// The key that says when a profile's session credentials expire (an ISO 8601 time). botocore and
+/// the AWS CLI ignore it; tools that write session credentials into the files agree on it, and
+/// awsprof reads it (lint, list) and writes it (import).
+inline constexpr std::string_view kSessionExpirationKey = "aws_expiration";
+
+/// The profile's aws_expiration, else `expiration` (which some older tools write); nullptr when it
+/// has neither.
+const Setting* session_expiration(const Section& profile);
+
 // ---------------------------------------------------------------------------------------------
 // Resolution without the network
+
+/// Which role results may be read from and written to the AWS CLI's cache (~/.aws/cli/cache). Its
+/// keys (credential_cache.hpp) do not name the endpoint, so credentials from an endpoint that a
+/// normal run would not call (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, a [services]
+/// or profile endpoint_url: an emulator, a test double) would be taken for the real ones by the AWS
+/// CLI, botocore and later awsprof runs. Such results are neither written nor read.
+struct SharedCacheUse {
+  bool sts = true;  ///< AssumeRole, AssumeRoleWithWebIdentity: the STS endpoint is the partition's.
+  bool sso = true;  ///< SSO GetRoleCredentials: the SSO portal is the regional default.
+};
 
 /// What resolve_offline() may touch.
 struct OfflineContext {
@@ -178,6 +197,7 @@ struct OfflineContext {
   EnvLookup env;             ///< For the cache locations (HOME).
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
   ProcessOptions process;  ///< How credential_process is run.
+  SharedCacheUse cache_use;  ///< Which role steps may come from the CLI cache.
   /// Runs credential_process; defaults to run_credential_process. Tests may map paths.
   std::function<Result<ProcessCredentials>(const std::string& command, const ProcessOptions&)> run_process;
 };
@@ -204,7 +224,8 @@ struct OfflineResolution {
 
 /// Carries out the plan as far as the network allows, as the CLI would: the base step is resolved
 /// first (keys, or credential_process run), then the newest role step with fresh credentials in
-/// the CLI cache wins. An SSO step whose token is missing or expired is an error, as in the CLI.
+/// the CLI cache wins (only steps that context.cache_use shares). An SSO step whose token is missing or
+/// expired is an error, as in the CLI.
 Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const OfflineContext& context);
 
 }  // namespace awsprof

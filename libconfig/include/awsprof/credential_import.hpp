@@ -35,7 +35,7 @@ struct ImportedCredential {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  ///< Empty when there is none (long-term keys).
-  std::string expiration;     ///< As given (STS JSON, AWS_CREDENTIAL_EXPIRATION); not written.
+  std::string expiration;     ///< As given (STS JSON, AWS_CREDENTIAL_EXPIRATION); "" when none.
   int line = 0;               ///< The CSV line the entry starts on, 0 for other sources.
 };
 
@@ -68,12 +68,13 @@ Result<CsvImport> parse_credentials_csv(std::string_view text, const CsvImportOp
 
 /// Reads the JSON printed by `aws sts get-session-token`, `assume-role`, `get-federation-token`
 /// (or a bare Credentials object): Credentials.AccessKeyId, SecretAccessKey, SessionToken and
-/// Expiration. `source` names the input in messages ("creds.json", "stdin").
+/// Expiration (an error when it is not an ISO 8601 time). `source` names the input in messages
+/// ("creds.json", "stdin").
 Result<ImportedCredential> parse_sts_json(std::string_view text, std::string_view source,
                                           const std::string& profile);
 
 /// The credentials in the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (both needed),
-/// AWS_SESSION_TOKEN (else AWS_SECURITY_TOKEN), AWS_CREDENTIAL_EXPIRATION.
+/// AWS_SESSION_TOKEN (else AWS_SECURITY_TOKEN), AWS_CREDENTIAL_EXPIRATION (an ISO 8601 time).
 Result<ImportedCredential> credentials_from_environment(const EnvLookup& env, const std::string& profile);
 
 /// What happened to one profile.
@@ -102,11 +103,11 @@ struct ImportReport {
 };
 
 /// Writes each credential into the credentials file as [PROFILE] aws_access_key_id,
-/// aws_secret_access_key and aws_session_token (removing a session token the new keys do not
-/// have). A key the user already has with another value (in either file) is a conflict: without
-/// `overwrite` the whole import is refused, `report.conflicts` lists them, and `files` is left as
-/// it was. Keys with the same value are left alone, so importing twice changes nothing.
-/// `config_path` and `credentials_path` name the files in messages.
+/// aws_secret_access_key, aws_session_token and aws_expiration (removing a session token or an
+/// expiration the new keys do not have). A key the user already has with another value (in either
+/// file) is a conflict: without `overwrite` the whole import is refused, `report.conflicts` lists
+/// them, and `files` is left as it was. Keys with the same value are left alone, so importing twice
+/// changes nothing. `config_path` and `credentials_path` name the files in messages.
 Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential> credentials, bool overwrite,
                           const std::string& config_path, const std::string& credentials_path,
                           ImportReport& report);

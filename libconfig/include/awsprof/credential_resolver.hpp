@@ -8,7 +8,9 @@
 //    credential_process, the CLI cache, SSO token checks), then each step that needs the network:
 //    container credentials, IMDSv2, SSO GetRoleCredentials, AssumeRoleWithWebIdentity and each
 //    AssumeRole hop (signed with the previous hop's credentials). Assumed-role, web-identity and SSO
-//    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry.
+//    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry,
+//    unless they come from a configured endpoint (SharedCacheUse): the cache key does not name the
+//    endpoint, so the AWS CLI would take an emulator's credentials for the real ones.
 //    The one STS endpoint applies to every STS call of the profile, so a whole chain can be tested
 //    against one emulator.
 //  - resolve_profile() and test_profile() do it all for one profile of a model: plan, settings,
@@ -20,9 +22,15 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "awsprof/credential_chain.hpp"
@@ -103,6 +111,46 @@ struct MfaRequest {
 /// Returns the current code (6 digits), or an error (no terminal, no --mfa-code, ...).
 using MfaCodeProvider = std::function<Result<std::string>(const MfaRequest& request)>;
 
+/// MFA sessions shared by the profiles of one run, so that a device is asked for once (awsprof test
+/// over several profiles). The AWS CLI asks once per role: each AssumeRole carries the device and a
+/// code, and STS takes a code only once. For a device this run's roles name more than once, the
+/// first role to need it asks instead, and trades the code, with the long-term keys it is assumed
+/// with, for an MFA session (STS GetSessionToken); every role of that device and those keys is then
+/// assumed with the session, whose calls carry the MFA context that role trust policies check
+/// (aws:MultiFactorAuthPresent). Sessions live in memory for the run only, never on disk. A role
+/// whose source credentials are temporary (a chain's later hop) cannot open one (STS refuses
+/// GetSessionToken with them), and asks for its own code as the CLI does. Thread-safe.
+class MfaSessions {
+ public:
+  /// `devices`: those to open sessions for (devices_named_twice); other devices are asked per role.
+  explicit MfaSessions(std::set<std::string> devices);
+  MfaSessions(const MfaSessions&) = delete;
+  MfaSessions& operator=(const MfaSessions&) = delete;
+
+  bool covers(std::string_view device) const { return devices_.count(std::string(device)) > 0; }
+
+  /// The session of `device` for the keys `access_key_id`: the one opened already, else what `open`
+  /// returns (called while no other caller opens the same one). A failure is not kept: the next
+  /// caller opens it again.
+  Result<Credentials> session(const std::string& device, const std::string& access_key_id,
+                              const std::function<Result<Credentials>()>& open);
+
+ private:
+  struct Entry {
+    std::mutex opening;
+    std::optional<Credentials> credentials;
+  };
+  const std::set<std::string> devices_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<Entry>> entries_;
+};
+
+/// The MFA devices that more than one AssumeRole step of these profiles' plans names where the role
+/// is assumed with long-term keys, so that a session can serve them (profiles that cannot be
+/// planned are skipped).
+std::set<std::string> devices_named_twice(const ProfileModel& model,
+                                          std::span<const SelectedProfile> profiles, const EnvLookup& env);
+
 /// Everything resolve_credentials() may use. Function members default when empty.
 struct ResolverContext {
   FileSystem* fs = nullptr;  ///< The CLI cache, the SSO token cache and token files. Required.
@@ -115,12 +163,19 @@ struct ResolverContext {
   NetworkSettings settings;  ///< Retries and the metadata settings.
   StsEndpoint sts_endpoint;  ///< Every STS call goes here.
   MfaCodeProvider mfa_code;  ///< Unset: a role with mfa_serial fails with "MfaRequired".
+  /// Shared by the profiles of a run: one prompt per device (see MfaSessions). nullptr: one prompt
+  /// per role, as the AWS CLI asks.
+  MfaSessions* mfa_sessions = nullptr;
   ProcessOptions process;    ///< How credential_process runs.
   /// Runs credential_process; default run_credential_process.
   std::function<Result<ProcessCredentials>(const std::string& command, const ProcessOptions&)> run_process;
   /// Write assumed-role, web-identity and SSO results to ~/.aws/cli/cache (it is always read).
+  /// Either way, a step whose endpoint is configured (sts_endpoint.configured(), an SSO endpoint
+  /// URL) neither reads nor writes it: see SharedCacheUse.
   bool write_cache = true;
-  /// No new call starts after this, and retry waits are cut to it ("Timeout").
+  /// Every network step works within it: each request carries it (HttpRequest::deadline, so a
+  /// stalled exchange is cut there), no call or retry starts after it, retry waits are cut to it,
+  /// credential_process is killed at it ("Timeout"). Time spent at the MFA prompt moves it later.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::function<void(std::chrono::milliseconds)> sleep;  ///< Retry waits; default: sleep_for.
   std::function<double()> random;                        ///< Retry jitter; default: a PRNG.
@@ -136,6 +191,8 @@ struct CredentialResolution {
   std::vector<std::string> chain;
   std::optional<ResolvedCredentials> credentials;  ///< Set on success.
   std::optional<CredentialError> error;            ///< Set on failure.
+  /// Time spent waiting for a person (the MFA prompt); the deadline was moved by as much.
+  std::chrono::milliseconds waited_for_input{0};
   bool ok() const { return credentials.has_value(); }
 };
 
@@ -160,7 +217,9 @@ struct ProfileRunOptions {
   EnvLookup env;
   NetworkOverrides overrides;
   MfaCodeProvider mfa_code;
-  /// Per profile: bounds the connect and read timeouts, credential_process and retry waits.
+  MfaSessions* mfa_sessions = nullptr;  ///< See ResolverContext::mfa_sessions.
+  /// Per profile: the whole resolution and call, every network step included (a deadline carried
+  /// through each request, retry and credential_process), but not the time spent at an MFA prompt.
   std::optional<std::chrono::milliseconds> timeout;
   std::function<void(std::string_view line)> log;  ///< Debug lines, never a secret.
   ProcessStderr process_stderr = ProcessStderr::inherit;

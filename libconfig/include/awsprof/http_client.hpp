@@ -104,9 +104,11 @@ struct HttpClientOptions {
 
 /// An HttpTransport over one libcurl easy handle. Requests made through the same client reuse an
 /// idle connection to the same origin (HTTP keep-alive), so N requests to one host open one
-/// connection. Redirects are not followed; only http and https are allowed. Not thread-safe: use one
-/// client per thread. Nothing is ever written to stdout or stderr, and transport errors carry
-/// libcurl's error text (which names hosts and ports, never header values).
+/// connection. A request's deadline (HttpRequest::deadline) cuts its whole exchange, to the
+/// millisecond, whatever the connect and read timeouts; one past its deadline is not sent. Redirects are not
+/// followed; only http and https are allowed. Not thread-safe: use one client per thread. Nothing is ever
+/// written to stdout or stderr, and transport errors carry libcurl's error text (which names hosts and ports,
+/// never header values).
 class HttpClient final : public HttpTransport {
  public:
   explicit HttpClient(HttpClientOptions options = {});

@@ -36,13 +36,15 @@ enum class SettingType {
   command,      ///< A non-empty command line (credential_process).
   list,         ///< Comma-separated items, at least one non-empty.
   block,        ///< A nested block: "key =" followed by indented "sub = value" lines.
+  timestamp,    ///< An ISO 8601 time, as parse_expiration_time() reads it ("2024-01-01T12:00:00Z").
 };
 
 /// Which file a setting belongs in.
 enum class SettingFile { config, credentials, both };
 
-/// Which major version of the AWS CLI reads a setting.
-enum class CliVersion { both, v1, v2 };
+/// Which major version of the AWS CLI reads a setting. `none`: neither does; a key other tools
+/// agree on (aws_expiration), which awsprof knows so that it is not reported as unknown.
+enum class CliVersion { both, v1, v2, none };
 
 /// For SettingType::size: a byte count or a transfer rate.
 enum class SizeKind { none, bytes, rate };
@@ -51,7 +53,7 @@ enum class SizeKind { none, bytes, rate };
 std::string_view to_string(SettingType type);
 /// "config", "credentials" or "both".
 std::string_view to_string(SettingFile file);
-/// "both", "v1" or "v2".
+/// "both", "v1", "v2" or "none".
 std::string_view to_string(CliVersion version);
 
 /// One setting, as described by one [[setting]] table of settings.toml.

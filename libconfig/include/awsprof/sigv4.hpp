@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,9 @@ struct HttpRequest {
   /// obs-fold continuation lines "\n  more" included); the signer trims and folds it.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// Not sent, nor signed: the transport gives the whole exchange (connecting, sending, reading)
+  /// until this time, and does not start one after it. Unset: only its own timeouts apply.
+  std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt;
 };
 
 /// Where the signature goes.

@@ -53,6 +53,9 @@ struct StsEndpoint {
   /// Which input decided: "--endpoint-url", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
   /// "services.sts.endpoint_url", "endpoint_url", or "partition" (built from the region).
   std::string source;
+
+  /// A URL that was configured (every source but "partition"): an emulator, a proxy, a test double.
+  bool configured() const { return source != "partition"; }
 };
 
 /// Picks the endpoint as botocore does. A configured URL wins, in this order: --endpoint-url,
@@ -115,8 +118,8 @@ struct StsServiceError {
 /// missing Account or Arn.
 Result<CallerIdentity> parse_get_caller_identity_response(std::string_view xml);
 
-/// Parses an AssumeRoleResponse or AssumeRoleWithWebIdentityResponse. Fails on bad XML or when a
-/// credential field is missing; the message never holds a credential.
+/// Parses an AssumeRoleResponse, AssumeRoleWithWebIdentityResponse or GetSessionTokenResponse. Fails
+/// on bad XML or when a credential field is missing; the message never holds a credential.
 Result<AssumedRoleCredentials> parse_assume_role_response(std::string_view xml);
 
 /// Parses an error reply: the first <Error> element with a <Code>, anywhere in the document (so the
@@ -192,6 +195,8 @@ struct StsError {
   std::string message;  ///< the server's message, or the transport / parse error
   std::string request_id;
   int attempts = 0;  ///< how many requests were sent
+  /// A retryable failure that was not retried because the deadline left no time for another attempt.
+  bool out_of_time = false;
 
   /// describe_sts_error(code).summary / .hint, for kind == service.
   std::string_view summary() const;
@@ -199,6 +204,10 @@ struct StsError {
   /// One line for a tool to print, e.g. "GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403):
   /// the secret access key does not match the access key id. <server message>". Never holds a secret.
   std::string to_string() const;
+
+ private:
+  /// " (after 3 attempts)", with why it stopped when out_of_time; "" for one attempt.
+  std::string attempts_note() const;
 };
 
 /// A value, or an StsError.
@@ -241,11 +250,21 @@ struct AssumeRoleWithWebIdentityRequest {
   std::string policy;
 };
 
+/// GetSessionToken's parameters: an MFA session for long-term (IAM user) keys. Empty strings and
+/// nullopt are not sent.
+struct GetSessionTokenRequest {
+  std::optional<int> duration_seconds;  ///< 900 to 129600
+  std::string serial_number;            ///< the MFA device; sent only together with token_code
+  std::string token_code;               ///< the 6-digit MFA code
+};
+
 /// The form parameters of each call, Action and Version first (exposed for tests).
 std::vector<std::pair<std::string, std::string>> get_caller_identity_parameters();
 std::vector<std::pair<std::string, std::string>> assume_role_parameters(const AssumeRoleRequest& request);
 std::vector<std::pair<std::string, std::string>> assume_role_with_web_identity_parameters(
     const AssumeRoleWithWebIdentityRequest& request);
+std::vector<std::pair<std::string, std::string>> get_session_token_parameters(
+    const GetSessionTokenRequest& request);
 
 /// How an StsClient reaches STS. The function members default (when empty) to the real thing; tests
 /// inject their own so that nothing waits or depends on the clock.
@@ -255,10 +274,14 @@ struct StsClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;        ///< default: std::this_thread::sleep_for
   std::function<double()> random;                              ///< in [0, 1); default: a seeded PRNG
   std::function<std::chrono::system_clock::time_point()> now;  ///< signing time; default: the clock
+  /// Every attempt carries it (HttpRequest::deadline); no attempt starts after it, and a retry whose
+  /// backoff would reach it is not made (the last error is returned).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 /// Calls STS through an HttpTransport (an HttpClient, or a fake in tests). Each attempt is signed
-/// afresh; failed attempts are retried by is_retryable with retry_delay between them. Not
+/// afresh; failed attempts are retried by is_retryable with retry_delay between them, within the
+/// deadline when there is one. Not
 /// thread-safe (neither is HttpClient).
 class StsClient {
  public:
@@ -273,6 +296,10 @@ class StsClient {
   /// Temporary credentials for a role, from an OIDC token. Not signed: the token is the credential.
   StsResult<AssumedRoleCredentials> assume_role_with_web_identity(
       const AssumeRoleWithWebIdentityRequest& request);
+  /// Session credentials for the long-term keys that sign it, MFA-authenticated when the request
+  /// has a device and code (the role fields of the result are empty). STS refuses temporary keys.
+  StsResult<AssumedRoleCredentials> get_session_token(const Credentials& credentials,
+                                                      const GetSessionTokenRequest& request);
 
  private:
   /// A 2xx reply.
