@@ -61,6 +61,8 @@ class Tool {
 
   /// Prints "awsprof list: error: MESSAGE" on stderr; returns exit_code(Outcome::error).
   int fail(std::string_view message) const;
+  /// Prints "awsprof list: warning: MESSAGE" on stderr.
+  void warn(std::string_view message) const;
 
  private:
   std::string display_name_;
