@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 namespace awsprof {
 namespace {
@@ -448,6 +450,50 @@ TEST(SecretScan, DirectoryWalkHonoursGitignoreAndSkipsBinaries) {
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].path, dir.path() + "/src/a.py");
   EXPECT_EQ(report.findings[0].column, 8);
+}
+
+/// Runs `check` in a child process that cannot read what file modes forbid: as uid 65534 when the
+/// tests run as root, since root reads any directory. Returns the child's exit status.
+int run_unprivileged(const std::function<int()>& check) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(90);
+    ::_exit(check());
+  }
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return 91;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 92;
+}
+
+TEST(SecretScan, ListNamesSymlinksAndUnreadableDirectories) {
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);
+  dir.write("a/key.py", std::string("KEY = '") + kKeyId + "'\n");
+  dir.write("a/locked/b.py", std::string("KEY = '") + kKeyId + "'\n");
+  ASSERT_EQ(::symlink("a/key.py", (dir.path() + "/link.py").c_str()), 0);
+  ASSERT_EQ(::symlink("key.py", (dir.path() + "/a/inner-link.py").c_str()), 0);
+  // A symlink named: reported, not followed.
+  auto link = list_scan_files(dir.path() + "/link.py");
+  ASSERT_TRUE(link.ok());
+  EXPECT_TRUE(link->files.empty());
+  EXPECT_EQ(link->skipped,
+            std::vector<std::string>{dir.path() + "/link.py: a symbolic link, not followed (name its target to scan it)"});
+  // A symlink inside a directory: not followed, and not worth a message.
+  auto walked = list_scan_files(dir.path() + "/a");
+  ASSERT_TRUE(walked.ok());
+  EXPECT_EQ(walked->files, (std::vector<std::string>{dir.path() + "/a/key.py", dir.path() + "/a/locked/b.py"}));
+  EXPECT_TRUE(walked->skipped.empty());
+  // An unreadable directory is an error, and the rest is still listed.
+  ASSERT_EQ(::chmod((dir.path() + "/a/locked").c_str(), 0), 0);
+  const int status = run_unprivileged([&] {
+    auto listed = list_scan_files(dir.path() + "/a");
+    if (!listed.ok()) return 1;
+    if (listed->files != std::vector<std::string>{dir.path() + "/a/key.py"}) return 2;
+    if (listed->errors != std::vector<std::string>{dir.path() + "/a/locked: Permission denied"}) return 3;
+    return 0;
+  });
+  ::chmod((dir.path() + "/a/locked").c_str(), 0755);
+  EXPECT_EQ(status, 0);
 }
 
 TEST(SecretScan, ParallelScanKeepsInputOrder) {
