@@ -477,11 +477,13 @@ TEST(SecretScan, ListNamesSymlinksAndUnreadableDirectories) {
   ASSERT_TRUE(link.ok());
   EXPECT_TRUE(link->files.empty());
   EXPECT_EQ(link->skipped,
-            std::vector<std::string>{dir.path() + "/link.py: a symbolic link, not followed (name its target to scan it)"});
+            std::vector<std::string>{dir.path() +
+                                     "/link.py: a symbolic link, not followed (name its target to scan it)"});
   // A symlink inside a directory: not followed, and not worth a message.
   auto walked = list_scan_files(dir.path() + "/a");
   ASSERT_TRUE(walked.ok());
-  EXPECT_EQ(walked->files, (std::vector<std::string>{dir.path() + "/a/key.py", dir.path() + "/a/locked/b.py"}));
+  EXPECT_EQ(walked->files,
+            (std::vector<std::string>{dir.path() + "/a/key.py", dir.path() + "/a/locked/b.py"}));
   EXPECT_TRUE(walked->skipped.empty());
   // An unreadable directory is an error, and the rest is still listed.
   ASSERT_EQ(::chmod((dir.path() + "/a/locked").c_str(), 0), 0);
@@ -540,6 +542,27 @@ TEST(SecretScan, StagedScansTheIndexNotTheWorkTree) {
   auto after = make_scanner().scan_staged(dir.path());
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->files_scanned, 0u);
+}
+
+TEST(SecretScan, StagedFailsClosedWhenABlobIsCutShort) {
+  TempDir dir;
+  ASSERT_EQ(git(dir.path(), "init -q"), 0);
+  dir.write("a.txt", "clean\n");
+  dir.write("b.txt", std::string("id = ") + kKeyId + "\n");
+  ASSERT_EQ(git(dir.path(), "add a.txt b.txt"), 0);
+  // A git whose `cat-file --batch` output stops short: the second blob cannot be read.
+  const std::string real_git = "/usr/bin/git";
+  dir.write("bin/git", "#!/bin/sh\nif [ \"$1\" = cat-file ]; then " + real_git +
+                           " \"$@\" | head -c 60; exit 0; fi\nexec " + real_git + " \"$@\"\n");
+  ASSERT_EQ(::chmod((dir.path() + "/bin/git").c_str(), 0755), 0);
+  const std::string saved_path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (dir.path() + "/bin:" + saved_path).c_str(), 1);
+  auto report = make_scanner().scan_staged(dir.path());
+  ::setenv("PATH", saved_path.c_str(), 1);
+  ASSERT_TRUE(report.ok()) << report.message();
+  EXPECT_EQ(report->files_scanned, 1u);
+  ASSERT_EQ(report->errors.size(), 1u);
+  EXPECT_NE(report->errors[0].find("b.txt: staged blob "), std::string::npos) << report->errors[0];
 }
 
 TEST(SecretScan, StagedOutsideGitIsAnError) {
