@@ -88,8 +88,9 @@ constexpr std::string_view kKeyQualifiers[] = {"aws", "amazon", "amz",     "s3",
 // Words that make "token" a session token's name.
 constexpr std::string_view kTokenQualifiers[] = {"session", "security", "aws",      "amz",
                                                  "sts",     "temp",     "temporary"};
-// Prose between a name and its value: "set AWS_SECRET_ACCESS_KEY to ...", "the secret is ...".
-constexpr std::string_view kProseWords[] = {"to", "is", "was", "as", "be"};
+// A word between a name and its value: prose ("set AWS_SECRET_ACCESS_KEY to ...", "the secret is
+// ...") and Python's fallback (os.environ.get("AWS_SECRET_ACCESS_KEY") or "...").
+constexpr std::string_view kProseWords[] = {"to", "is", "was", "as", "be", "or"};
 // Label words after a name, separated by a blank: "Secret access key", "Session token".
 constexpr std::string_view kLabelWords[] = {"access", "key", "id", "secret", "token"};
 
@@ -166,8 +167,9 @@ std::size_t skip_openers(const unsigned char* data, std::size_t size, std::size_
 }
 
 std::size_t skip_operator(const unsigned char* data, std::size_t size, std::size_t pos) {
-  static constexpr std::string_view kOperators[] = {":::=", "::=", "||=", ":=", "?=", "+=", "=>", "->",
-                                                    "<-",   "==",  "=",   ":",  ",",  "|",  ">"};
+  // Assignments, then the fallbacks that give a variable's value in code (X || "...", ${X:-...}).
+  static constexpr std::string_view kOperators[] = {":::=", "::=", "||=", ":=", ":-", "?=", "??", "?:", "||", "+=",
+                                                    "=>",   "->",  "<-",  "==", "=",  ":",  ",",  "|",  ">"};
   if (pos >= size || std::strchr(":|?+=-<,>", data[pos]) == nullptr || data[pos] == 0) return kNoValue;
   for (std::string_view op : kOperators) {
     if (size - pos >= op.size() && std::memcmp(data + pos, op.data(), op.size()) == 0) return pos + op.size();

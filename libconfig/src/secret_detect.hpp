@@ -45,7 +45,8 @@ struct ValueStarts {
 };
 
 /// After a name ending at `end`: closing quotes and brackets ("AWS_SECRET"], \"key\"), blanks,
-/// then an assignment (=, :, :=, ::=, ?=, +=, =>, ->, <-, ',', '|', '>'), or only blanks (shell,
+/// then an assignment (=, :, :=, ::=, ?=, +=, =>, ->, <-, ',', '|', '>') or a fallback (||, ??,
+/// ?:, the shell's :-), or only blanks (shell,
 /// Dockerfile ENV, prose), or an XML end tag and the next element (<name>..</name><value>),
 /// then opening quotes (also escaped ones and string prefixes r" b' @"). A type annotation
 /// after the name (k: string = "...", var k string = "...") is skipped, and so is one word of

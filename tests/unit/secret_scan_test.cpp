@@ -168,6 +168,10 @@ TEST(SecretScan, FindsSecretWhenTheNameIsNotRightBeforeTheAssignment) {
            "{\"name\": \"AWS_SECRET_ACCESS_KEY\", \"value\": \"" + secret + "\"}\n",
            "<add key=\"AWSSecretKey\" value=\"" + secret + "\" />\n",
            "variable \"aws_secret_key\" {\n  type    = string\n  default = \"" + secret + "\"\n}\n",
+           "const key = process.env.AWS_SECRET_ACCESS_KEY || \"" + secret + "\";\n",
+           "secret = os.environ.get(\"AWS_SECRET_ACCESS_KEY\") or \"" + secret + "\"\n",
+           "      - AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-" + secret + "}\n",
+           "val key = System.getenv(\"AWS_SECRET_ACCESS_KEY\") ?: \"" + secret + "\"\n",
        })
     expect_found(text, SecretKind::secret_access_key, secret);
 }
