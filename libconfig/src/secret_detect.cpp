@@ -1,6 +1,7 @@
 #include "secret_detect.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -26,7 +27,14 @@ inline bool is_secret_char(unsigned char c) {
   return is_alnum(c) || c == '/' || c == '+';
 }
 inline bool is_name_char(unsigned char c) {
-  return is_alnum(c) || c == '_' || c == '.' || c == '-';
+  static constexpr auto kTable = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+      table[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    return table;
+  }();
+  return kTable[c];
 }
 inline bool is_blank(unsigned char c) {
   return c == ' ' || c == '\t';
@@ -70,16 +78,22 @@ bool one_of(std::string_view word, const std::string_view (&words)[N]) {
   return std::find(std::begin(words), std::end(words), word) != std::end(words);
 }
 
+/// The same for a long list, sorted: a binary search.
+template <std::size_t N>
+bool one_of_sorted(std::string_view word, const std::string_view (&words)[N]) {
+  return std::binary_search(std::begin(words), std::end(words), word);
+}
+
 // ---- Names.
 
-// A last word that makes the name one of a credential's attributes, not the credential.
+// A last word that makes the name one of a credential's attributes, not the credential. Sorted.
 constexpr std::string_view kAttributeWords[] = {
     "arn",      "arns",      "at",      "bucket",   "count",    "date",       "desc",    "description",
     "dir",      "duration",  "enabled", "endpoint", "env",      "expiration", "expires", "expiry",
     "field",    "file",      "files",   "format",   "header",   "hint",       "id",      "ids",
     "kind",     "label",     "len",     "length",   "location", "manager",    "name",    "names",
     "param",    "parameter", "path",    "pattern",  "policy",   "prefix",     "prompt",  "prop",
-    "property", "provider",  "ref",     "region",   "regex",    "rotation",   "seconds", "size",
+    "property", "provider",  "ref",     "regex",    "region",   "rotation",   "seconds", "size",
     "stage",    "store",     "suffix",  "template", "time",     "timeout",    "ttl",     "type",
     "uri",      "url",       "var",     "variable", "version",  "versions"};
 // Words that make "key" or "sk" an AWS secret key's name.
@@ -129,9 +143,9 @@ class NameWords {
       words_[count_++] = std::string_view(text_.data() + start, size_ - start);
     start = size_;
   }
-  std::array<char, 192> text_{};
+  std::array<char, 192> text_;  // words_ point into it
   std::size_t size_ = 0;
-  std::array<std::string_view, 24> words_{};
+  std::array<std::string_view, 24> words_;
   std::size_t count_ = 0;
 };
 
@@ -168,8 +182,9 @@ std::size_t skip_openers(const unsigned char* data, std::size_t size, std::size_
 
 std::size_t skip_operator(const unsigned char* data, std::size_t size, std::size_t pos) {
   // Assignments, then the fallbacks that give a variable's value in code (X || "...", ${X:-...}).
-  static constexpr std::string_view kOperators[] = {":::=", "::=", "||=", ":=", ":-", "?=", "??", "?:", "||", "+=",
-                                                    "=>",   "->",  "<-",  "==", "=",  ":",  ",",  "|",  ">"};
+  static constexpr std::string_view kOperators[] = {":::=", "::=", "||=", ":=", ":-", "?=", "??",
+                                                    "?:",   "||",  "+=",  "=>", "->", "<-", "==",
+                                                    "=",    ":",   ",",   "|",  ">"};
   if (pos >= size || std::strchr(":|?+=-<,>", data[pos]) == nullptr || data[pos] == 0) return kNoValue;
   for (std::string_view op : kOperators) {
     if (size - pos >= op.size() && std::memcmp(data + pos, op.data(), op.size()) == 0) return pos + op.size();
@@ -243,8 +258,8 @@ std::size_t after_value_key(const unsigned char* data, std::size_t size, std::si
 std::size_t after_type_or_prose(const unsigned char* data, std::size_t size, std::size_t pos) {
   std::size_t word_end = pos;
   while (word_end < size && word_end - pos < 40 &&
-         (is_alnum(data[word_end]) || std::strchr("_.<>[]&*", data[word_end]) != nullptr) &&
-         data[word_end] != 0)
+         (is_alnum(data[word_end]) ||
+          (data[word_end] != 0 && std::strchr("_.<>[]&*", data[word_end]) != nullptr)))
     ++word_end;
   if (word_end == pos) return kNoValue;
   const std::size_t next = skip_blanks(data, size, word_end);
@@ -262,6 +277,15 @@ char url_escaped(const unsigned char* data, std::size_t size, std::size_t pos) {
   return c == '/' || c == '+' || c == '=' ? c : 0;
 }
 
+/// True when `min` characters that a base64 value can be written with (escapes included) follow `pos`.
+bool value_may_start_at(const unsigned char* data, std::size_t size, std::size_t pos, std::size_t min) {
+  std::size_t end = pos;
+  while (end < size && end - pos < min &&
+         (is_secret_char(data[end]) || data[end] == '=' || data[end] == '%' || data[end] == '\\'))
+    ++end;
+  return end - pos >= min;
+}
+
 /// Reads base64 characters from `begin`, decoding \/ and %2F %2B %3D; '=' only when `padding`.
 /// Stops early, with what it read so far, when fewer than `min` characters follow.
 Value read_base64(const unsigned char* data, std::size_t size, std::size_t begin, bool padding,
@@ -270,11 +294,7 @@ Value read_base64(const unsigned char* data, std::size_t size, std::size_t begin
   value.begin = begin;
   value.end = begin;
   // Most candidates are a short word: no string for them.
-  std::size_t raw = begin;
-  while (raw < size && raw - begin < min &&
-         (is_secret_char(data[raw]) || std::strchr("=%\\", data[raw]) != nullptr) && data[raw] != 0)
-    ++raw;
-  if (raw - begin < min) return value;
+  if (!value_may_start_at(data, size, begin, min)) return value;
   std::size_t pos = begin;
   while (pos < size && value.text.size() <= max) {
     const unsigned char c = data[pos];
@@ -365,7 +385,7 @@ std::size_t english_bigrams(std::string_view value) {
 
 NameMeaning classify_name(std::string_view name) {
   const NameWords words(name);
-  if (words.count() == 0 || one_of(words[words.count() - 1], kAttributeWords)) return {};
+  if (words.count() == 0 || one_of_sorted(words[words.count() - 1], kAttributeWords)) return {};
   const std::string_view joined = words.joined();
   const auto has_word = [&](const auto& list) {
     return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return one_of(w, list); });
@@ -426,7 +446,17 @@ ValueStarts value_after_name(const unsigned char* data, std::size_t size, std::s
 }
 
 std::size_t value_under_key(const unsigned char* data, std::size_t size, std::size_t end) {
-  return after_value_key(data, size, skip_closers(data, size, end));
+  // Only where the name stands alone: at the end of its line, maybe after a ':' (a YAML key that
+  // opens a block, the value of a "name" key), or quoted before ',' or '{'. An expression after
+  // the name (token = self.get_token()) is no such layout.
+  const std::size_t closed = skip_closers(data, size, end);
+  std::size_t next = skip_blanks(data, size, closed);
+  if (next < size && data[next] == ':') next = skip_blanks(data, size, next + 1);
+  const bool quoted = closed > end;  // "X", ... and "X" { : a string, not code's f(token, x)
+  const bool stands_alone = next >= size || data[next] == '\n' || data[next] == '\r' ||
+                            (quoted && (data[next] == ',' || data[next] == '{'));
+  if (!stands_alone) return kNoValue;
+  return after_value_key(data, size, closed);
 }
 
 std::size_t value_after_value(const unsigned char* data, std::size_t size, std::size_t end) {
@@ -490,6 +520,11 @@ bool looks_like_session_token(std::string_view value) {
   if (value.find("EXAMPLE") != std::string_view::npos) return false;
   const CharStats stats = char_stats(value);
   return stats.upper && stats.lower && stats.digit && stats.distinct >= 24;
+}
+
+bool may_hold_value(const unsigned char* data, std::size_t size, std::size_t pos) {
+  constexpr std::size_t kShortest = 40;  // a secret key; session tokens are longer
+  return pos != kNoValue && value_may_start_at(data, size, pos, kShortest);
 }
 
 bool starts_clear(const unsigned char* data, std::size_t pos) {

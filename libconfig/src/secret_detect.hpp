@@ -64,6 +64,10 @@ std::size_t value_under_key(const unsigned char* data, std::size_t size, std::si
 /// end tag and the next element. kNoValue when something else comes first.
 std::size_t value_after_value(const unsigned char* data, std::size_t size, std::size_t end);
 
+/// True when a value as long as a secret key can start at `pos` (not kNoValue): the cheap test
+/// before a name is classified and a value read.
+bool may_hold_value(const unsigned char* data, std::size_t size, std::size_t pos);
+
 /// A value read from the file: where it is, and its characters with the escapes that keep a
 /// base64 value whole decoded (\/ in JSON, %2F %2B %3D in URLs and forms).
 struct Value {

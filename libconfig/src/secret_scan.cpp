@@ -36,9 +36,10 @@ enum PatternId : unsigned {
   kKeyPrefix = 0,    ///< AKIA, ASIA, ... : the first 4 characters of a key id.
   kKeyA3T = 1,       ///< A3T: the first 3 characters of an A3T? key id.
   kName = 2,         ///< A word that names of secrets and tokens hold; the whole name decides.
-  kTokenFrame = 3,   ///< The base64 of an STS token's first field, 2 characters into the token.
-  kAccountName = 4,  ///< account_id, accountid, any case.
-  kArn = 5,          ///< "arn:aws".
+  kNameEnd = 3,      ///< "_key", "_sk", ...: a name's last word (when no letter or digit follows).
+  kTokenFrame = 4,   ///< The base64 of an STS token's first field, 2 characters into the token.
+  kAccountName = 5,  ///< account_id, accountid, any case.
+  kArn = 6,          ///< "arn:aws".
   kOwnFirst = 16,    ///< kOwnFirst + i: the last 4 characters of own entry i.
 };
 
@@ -57,8 +58,10 @@ constexpr PatternSpec kPatterns[] = {
     // Name words, rare enough in code that the prefilter stays fast: a caseless "key" alone
     // would wake it at every "key" of a source tree, so "key" and "sk" count only after a
     // separator (aws_key, AWS_SK, fs.s3a.secret.key) or glued to "aws" (awsKey, AWSSK). A
-    // case-sensitive "Key" for camelCase names doubled Hyperscan's time (two literal tables).
-    {"secret|token|access[-_.]?key|[-_.]key|[-_.]sk|awskey|awssk", kName, HS_FLAG_CASELESS},
+    // case-sensitive "Key" for camelCase names doubled Hyperscan's time (two literal tables);
+    // "\b" after "_sk" (sk_buff, _skip) made it half as slow again as dropping those hits in C++.
+    {"secret|token|access[-_.]?key|awskey|awssk", kName, HS_FLAG_CASELESS},
+    {"[-_.]key|[-_.]sk", kNameEnd, HS_FLAG_CASELESS},
     // The issuer field STS tokens start with, in base64: "\x0a\x09origin_ec" (today),
     // "\x0a\x06er/aws" and "\x0a\x03aws" (older tokens), after the token's first byte.
     {"oJb3JpZ2luX2Vj|oGZXIvYXdz|oDYXdz", kTokenFrame, 0},
@@ -113,10 +116,15 @@ bool looks_utf16(std::string_view probe) {
   }
   const std::size_t length = std::min(probe.size(), kBinaryProbe) & ~std::size_t{1};
   if (length < 16 || std::memchr(probe.data(), 0, length) == nullptr) return false;
-  std::size_t zeros[2] = {0, 0};
-  for (std::size_t i = 0; i < length; ++i)
-    if (byte(i) == 0) ++zeros[i % 2];
   const std::size_t units = length / 2;
+  std::size_t zeros[2] = {0, 0};
+  for (std::size_t block = 0; block < length; block += 512) {
+    for (std::size_t i = block; i < std::min(length, block + 512); i += 2) {
+      zeros[0] += byte(i) == 0;
+      zeros[1] += byte(i + 1) == 0;
+    }
+    if (std::min(zeros[0], zeros[1]) * 50 > units) return false;  // NULs at both parities: binary
+  }
   // Mostly ASCII text: NUL in (nearly) every high byte, (almost) never in a low byte.
   return (zeros[1] * 10 >= units * 7 && zeros[0] * 50 <= units) ||
          (zeros[0] * 10 >= units * 7 && zeros[1] * 50 <= units);
@@ -560,6 +568,13 @@ void add_named_value(std::string_view bytes, std::size_t at, std::size_t& last_n
   const auto [name_begin, name_end] = detail::name_around(data, size, at);
   if (name_end == last_name_end) return;
   last_name_end = name_end;
+  // Most names in code are followed by no long value at all: settle that before the name.
+  const detail::ValueStarts starts = detail::value_after_name(data, size, name_end);
+  const std::size_t under = detail::value_under_key(data, size, name_end);
+  if (std::none_of(starts.at.begin(), starts.at.begin() + starts.count,
+                   [&](std::size_t at) { return detail::may_hold_value(data, size, at); }) &&
+      !detail::may_hold_value(data, size, under))
+    return;
   const detail::NameMeaning meaning = detail::classify_name(bytes.substr(name_begin, name_end - name_begin));
   if (!meaning.secret_key && !meaning.session_token) return;
   const auto add_value_at = [&](std::size_t begin) {
@@ -579,11 +594,9 @@ void add_named_value(std::string_view bytes, std::size_t at, std::size_t& last_n
     }
     return false;
   };
-  const detail::ValueStarts starts = detail::value_after_name(data, size, name_end);
   for (std::size_t i = 0; i < starts.count; ++i)
     if (add_value_at(starts.at[i])) return;
-  if (const std::size_t under = detail::value_under_key(data, size, name_end); under != kNone)
-    add_value_at(under);
+  if (under != kNone) add_value_at(under);
 }
 
 /// A token whose STS framing ends at `at`, whatever it is assigned to.
@@ -627,6 +640,9 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
         add_pair_after(data, size, begin + kKeyIdLength, hits);
         break;
       }
+      case kNameEnd:
+        if (at < size && is_alnum(data[at])) break;  // _keys, _skip: not the name's last word
+        [[fallthrough]];
       case kName:
         add_named_value(bytes, at, last_name_end, hits);
         break;
