@@ -536,8 +536,9 @@ bool starts_clear(const unsigned char* data, std::size_t pos) {
 
 bool has_allow_comment(std::string_view line) {
   static constexpr std::string_view kMarker = "awsprof:allow";
+  // Not "'" (Visual Basic): it would take 'awsprof:allow' in a string for a comment.
   static constexpr std::string_view kCommentMarkers[] = {"#", "//", "/*", "<!--", "--", ";",
-                                                         "%", "'",  "::", "(*",   "{-", "{#"};
+                                                         "%", "::", "(*", "{-",   "{#"};
   for (std::size_t at = line.find(kMarker); at != std::string_view::npos; at = line.find(kMarker, at + 1)) {
     const std::size_t after = at + kMarker.size();
     if (after < line.size() &&

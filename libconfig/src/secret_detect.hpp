@@ -103,7 +103,7 @@ bool looks_like_session_token(std::string_view value);
 bool starts_clear(const unsigned char* data, std::size_t pos);
 
 /// True when `line` has an inline allow comment: "awsprof:allow" right after a comment marker
-/// (# // /* <!-- -- ; % ' REM ::), blanks between, not followed by a letter, digit, '-' or '_'.
+/// (# // /* <!-- -- ; % REM ::), blanks between, not followed by a letter, digit, '-' or '_'.
 bool has_allow_comment(std::string_view line);
 
 }  // namespace awsprof::detail
