@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Precision and recall of `awsprof lint --scan` on the labelled corpus, next to git-secrets.
 
-Usage: evaluate.py --bin-dir DIR [--corpus DIR] [--min-recall 0.95] [--min-precision 0.97]
+Usage: evaluate.py --bin-dir DIR [--corpus DIR (default: corpus/ beside it)] [--min-recall 0.95]
+                   [--min-precision 0.97]
 
 Scans CORPUS/files with awsprof (JSON output) and, when it is installed, with git-secrets
 (`git secrets --register-aws`, `git secrets --scan -r`, in a throw-away HOME), and compares what each
@@ -137,7 +138,7 @@ def table(name, positives, found, false_alarms):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin-dir", required=True)
-    parser.add_argument("--corpus", default=os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--corpus", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
     parser.add_argument("--min-recall", type=float, default=0.95)
     parser.add_argument("--min-precision", type=float, default=0.97)
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the labelled corpus for the secret scanner's precision and recall (tests/scan-corpus).
+"""Writes the labelled corpus for the secret scanner's precision and recall (tests/scan/corpus).
 
-Usage: make_corpus.py [OUTDIR]   (default: the directory holding this script)
+Usage: make_corpus.py [OUTDIR]   (default: the corpus/ directory beside this script)
 
 Writes OUTDIR/files/<type>/... and OUTDIR/labels.tsv, deterministically (fixed seed), so the
 committed corpus can be regenerated and reviewed as a diff. Every value is made up: key ids are
@@ -629,7 +629,7 @@ def line_and_column(text, offset):
 
 
 def main():
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     files_dir = os.path.join(outdir, "files")
     rng = random.Random(20240611)
     labels = []
