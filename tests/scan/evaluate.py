@@ -129,9 +129,12 @@ def table(name, positives, found, false_alarms):
         precision = hits / (hits + alarms) if hits + alarms else 1.0
         rows.append((kind, hits, total, recall, alarms, precision))
     print("%s:" % name)
-    for kind, hits, total, recall, alarms, precision in rows:
-        print("  %-14s recall %6.1f%% (%d of %d)   precision %6.1f%% (%d false alarms)" % (
-            kind, 100 * recall, hits, total, 100 * precision, alarms))
+    hits, total, alarms = (sum(row[i] for row in rows) for i in (1, 2, 4))
+    for kind, hits_, total_, recall, alarms_, precision in rows + [
+            ("all kinds", hits, total, hits / total, alarms, hits / (hits + alarms) if hits + alarms else 1.0)]:
+        shown = "%6.1f%%" % (100 * precision) if hits_ + alarms_ else "    n/a"  # nothing reported
+        print("  %-14s recall %6.1f%% (%d of %d)   precision %s (%d false alarms)" % (
+            kind, 100 * recall, hits_, total_, shown, alarms_))
     return rows
 
 
