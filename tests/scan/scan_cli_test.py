@@ -10,7 +10,8 @@ In temporary directories (HOME and the AWS files too), checks the messages and e
   - an unreadable subdirectory, in a plain directory and in a git work tree: an error naming it
     and exit 2, after the findings in what could be read (as uid 65534 when run as root, since
     root reads any directory);
-  - a UTF-16 file (.env saved by a Windows editor) scanned with --scan and staged for --staged;
+  - a UTF-16 file (.env saved by a Windows editor) scanned with --scan and staged for --staged,
+    and .awsprof.toml line patterns matched against its decoded text;
   - an inline allow comment.
 Prints PASS/FAIL lines; exits 1 when a check fails.
 """
@@ -134,6 +135,17 @@ def run(bin_dir, tmp):
     code, out, err = lint(bin_dir, repo, ["--staged"])
     check("UTF-16 file staged: decoded and scanned",
           code == 1 and out.startswith("windows.env:2:23: error: possible AWS secret access key"),
+          report(code, out, err))
+
+    # A pattern allowlist of .awsprof.toml matches the decoded line of a UTF-16 file.
+    with open(os.path.join(tmp, "utf16", "test.env"), "wb") as f:
+        f.write(utf16("FIXTURE_KEY_ID=%s\r\n" % KEY))
+    with open(os.path.join(tmp, "allow.toml"), "w") as f:
+        f.write('[allow]\npatterns = ["^FIXTURE_"]\n')
+    code, out, err = lint(bin_dir, tmp, ["--scan", "utf16/test.env"])
+    found = code == 1 and out.startswith("utf16/test.env:1:16: error: possible AWS access key id")
+    code, out, err = lint(bin_dir, tmp, ["--scan", "utf16/test.env", "--rules", "allow.toml"])
+    check("UTF-16 file: .awsprof.toml patterns match its decoded lines", found and code == 0 and out == "",
           report(code, out, err))
 
     # --- An inline allow comment.
