@@ -12,7 +12,7 @@
 //    anywhere) or capital words that start like one (ASIAPACIFICSALESTEAM);
 //  - secret access keys: 40 random-looking characters of [A-Za-z0-9/+] assigned, in the syntax of
 //    the usual file types, to a name that holds "secret" or "access key", or "key" or "sk" with
-//    an AWS qualifier (aws_key, AWS_SK, S3_PRIVATE_KEY); or right after an access key id (a CSV
+//    an AWS qualifier (aws_key, AWS_SK, S3_PRIVATE_KEY); or right after a key id (a CSV
 //    line, new BasicAWSCredentials("AKIA...", "..."));
 //  - session tokens: 100 or more random-looking base64 characters assigned to a session or
 //    security token name (or "Token"), right after a secret found so, or framed as STS frames
