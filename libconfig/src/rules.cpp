@@ -200,10 +200,10 @@ constexpr RuleInfo kRules[] = {
      "An access key id in a repository identifies a key and is usually next to its secret; scanners run "
      "by attackers look for exactly this pattern in public commits."},
     {"lint.scan-secret-access-key", error,
-     "A 40-character secret access key assigned to a secret or access "
-     "key name.",
+     "A 40-character secret access key assigned to a secret key's name, or right after a key id.",
      "A committed secret key stays in the history after it is deleted; the key must be rotated."},
-    {"lint.scan-session-token", error, "A session token assigned to a session or security token name.",
+    {"lint.scan-session-token", error,
+     "A session token assigned to a session or security token name, or framed as STS issues them.",
      "Temporary credentials are still credentials until they expire, and they are often valid for hours."},
     {"lint.scan-account-id", warning, "A 12-digit AWS account id (only with --account-ids).",
      "An account id is not a secret, but some teams keep them out of public code because they help "

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <hs/hs.h>
+#include <iconv.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/mman.h>
@@ -20,6 +21,7 @@
 #include <utility>
 
 #include "awsprof/secrets.hpp"
+#include "secret_detect.hpp"
 #include "subprocess.hpp"
 #include "text_util.hpp"
 
@@ -33,19 +35,16 @@ namespace {
 enum PatternId : unsigned {
   kKeyPrefix = 0,    ///< AKIA, ASIA, ... : the first 4 characters of a key id.
   kKeyA3T = 1,       ///< A3T: the first 3 characters of an A3T? key id.
-  kSecretName = 2,   ///< "secret" (any case) or "access_key" (usual spellings).
-  kTokenName = 3,    ///< session_token, sessiontoken, security_token, securitytoken, any case.
-  kAccountName = 4,  ///< account_id, accountid, any case.
-  kArn = 5,          ///< "arn:aws".
+  kName = 2,         ///< A word that names of secrets and tokens hold; the whole name decides.
+  kNameEnd = 3,      ///< "_key", "_sk", ...: a name's last word (when no letter or digit follows).
+  kTokenFrame = 4,   ///< The base64 of an STS token's first field, 2 characters into the token.
+  kAccountName = 5,  ///< account_id, accountid, any case.
+  kArn = 6,          ///< "arn:aws".
   kOwnFirst = 16,    ///< kOwnFirst + i: the last 4 characters of own entry i.
 };
 
 constexpr std::size_t kKeyIdLength = 20;
-constexpr std::size_t kSecretLength = 40;
-constexpr std::size_t kTokenMinLength = 100;  ///< Shorter values are not session tokens.
-constexpr std::size_t kNameTailMax = 40;      ///< Name characters allowed after "secret"/"access".
-constexpr std::size_t kBlanksMax = 8;         ///< Blanks allowed around the assignment.
-constexpr std::size_t kBinaryProbe = 8000;    ///< Bytes git looks at for a NUL.
+constexpr std::size_t kBinaryProbe = 8000;  ///< Bytes git looks at for a NUL.
 constexpr std::size_t kMapThreshold = 1u << 20;
 
 struct PatternSpec {
@@ -54,15 +53,21 @@ struct PatternSpec {
   unsigned flags;
 };
 constexpr PatternSpec kPatterns[] = {
-    {"AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA", kKeyPrefix, 0},
+    {"AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ASCA", kKeyPrefix, 0},
     {"A3T", kKeyA3T, 0},
-    // "secret" in any case; "access key" in the usual spellings only, because a caseless "access"
-    // halves the scan speed (it is a common word) while every AWS name for the secret key
-    // (aws_secret_access_key, SecretAccessKey, AWS_SECRET_ACCESS_KEY) holds "secret" anyway.
-    {"secret", kSecretName, HS_FLAG_CASELESS},
-    {"access_key|ACCESS_KEY|AccessKey|accessKey|access-key|Access_Key", kSecretName, 0},
-    {"session_?token|security_?token", kTokenName, HS_FLAG_CASELESS},
+    // Name words, rare enough in code that the prefilter stays fast: a caseless "key" alone
+    // would wake it at every "key" of a source tree, so "key" and "sk" count only after a
+    // separator (aws_key, AWS_SK, fs.s3a.secret.key) or glued to "aws" (awsKey, AWSSK). A
+    // case-sensitive "Key" for camelCase names doubled Hyperscan's time (two literal tables);
+    // "\b" after "_sk" (sk_buff, _skip) made it half as slow again as dropping those hits in C++.
+    {"secret|token|access[-_.]?key|awskey|awssk", kName, HS_FLAG_CASELESS},
+    {"[-_.]key|[-_.]sk", kNameEnd, HS_FLAG_CASELESS},
+    // The issuer field STS tokens start with, in base64: "\x0a\x09origin_ec" (today),
+    // "\x0a\x06er/aws" and "\x0a\x03aws" (older tokens), after the token's first byte.
+    {"oJb3JpZ2luX2Vj|oGZXIvYXdz|oDYXdz", kTokenFrame, 0},
 };
+constexpr std::string_view kTokenFrames[] = {"oJb3JpZ2luX2Vj", "oGZXIvYXdz", "oDYXdz"};
+constexpr std::size_t kTokenFrameOffset = 2;
 constexpr PatternSpec kAccountPatterns[] = {
     {"account_?id", kAccountName, HS_FLAG_CASELESS},
     {"arn:aws", kArn, 0},
@@ -84,54 +89,50 @@ inline bool is_digit(unsigned char c) {
 inline bool is_base32(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
 }
-inline bool is_secret_char(unsigned char c) {
-  return is_alnum(c) || c == '/' || c == '+';
-}
-inline bool is_name_char(unsigned char c) {
-  return is_alnum(c) || c == '_' || c == '.' || c == '-';
-}
-inline bool is_blank(unsigned char c) {
-  return c == ' ' || c == '\t';
-}
-inline bool is_quote(unsigned char c) {
-  return c == '"' || c == '\'';
-}
 
-constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
-/// After a name ending at `pos`: name characters (at most `tail`), an optional closing quote,
-/// blanks, an assignment (":=", "=>", ":", "=", ">"), blanks, an optional opening quote. Returns
-/// where the value starts, or kNone when there is no assignment.
-std::size_t value_after_name(const unsigned char* data, std::size_t size, std::size_t pos, std::size_t tail) {
-  for (std::size_t n = 0; pos < size && n < tail && is_name_char(data[pos]); ++n) ++pos;
-  if (pos < size && is_quote(data[pos])) ++pos;
-  for (std::size_t n = 0; pos < size && n < kBlanksMax && is_blank(data[pos]); ++n) ++pos;
-  if (pos >= size) return kNone;
-  if (data[pos] == ':' || data[pos] == '=') {
-    ++pos;
-    if (pos < size &&
-        ((data[pos - 1] == ':' && data[pos] == '=') || (data[pos - 1] == '=' && data[pos] == '>')))
-      ++pos;
-  } else if (data[pos] == '>') {
-    ++pos;
-  } else {
-    return kNone;
-  }
-  for (std::size_t n = 0; pos < size && n < kBlanksMax && is_blank(data[pos]); ++n) ++pos;
-  if (pos < size && is_quote(data[pos])) ++pos;
-  return pos;
-}
+constexpr std::size_t kNone = detail::kNoValue;
 
 /// A key id starting at `begin`: 20 characters, base32 after the prefix (A3T takes any [A-Z0-9]
-/// as its 4th), not inside a longer run of letters and digits.
+/// as its 4th), not inside a longer run of letters and digits, and not a placeholder.
 bool verify_key_id(const unsigned char* data, std::size_t size, std::size_t begin) {
   const std::size_t end = begin + kKeyIdLength;
   if (end > size) return false;
-  if ((begin > 0 && is_alnum(data[begin - 1])) || (end < size && is_alnum(data[end]))) return false;
+  if (!detail::starts_clear(data, begin) || (end < size && is_alnum(data[end]))) return false;
   for (std::size_t i = begin + 4; i < end; ++i)
     if (!is_base32(data[i])) return false;
   unsigned char fourth = data[begin + 3];
-  return (fourth >= 'A' && fourth <= 'Z') || is_digit(fourth);
+  if (!((fourth >= 'A' && fourth <= 'Z') || is_digit(fourth))) return false;
+  return detail::looks_like_key_id(
+      std::string_view(reinterpret_cast<const char*>(data) + begin, kKeyIdLength));
+}
+
+/// True when the first bytes of a file look like UTF-16 text: a byte-order mark (FF FE, FE FF),
+/// or, without one, mostly NUL bytes at one parity and (almost) none at the other.
+bool looks_utf16(std::string_view probe) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(probe[i]); };
+  if (probe.size() >= 2 && ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF))) {
+    // FF FE 00 00 starts UTF-32LE, which this does not decode.
+    return !(probe.size() >= 4 && byte(0) == 0xFF && byte(2) == 0 && byte(3) == 0);
+  }
+  const std::size_t length = std::min(probe.size(), kBinaryProbe) & ~std::size_t{1};
+  if (length < 16 || std::memchr(probe.data(), 0, length) == nullptr) return false;
+  const std::size_t units = length / 2;
+  std::size_t zeros[2] = {0, 0};
+  for (std::size_t block = 0; block < length; block += 512) {
+    for (std::size_t i = block; i < std::min(length, block + 512); i += 2) {
+      zeros[0] += byte(i) == 0;
+      zeros[1] += byte(i + 1) == 0;
+    }
+    if (std::min(zeros[0], zeros[1]) * 50 > units) return false;  // NULs at both parities: binary
+  }
+  // Mostly ASCII text: NUL in (nearly) every high byte, (almost) never in a low byte.
+  return (zeros[1] * 10 >= units * 7 && zeros[0] * 50 <= units) ||
+         (zeros[0] * 10 >= units * 7 && zeros[1] * 50 <= units);
+}
+
+/// Skipped as binary: a NUL in the first block, unless it is UTF-16 text.
+bool skipped_as_binary(std::string_view probe) {
+  return looks_binary(probe) && !looks_utf16(probe);
 }
 
 using Sha256 = std::array<unsigned char, 32>;
@@ -197,7 +198,7 @@ class FileBytes {
     if (size >= kMapThreshold && skip_binary) {
       char probe[kBinaryProbe];
       ssize_t n = ::pread(fd, probe, sizeof probe, 0);
-      if (n > 0 && looks_binary(std::string_view(probe, static_cast<std::size_t>(n)))) {
+      if (n > 0 && skipped_as_binary(std::string_view(probe, static_cast<std::size_t>(n)))) {
         binary_ = true;
         ::close(fd);
         return "";
@@ -234,7 +235,7 @@ class FileBytes {
       got += static_cast<std::size_t>(n);
       if (!probed && (got >= kBinaryProbe || got >= size)) {
         probed = true;
-        if (looks_binary(std::string_view(buffer_.data(), got))) {
+        if (skipped_as_binary(std::string_view(buffer_.data(), got))) {
           binary_ = true;
           break;
         }
@@ -260,15 +261,6 @@ class FileBytes {
   std::string_view view_;
   bool binary_ = false;
 };
-
-bool has_upper_and_lower(std::string_view value) {
-  bool upper = false, lower = false;
-  for (char c : value) {
-    upper = upper || (c >= 'A' && c <= 'Z');
-    lower = lower || (c >= 'a' && c <= 'z');
-  }
-  return upper && lower;
-}
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -308,6 +300,53 @@ bool is_example_credential(std::string_view value) {
 
 bool looks_binary(std::string_view bytes) {
   return std::memchr(bytes.data(), 0, std::min(bytes.size(), kBinaryProbe)) != nullptr;
+}
+
+std::optional<std::string> decode_utf16(std::string_view bytes) {
+  if (!looks_utf16(bytes.substr(0, kBinaryProbe))) return std::nullopt;
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  bool big_endian = false;
+  if (byte(0) == 0xFE && byte(1) == 0xFF) {
+    big_endian = true;
+    bytes.remove_prefix(2);
+  } else if (byte(0) == 0xFF && byte(1) == 0xFE) {
+    bytes.remove_prefix(2);
+  } else {
+    big_endian = byte(0) == 0;  // 'A' is 00 41 big-endian
+  }
+  iconv_t converter = ::iconv_open("UTF-8", big_endian ? "UTF-16BE" : "UTF-16LE");
+  if (converter == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(bytes.size() * 3 / 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  char* to = out.data();
+  std::size_t to_left = out.size();
+  while (in_left > 0) {
+    if (::iconv(converter, &in, &in_left, &to, &to_left) != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) {
+      const std::size_t used = static_cast<std::size_t>(to - out.data());
+      out.resize(out.size() * 2);
+      to = out.data() + used;
+      to_left = out.size() - used;
+      continue;
+    }
+    // An invalid or truncated unit (a lone surrogate, an odd last byte): U+FFFD, go on after it.
+    if (to_left < 3) {
+      const std::size_t used = static_cast<std::size_t>(to - out.data());
+      out.resize(out.size() + 16);
+      to = out.data() + used;
+      to_left = out.size() - used;
+    }
+    std::memcpy(to, "\xEF\xBF\xBD", 3);
+    to += 3;
+    to_left -= 3;
+    const std::size_t skip = std::min<std::size_t>(2, in_left);
+    in += skip;
+    in_left -= skip;
+  }
+  ::iconv_close(converter);
+  out.resize(static_cast<std::size_t>(to - out.data()));
+  return out;
 }
 
 OwnCredentials OwnCredentials::from_file_text(std::string& text) {
@@ -391,7 +430,49 @@ struct SecretScanner::Impl {
     return ScratchPtr(scratch);
   }
 
-  std::vector<SecretFinding> scan(std::string_view path, std::string_view bytes, hs_scratch_t* scratch) const;
+  /// The findings in `bytes`; counts those an inline allow comment drops in `allowed_inline`.
+  std::vector<SecretFinding> scan(std::string_view path, std::string_view bytes, hs_scratch_t* scratch,
+                                  std::size_t* allowed_inline = nullptr) const;
+
+  /// One file's bytes: decoded first when UTF-16, skipped when binary.
+  struct FileScan {
+    std::vector<SecretFinding> findings;
+    bool binary = false;
+    bool utf16 = false;
+    std::size_t allowed_inline = 0;
+  };
+  FileScan scan_file(std::string_view path, std::string_view bytes, hs_scratch_t* scratch) const {
+    FileScan result;
+    const std::string_view probe = bytes.substr(0, kBinaryProbe);
+    const bool nul = looks_binary(probe);
+    const bool mark = probe.size() >= 2 && static_cast<unsigned char>(probe[0]) >= 0xFE;  // FE FF, FF FE
+    if ((nul || mark) && looks_utf16(probe)) {
+      if (std::optional<std::string> text = decode_utf16(bytes)) {
+        result.utf16 = true;
+        result.findings = scan(path, *text, scratch, &result.allowed_inline);
+        return result;
+      }
+    }
+    if (nul) {
+      result.binary = true;
+      return result;
+    }
+    result.findings = scan(path, bytes, scratch, &result.allowed_inline);
+    return result;
+  }
+
+  /// Adds one file's results to a report.
+  static void add(ScanReport& report, FileScan& file, std::size_t bytes) {
+    if (file.binary) {
+      ++report.files_binary;
+      return;
+    }
+    ++report.files_scanned;
+    if (file.utf16) ++report.files_utf16;
+    report.bytes_scanned += bytes;
+    report.allowed_inline += file.allowed_inline;
+    for (SecretFinding& finding : file.findings) report.findings.push_back(std::move(finding));
+  }
 };
 
 SecretScanner::SecretScanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -451,8 +532,90 @@ Result<SecretScanner> SecretScanner::create(const ScanOptions& options, OwnCrede
   return SecretScanner(std::move(impl));
 }
 
+namespace {
+
+/// One credential found in a buffer, before its line and column are known.
+struct Hit {
+  std::size_t begin, end;
+  SecretKind kind;
+  const OwnCredentials::Entry* own;
+  std::string value;  ///< As the key is (escapes decoded), for the masked form and own keys.
+};
+
+/// A secret key assigned to nothing, right after a key id (a CSV line, the arguments of
+/// new BasicAWSCredentials(...)), and a session token right after that secret.
+void add_pair_after(const unsigned char* data, std::size_t size, std::size_t key_id_end,
+                    std::vector<Hit>& hits) {
+  const std::size_t secret_at = detail::value_after_value(data, size, key_id_end);
+  if (secret_at == kNone) return;
+  auto secret = detail::read_secret_key(data, size, secret_at);
+  if (!secret) return;
+  const std::size_t token_at = detail::value_after_value(data, size, secret->end);
+  hits.push_back(
+      {secret->begin, secret->end, SecretKind::secret_access_key, nullptr, std::move(secret->text)});
+  if (token_at == kNone) return;
+  if (auto token = detail::read_session_token(data, size, token_at))
+    hits.push_back({token->begin, token->end, SecretKind::session_token, nullptr, std::move(token->text)});
+}
+
+/// The value assigned to a name that a prefilter hit ending at `at` lies in, when the name is one
+/// of a secret key or a session token. `last_name_end` skips a name already looked at (one name
+/// holds several hits: AWS_SECRET_ACCESS_KEY has "secret", "access_key" and "_key").
+void add_named_value(std::string_view bytes, std::size_t at, std::size_t& last_name_end,
+                     std::vector<Hit>& hits) {
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t size = bytes.size();
+  const auto [name_begin, name_end] = detail::name_around(data, size, at);
+  if (name_end == last_name_end) return;
+  last_name_end = name_end;
+  // Most names in code are followed by no long value at all: settle that before the name.
+  const detail::ValueStarts starts = detail::value_after_name(data, size, name_end);
+  const std::size_t under = detail::value_under_key(data, size, name_end);
+  if (std::none_of(starts.at.begin(), starts.at.begin() + starts.count,
+                   [&](std::size_t at) { return detail::may_hold_value(data, size, at); }) &&
+      !detail::may_hold_value(data, size, under))
+    return;
+  const detail::NameMeaning meaning = detail::classify_name(bytes.substr(name_begin, name_end - name_begin));
+  if (!meaning.secret_key && !meaning.session_token) return;
+  const auto add_value_at = [&](std::size_t begin) {
+    if (meaning.session_token) {
+      if (auto token = detail::read_session_token(data, size, begin)) {
+        hits.push_back(
+            {token->begin, token->end, SecretKind::session_token, nullptr, std::move(token->text)});
+        return true;
+      }
+    }
+    if (meaning.secret_key) {
+      if (auto secret = detail::read_secret_key(data, size, begin)) {
+        hits.push_back(
+            {secret->begin, secret->end, SecretKind::secret_access_key, nullptr, std::move(secret->text)});
+        return true;
+      }
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < starts.count; ++i)
+    if (add_value_at(starts.at[i])) return;
+  if (under != kNone) add_value_at(under);
+}
+
+/// A token whose STS framing ends at `at`, whatever it is assigned to.
+void add_framed_token(const unsigned char* data, std::size_t size, std::size_t at, std::vector<Hit>& hits) {
+  for (std::string_view frame : kTokenFrames) {
+    if (at < frame.size() + kTokenFrameOffset ||
+        std::memcmp(data + at - frame.size(), frame.data(), frame.size()) != 0)
+      continue;
+    if (auto token = detail::read_session_token(data, size, at - frame.size() - kTokenFrameOffset))
+      hits.push_back({token->begin, token->end, SecretKind::session_token, nullptr, std::move(token->text)});
+    return;
+  }
+}
+
+}  // namespace
+
 std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std::string_view bytes,
-                                                     hs_scratch_t* scratch) const {
+                                                     hs_scratch_t* scratch,
+                                                     std::size_t* allowed_inline) const {
   std::vector<Candidate> candidates;
   if (bytes.size() > 0xffffffffu) bytes = bytes.substr(0, 0xffffffffu);  // hs_scan takes 32-bit lengths
   hs_scan(database, bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, on_match, &candidates);
@@ -460,45 +623,38 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
 
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t size = bytes.size();
-  struct Hit {
-    std::size_t begin, end;
-    SecretKind kind;
-    const OwnCredentials::Entry* own;
-  };
   std::vector<Hit> hits;
+  std::size_t last_name_end = kNone;
+  std::size_t found_until = 0;  // the end of the last value found: hits inside it start nothing new
   for (const Candidate& candidate : candidates) {
     const std::size_t at = candidate.end;  // one past the literal
+    if (!hits.empty()) found_until = std::max(found_until, hits.back().end);
+    if (at <= found_until && candidate.id < kOwnFirst) continue;
     switch (candidate.id) {
       case kKeyPrefix:
       case kKeyA3T: {
         std::size_t begin = at - (candidate.id == kKeyA3T ? 3 : 4);
-        if (verify_key_id(data, size, begin))
-          hits.push_back({begin, begin + kKeyIdLength, SecretKind::access_key_id, nullptr});
+        if (!verify_key_id(data, size, begin)) break;
+        hits.push_back({begin, begin + kKeyIdLength, SecretKind::access_key_id, nullptr,
+                        std::string(bytes.substr(begin, kKeyIdLength))});
+        add_pair_after(data, size, begin + kKeyIdLength, hits);
         break;
       }
-      case kSecretName: {
-        std::size_t begin = value_after_name(data, size, at, kNameTailMax);
-        if (begin == kNone || begin + kSecretLength > size) break;
-        std::size_t end = begin;
-        while (end < size && end - begin <= kSecretLength && is_secret_char(data[end])) ++end;
-        if (end - begin != kSecretLength || (end < size && data[end] == '=')) break;
-        if (!has_upper_and_lower(bytes.substr(begin, kSecretLength))) break;
-        hits.push_back({begin, end, SecretKind::secret_access_key, nullptr});
+      case kNameEnd:
+        if (at < size && is_alnum(data[at])) break;  // _keys, _skip: not the name's last word
+        [[fallthrough]];
+      case kName:
+        add_named_value(bytes, at, last_name_end, hits);
         break;
-      }
-      case kTokenName: {
-        std::size_t begin = value_after_name(data, size, at, 0);
-        if (begin == kNone) break;
-        std::size_t end = begin;
-        while (end < size && is_base64(data[end])) ++end;
-        if (end - begin >= kTokenMinLength) hits.push_back({begin, end, SecretKind::session_token, nullptr});
+      case kTokenFrame:
+        add_framed_token(data, size, at, hits);
         break;
-      }
       case kAccountName:
       case kArn: {
         std::size_t begin = kNone;
         if (candidate.id == kAccountName) {
-          begin = value_after_name(data, size, at, 0);
+          const detail::ValueStarts starts = detail::value_after_name(data, size, at);
+          if (starts.count > 0) begin = starts.at[0];
         } else {  // arn:aws[-partition]:service:region:ACCOUNT
           std::size_t pos = at;
           int colons = 0;
@@ -512,7 +668,7 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
           }
           if (colons == 3) begin = pos;
         }
-        if (begin == kNone || (begin > 0 && is_digit(data[begin - 1]))) break;
+        if (begin == kNone || begin >= size || (begin > 0 && is_digit(data[begin - 1]))) break;
         std::string digits;
         std::size_t end = begin;
         while (end < size && digits.size() < 12 &&
@@ -524,7 +680,7 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
         if (std::find(std::begin(kExampleAccountIds), std::end(kExampleAccountIds), digits) !=
             std::end(kExampleAccountIds))
           break;
-        hits.push_back({begin, end, SecretKind::account_id, nullptr});
+        hits.push_back({begin, end, SecretKind::account_id, nullptr, std::move(digits)});
         break;
       }
       default: {  // the last 4 characters of an own value: the run must be exactly that value
@@ -535,22 +691,24 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
         std::size_t begin = at - entry->length;
         if (begin > 0 && is_base64(data[begin - 1])) break;
         std::string_view value = bytes.substr(begin, entry->length);
-        if (own.find(value) == entry) hits.push_back({begin, at, entry->kind, entry});
+        if (own.find(value) == entry) hits.push_back({begin, at, entry->kind, entry, std::string(value)});
         break;
       }
     }
   }
+  if (hits.empty()) return {};
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return a.begin != b.begin ? a.begin < b.begin : (a.own != nullptr) > (b.own != nullptr);
   });
   std::vector<SecretFinding> findings;
   std::size_t cursor = 0, line = 1, line_start = 0, last_begin = kNone;
+  std::size_t allow_checked_line = 0;  // the line whose allow comment was last looked for
+  bool allowed = false;
   for (Hit& hit : hits) {
     if (hit.begin == last_begin) continue;  // the same value, found by two patterns
     last_begin = hit.begin;
-    std::string_view value = bytes.substr(hit.begin, hit.end - hit.begin);
-    if (is_example_credential(value)) continue;
-    if (!hit.own && !own.empty()) hit.own = own.find(value);
+    if (is_example_credential(hit.value)) continue;
+    if (!hit.own && !own.empty()) hit.own = own.find(hit.value);
     while (cursor < hit.begin) {
       const void* nl = std::memchr(data + cursor, '\n', hit.begin - cursor);
       if (!nl) break;
@@ -559,12 +717,27 @@ std::vector<SecretFinding> SecretScanner::Impl::scan(std::string_view path, std:
       cursor = line_start;
     }
     cursor = hit.begin;
+    if (allow_checked_line != line) {
+      allow_checked_line = line;
+      const void* nl = std::memchr(data + line_start, '\n', size - line_start);
+      const std::size_t line_end =
+          nl ? static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - data) : size;
+      allowed = detail::has_allow_comment(bytes.substr(line_start, line_end - line_start));
+    }
+    if (allowed) {
+      if (allowed_inline) ++*allowed_inline;
+      continue;
+    }
     SecretFinding finding;
     finding.path = std::string(path);
     finding.line = static_cast<int>(line);
     finding.column = static_cast<int>(hit.begin - line_start + 1);
+    finding.code_point_column =
+        static_cast<int>(std::count_if(data + line_start, data + hit.begin,
+                                       [](unsigned char c) { return (c & 0xC0) != 0x80; }) +
+                         1);
     finding.kind = hit.own ? hit.own->kind : hit.kind;
-    finding.masked = mask_secret(value);
+    finding.masked = mask_secret(hit.value);
     if (hit.own) finding.own_profile = hit.own->profile.empty() ? "?" : hit.own->profile;
     findings.push_back(std::move(finding));
   }
@@ -580,10 +753,9 @@ std::vector<SecretFinding> SecretScanner::scan_buffer(std::string_view path, std
 ScanReport SecretScanner::scan_files(const std::vector<std::string>& paths,
                                      const ScanProgress& progress) const {
   struct PerFile {
-    std::vector<SecretFinding> findings;
+    Impl::FileScan scan;
     std::string error;
     bool scanned = false;
-    bool binary = false;
     std::size_t bytes = 0;
   };
   std::vector<PerFile> results(paths.size());
@@ -600,11 +772,11 @@ ScanReport SecretScanner::scan_files(const std::vector<std::string>& paths,
       if (result.error.empty() && regular) {
         std::string_view bytes = file.view();
         result.bytes = bytes.size();
-        if (file.binary() || looks_binary(bytes)) {
-          result.binary = true;
-        } else {
-          result.scanned = true;
-          if (scratch) result.findings = impl_->scan(paths[index], bytes, scratch.get());
+        result.scanned = true;
+        if (file.binary()) {
+          result.scan.binary = true;
+        } else if (scratch) {
+          result.scan = impl_->scan_file(paths[index], bytes, scratch.get());
         }
       }
       std::size_t finished = done.fetch_add(1) + 1;
@@ -625,12 +797,7 @@ ScanReport SecretScanner::scan_files(const std::vector<std::string>& paths,
   for (std::size_t i = 0; i < paths.size(); ++i) {
     PerFile& result = results[i];
     if (!result.error.empty()) report.errors.push_back(paths[i] + ": " + result.error);
-    if (result.scanned) {
-      ++report.files_scanned;
-      report.bytes_scanned += result.bytes;
-    }
-    if (result.binary) ++report.files_binary;
-    for (SecretFinding& finding : result.findings) report.findings.push_back(std::move(finding));
+    if (result.scanned) Impl::add(report, result.scan, result.bytes);
   }
   return report;
 }
@@ -690,28 +857,25 @@ Result<ScanReport> SecretScanner::scan_staged(const std::string& repo_dir) const
   if (!scratch) return Result<ScanReport>::error("cannot allocate Hyperscan scratch space");
   std::string_view out = contents->out;
   for (const auto& blob : blobs) {
+    // Every staged file is scanned or named as an error: the hook fails closed.
     std::size_t header_end = out.find('\n');
-    if (header_end == std::string_view::npos) break;
     std::string_view header = out.substr(0, header_end);
-    out.remove_prefix(header_end + 1);
+    out = header_end == std::string_view::npos ? std::string_view() : out.substr(header_end + 1);
     std::size_t last_space = header.rfind(' ');
     if (header.find(" missing") != std::string_view::npos || last_space == std::string_view::npos) {
       report.errors.push_back(blob.second + ": staged blob " + blob.first + " is missing");
       continue;
     }
     std::size_t size = std::strtoull(std::string(header.substr(last_space + 1)).c_str(), nullptr, 10);
-    if (size > out.size()) break;
-    std::string_view bytes = out.substr(0, size);
-    out.remove_prefix(std::min(out.size(), size + 1));
-    if (looks_binary(bytes)) {
-      ++report.files_binary;
+    if (size > out.size()) {
+      report.errors.push_back(blob.second + ": staged blob " + blob.first + " could not be read in full");
+      out = {};
       continue;
     }
-    ++report.files_scanned;
-    report.bytes_scanned += bytes.size();
-    for (SecretFinding& finding : impl_->scan(blob.second, bytes, scratch.get())) {
-      report.findings.push_back(std::move(finding));
-    }
+    std::string_view bytes = out.substr(0, size);
+    out.remove_prefix(std::min(out.size(), size + 1));
+    Impl::FileScan file = impl_->scan_file(blob.second, bytes, scratch.get());
+    Impl::add(report, file, bytes.size());
   }
   return report;
 }
@@ -776,11 +940,11 @@ bool GitignoreRules::ignored(std::string_view relative_path, bool is_directory) 
 namespace {
 
 void walk(const std::string& root, const std::string& relative, const GitignoreRules& rules,
-          std::vector<std::string>& out, std::vector<std::string>& errors) {
+          ScanFileList& out) {
   const std::string dir_path = relative.empty() ? root : join_path(root, relative);
   DIR* dir = ::opendir(dir_path.c_str());
   if (!dir) {
-    errors.push_back(dir_path + ": " + std::strerror(errno));
+    out.errors.push_back(dir_path + ": " + std::strerror(errno));
     return;
   }
   std::vector<std::pair<std::string, bool>> entries;
@@ -790,7 +954,10 @@ void walk(const std::string& root, const std::string& relative, const GitignoreR
     unsigned char type = entry->d_type;
     if (type == DT_UNKNOWN) {
       struct stat st {};
-      if (::lstat(join_path(dir_path, name).c_str(), &st) != 0) continue;
+      if (::lstat(join_path(dir_path, name).c_str(), &st) != 0) {
+        out.errors.push_back(join_path(dir_path, name) + ": " + std::strerror(errno));
+        continue;
+      }
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
     }
     if (type != DT_DIR && type != DT_REG) continue;  // symlinks, devices, sockets: not followed
@@ -801,26 +968,56 @@ void walk(const std::string& root, const std::string& relative, const GitignoreR
     std::string child = relative.empty() ? name : relative + "/" + name;
     if (rules.ignored(child, is_dir)) continue;
     if (is_dir) {
-      walk(root, child, rules, out, errors);
+      walk(root, child, rules, out);
     } else {
-      out.push_back(join_path(root, child));
+      out.files.push_back(join_path(root, child));
     }
+  }
+}
+
+/// The directories `git ls-files` could not open, from its warnings ("warning: could not open
+/// directory 'sub/': Permission denied"), as "path: reason".
+void add_git_warnings(const std::string& root, std::string_view err, std::vector<std::string>& errors) {
+  static constexpr std::string_view kPrefix = "warning: could not open directory '";
+  while (!err.empty()) {
+    std::size_t eol = err.find('\n');
+    std::string_view line = err.substr(0, eol);
+    err = eol == std::string_view::npos ? std::string_view() : err.substr(eol + 1);
+    if (line.substr(0, kPrefix.size()) != kPrefix) continue;
+    line.remove_prefix(kPrefix.size());
+    std::size_t quote = line.rfind("': ");
+    if (quote == std::string_view::npos) continue;
+    std::string dir(line.substr(0, quote));
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    errors.push_back(join_path(root, dir) + ": " + std::string(line.substr(quote + 3)));
   }
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> list_scan_files(const std::string& path) {
+Result<ScanFileList> list_scan_files(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return Result<std::vector<std::string>>::error(path + ": " + std::strerror(errno));
+  if (::lstat(path.c_str(), &st) != 0) {
+    return Result<ScanFileList>::error(path + ": " + std::strerror(errno));
   }
-  if (!S_ISDIR(st.st_mode)) return std::vector<std::string>{path};
-  std::vector<std::string> files;
+  ScanFileList list;
+  if (S_ISLNK(st.st_mode)) {
+    list.skipped.push_back(path + ": a symbolic link, not followed (name its target to scan it)");
+    return list;
+  }
+  if (S_ISREG(st.st_mode)) {
+    list.files.push_back(path);
+    return list;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    list.skipped.push_back(path + ": not a regular file or a directory");
+    return list;
+  }
   auto inside = detail::run_process({"git", "rev-parse", "--is-inside-work-tree"}, {}, path);
   if (inside && inside->exit_code == 0 && trim_newline(inside->out) == "true") {
     auto listed = detail::run_process({"git", "ls-files", "-co", "--exclude-standard", "-z"}, {}, path);
     if (listed && listed->exit_code == 0) {
+      add_git_warnings(path, listed->err, list.errors);
       std::string_view rest = listed->out;
       while (!rest.empty()) {
         std::size_t end = rest.find('\0');
@@ -829,11 +1026,16 @@ Result<std::vector<std::string>> list_scan_files(const std::string& path) {
         if (name.empty()) continue;
         std::string full = join_path(path, name);
         struct stat entry {};
-        if (::lstat(full.c_str(), &entry) == 0 && S_ISREG(entry.st_mode)) files.push_back(std::move(full));
+        if (::lstat(full.c_str(), &entry) != 0) {
+          // A tracked file deleted in the work tree has nothing to scan; any other failure hides one.
+          if (errno != ENOENT) list.errors.push_back(full + ": " + std::strerror(errno));
+          continue;
+        }
+        if (S_ISREG(entry.st_mode)) list.files.push_back(std::move(full));
       }
-      std::sort(files.begin(), files.end());
-      files.erase(std::unique(files.begin(), files.end()), files.end());
-      return files;
+      std::sort(list.files.begin(), list.files.end());
+      list.files.erase(std::unique(list.files.begin(), list.files.end()), list.files.end());
+      return list;
     }
   }
   GitignoreRules rules;
@@ -842,11 +1044,9 @@ Result<std::vector<std::string>> list_scan_files(const std::string& path) {
   if (gitignore.load(join_path(path, ".gitignore"), regular).empty() && regular) {
     rules = GitignoreRules::parse(gitignore.view());
   }
-  std::vector<std::string> errors;
-  walk(path, "", rules, files, errors);
-  if (!errors.empty() && files.empty()) return Result<std::vector<std::string>>::error(errors.front());
-  std::sort(files.begin(), files.end());
-  return files;
+  walk(path, "", rules, list);
+  std::sort(list.files.begin(), list.files.end());
+  return list;
 }
 
 Diagnostics to_diagnostics(const std::vector<SecretFinding>& findings) {
@@ -856,6 +1056,7 @@ Diagnostics to_diagnostics(const std::vector<SecretFinding>& findings) {
     diagnostic.path = finding.path;
     diagnostic.line = finding.line;
     diagnostic.column = finding.column;
+    diagnostic.code_point_column = finding.code_point_column;
     if (!finding.own_profile.empty()) {
       diagnostic.severity = Severity::error;
       diagnostic.rule_id = kRuleScanOwnCredential;

@@ -91,6 +91,14 @@ git -C "$repo" commit -q -m "pre-commit configuration" >/dev/null
 (cd "$repo" && pre-commit install >"$tmp/log" 2>&1)
 check "framework: pre-commit install" ok $? "$tmp/log"
 try_commits "$repo" "framework (local clone)"
+# A UTF-16 file with no extension (a credentials file saved by a Windows editor): pre-commit's own
+# text test calls it binary, so the hook must take every file and let awsprof decode it.
+printf '\377\376' > "$repo/credentials"
+printf 'aws_access_key_id=%s\n' "$key" | iconv -f UTF-8 -t UTF-16LE >> "$repo/credentials"
+git -C "$repo" add credentials
+git -C "$repo" commit -q -m "add a UTF-16 file" > "$tmp/log" 2>&1
+check "framework: a UTF-16 file with a key is refused" refused $? "$tmp/log" "credentials:1:19"
+git -C "$repo" rm -q --cached credentials && rm "$repo/credentials"
 
 # --- 2. repo: local, from examples/pre-commit-config.yaml's commented variant.
 repo="$tmp/local"
@@ -103,7 +111,7 @@ repos:
         name: awsprof lint (AWS credentials)
         entry: awsprof lint --scan
         language: system
-        types: [text]
+        types: [file]
 YAML
 git -C "$repo" add .pre-commit-config.yaml
 git -C "$repo" commit -q -m "pre-commit configuration" >/dev/null

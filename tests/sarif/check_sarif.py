@@ -3,6 +3,11 @@
 and validates each log against the SARIF 2.1.0 JSON schema with jsonschema.
 
 Usage: check_sarif.py --bin-dir DIR --schema sarif-schema-2.1.0.json TOOL...
+       check_sarif.py --bin-dir DIR --schema sarif-schema-2.1.0.json --scan
+
+With --scan, runs `awsprof lint --scan --output sarif` on files with non-ASCII text before the
+credentials (UTF-8, and UTF-16 as Windows editors save it), validates the log, and checks that every
+startColumn counts Unicode code points, as the log's columnKind declares.
 """
 
 import argparse
@@ -69,11 +74,54 @@ def run(tool, bin_dir, home, config, credentials):
     return json.loads(proc.stdout)
 
 
+# Made-up key ids, after text of 1-, 2-, 3- and 4-byte characters.
+SCAN_FILES = {
+    "ascii.py": ("KEY = \"AKIA2MOCKMOCKMOCKQ3Z\"\n", "utf-8"),
+    "accents.py": ("# caf\u00e9 \u00fcber alles\nKEY = \"AKIA2MOCKMOCKMOCKQ3Z\"  # \u00e9t\u00e9: \"ASIA2MOCKMOCKMOCKQ3Z\"\n", "utf-8"),
+    "cjk.txt": ("\u5bc6\u94a5 = \"AKIA2MOCKMOCKMOCKQ3Z\"\n\U0001f511\U0001f511 ASIA2MOCKMOCKMOCKQ3Z\n", "utf-8"),
+    "windows.env": ("# Gr\u00fc\u00dfe\r\nKEY=\u00e4\u00f6 AKIA2MOCKMOCKMOCKQ3Z\r\n", "utf-16"),
+}
+
+
+def check_scan_columns(bin_dir, validator):
+    """Errors in the SARIF log of a scan: schema problems and columns that are not code points."""
+    with tempfile.TemporaryDirectory(prefix="awsprof-sarif-scan-") as home:
+        expected = set()
+        for name, (text, encoding) in SCAN_FILES.items():
+            with open(os.path.join(home, name), "wb") as f:
+                f.write(text.encode(encoding))
+            for number, line in enumerate(text.split("\n"), 1):
+                for start in range(len(line)):
+                    if line.startswith(("AKIA", "ASIA"), start):
+                        expected.add((name, number, start + 1))  # str indexes count code points
+        env = {"HOME": home, "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",
+               "AWS_CONFIG_FILE": os.path.join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "none")}
+        proc = subprocess.run([os.path.join(bin_dir, "awsprof"), "lint", "--scan"] + sorted(SCAN_FILES) +
+                              ["--output", "sarif"], cwd=home, env=env, capture_output=True, timeout=60)
+    log = json.loads(proc.stdout)
+    errors = ["%s: %s" % ("/".join(map(str, e.path)), e.message) for e in validator.iter_errors(log)]
+    if log["runs"][0].get("columnKind") != "unicodeCodePoints":
+        errors.append("columnKind is not unicodeCodePoints")
+    actual = set()
+    for result in log["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        actual.add((location["artifactLocation"]["uri"], location["region"]["startLine"],
+                    location["region"]["startColumn"]))
+    for place in sorted(expected - actual):
+        errors.append("expected a result at %s:%d, column %d (code points)" % place)
+    for place in sorted(actual - expected):
+        errors.append("a result at %s:%d, column %d, where no key starts" % place)
+    print("awsprof lint --scan: %d results, %s" % (len(actual), "INVALID" if errors else "valid SARIF 2.1.0, "
+                                                   "columns in code points"))
+    return errors
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin-dir", required=True)
     parser.add_argument("--schema", required=True)
-    parser.add_argument("tools", nargs="+")
+    parser.add_argument("--scan", action="store_true")
+    parser.add_argument("tools", nargs="*")
     args = parser.parse_args()
     args.bin_dir = os.path.abspath(args.bin_dir)
     with open(args.schema, encoding="utf-8") as f:
@@ -82,6 +130,10 @@ def main():
     validator_class.check_schema(schema)
     validator = validator_class(schema)
     failed = False
+    if args.scan:
+        for error in check_scan_columns(args.bin_dir, validator):
+            print("awsprof lint --scan: " + error)
+            failed = True
     for tool in args.tools:
         for label, config, credentials in (("findings", CONFIG, CREDENTIALS), ("clean", "[default]\nregion = us-east-1\n", "")):
             with tempfile.TemporaryDirectory(prefix="awsprof-sarif-") as home:

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -81,14 +82,21 @@ OwnCredentials own_credentials(const ToolContext& context) {
   return OwnCredentials::from_file_text(content->bytes);
 }
 
-/// Reads line `line` of a scanned file on demand, for .awsprof.toml pattern allowlists.
+/// Reads line `line` of a scanned file on demand (decoded, when it is UTF-16, as the scan
+/// decoded it), for .awsprof.toml pattern allowlists.
 std::optional<std::string> scanned_line(const std::string& path, int line) {
   std::ifstream in(path, std::ios::binary);
-  std::string text;
-  for (int i = 0; i < line && std::getline(in, text); ++i) {
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::string text = bytes.str();
+  if (std::optional<std::string> decoded = decode_utf16(text)) text = std::move(*decoded);
+  std::string_view rest = text;
+  for (int i = 1; i < line; ++i) {
+    const std::size_t eol = rest.find('\n');
+    if (eol == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(eol + 1);
   }
-  if (!in && text.empty()) return std::nullopt;
-  return text;
+  return std::string(rest.substr(0, rest.find('\n')));
 }
 
 int report(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, Diagnostics findings,
@@ -125,6 +133,9 @@ int scan(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, 
   scan_options.account_ids = options.account_ids;
   auto scanner = SecretScanner::create(scan_options, own_credentials(tool.context()));
   if (!scanner) return tool.fail(scanner.message());
+  // Run by a pre-commit hook (--staged, or the pre-commit framework, which sets PRE_COMMIT), a
+  // path that is not scanned fails the commit rather than letting it through unread.
+  const bool fail_closed = options.staged || tool.env()("PRE_COMMIT").has_value();
   std::vector<std::string> errors;
   ScanReport result;
   if (options.staged) {
@@ -140,7 +151,15 @@ int scan(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, 
         errors.push_back(listed.message());
         continue;
       }
-      for (std::string& file : *listed) {
+      errors.insert(errors.end(), listed->errors.begin(), listed->errors.end());
+      for (const std::string& skipped : listed->skipped) {
+        if (fail_closed) {
+          errors.push_back(skipped);
+        } else {
+          tool.warn(skipped);
+        }
+      }
+      for (std::string& file : listed->files) {
         if (seen.insert(file).second) files.push_back(std::move(file));
       }
     }

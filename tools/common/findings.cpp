@@ -152,7 +152,9 @@ nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<
     if (d.line > 0) {
       json region = {{"startLine", d.line}};
       if (d.column > 0)
-        region["startColumn"] = code_point_column(document_for(sources, d.path), d.line, d.column);
+        region["startColumn"] = d.code_point_column > 0
+                                    ? d.code_point_column
+                                    : code_point_column(document_for(sources, d.path), d.line, d.column);
       location["region"] = std::move(region);
     }
     json result = {{"ruleId", d.rule_id}};

@@ -132,6 +132,10 @@ void print_error(std::ostream& out, std::string_view program, std::string_view m
   out << program << ": " << styled("error:", Style::red, colour) << ' ' << message << '\n';
 }
 
+void print_warning(std::ostream& out, std::string_view program, std::string_view message, bool colour) {
+  out << program << ": " << styled("warning:", Style::magenta, colour) << ' ' << message << '\n';
+}
+
 std::string mask_secret(std::string_view value) {
   std::string masked(16, '*');
   masked += value.size() <= 4 ? value : value.substr(value.size() - 4);

@@ -53,6 +53,8 @@ std::string styled(std::string_view text, Style style, bool colour);
 
 /// Prints "program: error: message" and a newline, "error:" in red when `colour`.
 void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour);
+/// Prints "program: warning: message" and a newline, "warning:" in magenta when `colour`.
+void print_warning(std::ostream& out, std::string_view program, std::string_view message, bool colour);
 
 /// The AWS CLI's masked form: 16 '*' then the last 4 characters; a value of 4 characters or
 /// fewer becomes 16 '*' followed by the whole value (as `aws configure list` shows it).

@@ -132,4 +132,8 @@ int Tool::fail(std::string_view message) const {
   return exit_code(Outcome::error);
 }
 
+void Tool::warn(std::string_view message) const {
+  print_warning(std::cerr, display_name_, message, context_.stderr_colour);
+}
+
 }  // namespace awsprof::tool

@@ -62,6 +62,8 @@ class Tool {
 
   /// Prints "awsprof list: error: MESSAGE" on stderr; returns exit_code(Outcome::error).
   int fail(std::string_view message) const;
+  /// Prints "awsprof list: warning: MESSAGE" on stderr.
+  void warn(std::string_view message) const;
 
   /// How this tool reads and writes the config files: the lock timeout (AWSPROF_LOCK_TIMEOUT
   /// seconds, default 10), a line on stderr while it waits for a lock another process holds

@@ -19,6 +19,9 @@ struct Diagnostic {
   Severity severity = Severity::error;
   std::string rule_id;  ///< Stable id such as "parse.duplicate-key"; documented in docs/rules.md.
   std::string message;  ///< One sentence, never containing a secret value.
+  /// The column counted in Unicode code points, when the producer knows it (the secret scan,
+  /// which has no Document of the file); 0: derive it from the file's Document.
+  int code_point_column = 0;
 };
 
 using Diagnostics = std::vector<Diagnostic>;

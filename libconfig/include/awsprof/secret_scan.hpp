@@ -5,25 +5,32 @@
 // character mix and the allowlist of documented example keys. Findings carry the place and the
 // MASKED match only; no finding, message or error ever holds a secret.
 //
-// What is found (see docs in man/awsprof-lint.1):
-//  - access key ids: AKIA, ASIA, AGPA, AIDA, AROA, AIPA, ANPA, ANVA or A3T? followed by base32
-//    ([A-Z2-7]) to 20 characters, not inside a longer run of letters and digits;
-//  - secret access keys: 40 characters of [A-Za-z0-9/+] assigned (=, :, =>, :=, >, optional
-//    quotes) to a name containing "secret" (any case) or access_key/ACCESS_KEY/AccessKey/accessKey/
-//    access-key, with both upper and lower case letters (so a 40-digit hex hash is not one);
-//  - session tokens: 100 or more base64 characters assigned to a session_token/security_token name;
+// What is found (docs/rules.md, "What the secret scan finds", says it in full):
+//  - access key ids: AKIA, ASIA, ABIA, ACCA, AGPA, AIDA, AROA, AIPA, ANPA, ANVA, APKA, ASCA or A3T?
+//    followed by base32 ([A-Z2-7]) to 20 characters, not inside a longer run of letters and
+//    digits, and not a placeholder (AKIAXXXXXXXXXXXXXXXX), a documentation value (EXAMPLE
+//    anywhere) or capital words that start like one (ASIAPACIFICSALESTEAM);
+//  - secret access keys: 40 random-looking characters of [A-Za-z0-9/+] assigned, in the syntax of
+//    the usual file types, to a name that holds "secret" or "access key", or "key" or "sk" with
+//    an AWS qualifier (aws_key, AWS_SK, S3_PRIVATE_KEY); or right after a key id (a CSV
+//    line, new BasicAWSCredentials("AKIA...", "..."));
+//  - session tokens: 100 or more random-looking base64 characters assigned to a session or
+//    security token name (or "Token"), right after a secret found so, or framed as STS frames
+//    them (the base64 of "origin_ec", "er/aws" or "aws" at their start), whatever the name;
 //  - optionally (ScanOptions::account_ids) 12-digit account ids assigned to an account_id name or
 //    inside an ARN;
 //  - the literal key values of the user's own credentials file (OwnCredentials), compared by
 //    SHA-256 so the scanner never holds them (only the hashes and the last 4 characters, which
 //    the masked form shows anyway).
-// Values ending in EXAMPLE or EXAMPLEKEY (AKIAIOSFODNN7EXAMPLE, ...) are never reported.
+// Values escaped in JSON (\/) or URLs (%2F, %2B, %3D) are decoded; UTF-16 files are decoded; a
+// line with an inline allow comment (# awsprof:allow, // awsprof:allow, ...) reports nothing.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +49,8 @@ const char* to_string(SecretKind kind);
 struct SecretFinding {
   std::string path;
   int line = 0;    ///< 1-based.
-  int column = 0;  ///< 1-based byte column of the match's first character.
+  int column = 0;  ///< 1-based byte column of the match's first character (UTF-16 files: in UTF-8).
+  int code_point_column = 0;  ///< The same column counted in Unicode code points.
   SecretKind kind = SecretKind::access_key_id;
   std::string masked;       ///< mask_secret(match): 16 '*' then the last 4 characters.
   std::string own_profile;  ///< Non-empty when the value is one of the user's own credentials.
@@ -85,13 +93,20 @@ bool is_example_credential(std::string_view value);
 /// True when the first 8000 bytes hold a NUL (git's own test for a binary file).
 bool looks_binary(std::string_view bytes);
 
+/// The UTF-8 text of a UTF-16 file (a byte-order mark, or ASCII text with NUL in every other
+/// byte, as Windows editors and PowerShell write .env and .ps1 files), or nullopt when `bytes`
+/// is not UTF-16. Invalid units become U+FFFD.
+std::optional<std::string> decode_utf16(std::string_view bytes);
+
 /// Counts and problems of one scan; findings in input order (files, then offsets).
 struct ScanReport {
   std::vector<SecretFinding> findings;
   std::vector<std::string> errors;  ///< "path: reason" for files that could not be read.
   std::size_t files_scanned = 0;
   std::size_t files_binary = 0;  ///< Skipped as binary.
+  std::size_t files_utf16 = 0;   ///< Scanned after decoding from UTF-16 (counted in files_scanned too).
   std::size_t bytes_scanned = 0;
+  std::size_t allowed_inline = 0;  ///< Findings dropped by an inline allow comment on their line.
 };
 
 /// Called from the scanning threads (possibly concurrently) after each file: files done, total.
@@ -106,10 +121,11 @@ class SecretScanner {
   SecretScanner& operator=(SecretScanner&&) noexcept;
   ~SecretScanner();
 
-  /// Every credential in `bytes` (binary or not: the caller decides), reported under `path`.
+  /// Every credential in `bytes` (binary or not, UTF-8 or not: the caller decides), reported
+  /// under `path`, except on lines with an inline allow comment.
   std::vector<SecretFinding> scan_buffer(std::string_view path, std::string_view bytes) const;
 
-  /// Reads and scans each file (in parallel), skipping binary files.
+  /// Reads and scans each file (in parallel), decoding UTF-16 files and skipping binary ones.
   ScanReport scan_files(const std::vector<std::string>& paths, const ScanProgress& progress = {}) const;
 
   /// Scans the blobs staged in the git index of the work tree at `repo_dir` (added, copied,
@@ -123,11 +139,24 @@ class SecretScanner {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The files a scan of one path covers, and what it cannot cover.
+struct ScanFileList {
+  std::vector<std::string> files;  ///< Sorted.
+  /// "path: reason" for directories (and listed files) that could not be read: what they hold
+  /// is unknown, so a scan with errors must not pass.
+  std::vector<std::string> errors;
+  /// "path: reason" for a path that is not scanned by design: a symbolic link (never followed),
+  /// a device, a FIFO, a socket.
+  std::vector<std::string> skipped;
+};
+
 /// The files a scan of `path` covers. A file is itself. A directory inside a git work tree is
 /// what `git ls-files -co --exclude-standard` lists (tracked plus untracked, not ignored); any
 /// other directory is walked, skipping .git and what the directory's own .gitignore excludes (a
-/// best effort: see gitignore_matches). Symlinks are not followed. Sorted.
-Result<std::vector<std::string>> list_scan_files(const std::string& path);
+/// best effort: see GitignoreRules). Symlinks inside a directory are not followed (and not
+/// reported); `path` itself, when a symlink, is reported in `skipped`. Fails when `path` does
+/// not exist or cannot be examined.
+Result<ScanFileList> list_scan_files(const std::string& path);
 
 /// A .gitignore, as far as awsprof reads it without git: one pattern a line; '#' comments; '!'
 /// negation; a trailing '/' for directories only; a leading or inner '/' anchors the pattern to

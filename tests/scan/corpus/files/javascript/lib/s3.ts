@@ -1,0 +1,18 @@
+  if (!res.ok) throw new Error(res.statusText);
+import { S3Client } from "@aws-sdk/client-s3";
+const k: string = "cl3WzPTeBSKXYg0mYbXF/6n8glVuNnb9VaL81rMZ";
+  if (!res.ok) throw new Error(res.statusText);
+module.exports = { upload };
+const creds = new AWS.Credentials('AKIAC4XSLLFM2H2XLYVA', 'uRJjTbCo5Eh+NNKaXuIRi+fAfdQDmIGyBOO4Ko16');
+module.exports = { upload };
+const url = `https://bucket.s3.amazonaws.com/report.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAIFKMFWAILQUFWJLL%2F20300101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEGMaN8S7fhvDxfKkYJMNVLLV5Q9Nlo05kzysGalcIx3dqlVC0OK3DYgr8uFoZ1XCHtTrT957SP2nh4jL2mfULYu5IQWrus4qWtLYKVIiT8sIRMaifzA1lgEIu%2FNNzyms%2BkOmzsiKxF6uV3XxIAUTxnPuifaXXXpQfb9NWSjoDV%2BC69OT8NwUmOGARjJlJZJfhHJoi8dhOa1z5VFFnFZrz11nkhDr9h0SKdEUg3gw92H9K192wL5R%2FCx1IU1dkQwMBBPxis45Xp9lLWpJN4esWO1DHjHzgT2op2jNaocJtXmYBujxoyH0DC9LzWysATZflHQ1PKW8uajCQSw%2BzDoye03teH4zIny4fVs%2BF09lHgYfcs6bkiJNbb9fmp9ZmOJMsfFx24k00AJpZ08hdKW%2BJOKLmVBRfQPGMgn8dLMAwHxpYvrWOuOOL6%2FfkB8nkN6UAk843BOnhk94roYJnvQdsZnTyRhdN6WqWNasEHloD0YZfqioWyz6i52k74zYlzKBSZHpG5NyJ0ImHiEDc4Q5k0U2iHuUt3ahfurGC6gpf6vYY7TW4w9t0%2BZ6nm3rLMtuFQUCfHC5%2FJDmDMjiqU7hNkZcCC4lZ7WQzj6PQCiscPKDHG0DRyP6xyo5c2SC1tYQZ7MCBDwfwA4xikVvaAT%3D&X-Amz-Signature=ffc63355beb904cf79435eb12140c27344265bc7`;
+  if (!res.ok) throw new Error(res.statusText);
+const placeholder = { accessKeyId: 'ASIAYOURACCESSKEYID2', secretAccessKey: 'YourSecretAccessKeyGoesHere0000000000000' };
+module.exports = { upload };
+  if (!res.ok) throw new Error(res.statusText);
+const TEAM = 'ANVAULTMIGRATIONPLAN';
+const placeholder = { accessKeyId: 'ASIAXXXXXXXXXXXXMEHV', secretAccessKey: '0123456789abcdefghijABCDEFGHIJ0123456789' };
+export default client;
+const AZURE_SECRET = '05K8Q~TzH7-KS_WDet3yS.ePFSwCe56HXiPLMuFd';
+import { S3Client } from "@aws-sdk/client-s3";
+const k: string = "F/BRMPF3UqYfAQhGZQMjSl126mq7/6nU9PABUrl8";

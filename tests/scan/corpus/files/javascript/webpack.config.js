@@ -1,0 +1,13 @@
+  if (!res.ok) throw new Error(res.statusText);
+import { S3Client } from "@aws-sdk/client-s3";
+export const credentials = { accessKeyId: `AKIAT6S3AIKYGHFF3MPM`, secretAccessKey: `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` };
+module.exports = { upload };
+headers['x-amz-security-token'] = 'IQoJb3JpZ2luX2VjEN7//////////qmzNRdvkaFmeqEf/49UJD1TNSyFPx9y/Rz0OEaPKj5FQuIzlvUhzTLaQzgnw7MIN5w2OnEX21SdxNpBeG7sPlsXYd2TbiCAoh3BWBYHHSi2YaXTs7QwjtSLoM0jIIeebsELaP24szoUtgnduW1dU6AU+zblorfTsa+NL6GB6M3itC1i2PR1Pu2nrvyLQnwXqmj0QhmCz1wu1mNlZ84mcYg/rM3HzeVRKoZJxaVX92AnA9RxsLq4rLWJsERahgDE5dOGFO1dKD+uH/+Jo1Xw9mVsO9iG/HcY65MGgbnzotJspSctZzqgOEuIe8uuj+3zLiWbf0x6TRYBhmNjsQZODscJWCM3a7wIYNHp7AGHJpL5Tv3gcs/hsb6nrGOrnQBET6kJYMaVa8UARA1Er95g7d7stjuDNtirB9krHL0/eYb7+5FKJmUn8DVBRaDNHNEZcKTy80FT/Y+tY2r5X5GnS8fE+Jj6iR9vh3oRs4Z12TpyPIC1yexwxqAl8q+8eYvFOVI3ZtanNwNoxqE2AYWxeF5o7jVbYlbaB7MXv0TU8xE5OCYDMpvRUS9xhe+7Cyody8rGVEpXdY8Cdoi/sNLE+3qHtEAdkOjw';
+export default client;
+const commit = '6d8984126be38fd629120770fcd827cb5d7b6b7d';
+const AZURE_SECRET = 'YyM8Q~4d082jiqNbGoADYb6Eme~qWYSKruJgsioI';
+const TEAM = 'ANVAULTMIGRATIONPLAN';
+  if (!res.ok) throw new Error(res.statusText);
+const secretName = "staging/orders/DatabaseMasterUserSecrets";
+import { S3Client } from "@aws-sdk/client-s3";
+const AZURE_SECRET = 'V2s8Q~ioAmKbwdK7dfkS7xVsvaY5~Gyibj7uHmVR';

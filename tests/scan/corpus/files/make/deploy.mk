@@ -1,0 +1,13 @@
+all: build
+.PHONY: all test
+AWS_SECRET ::= moboNCA7c4AZerSl89qGbNav3QL3aDnvjtwmtfnY
+deploy:
+	AWS_ACCESS_KEY_ID=ASIAOMAYU72XMKJBZHUJ AWS_SECRET_ACCESS_KEY=RATmxvJWWE51eWRp3MW1nxi+4J5NkMUAp5yZ/608 ./deploy.sh
+.PHONY: all test
+SECRET_NAME := teamAnalyticsWarehouseReadOnlyCredential
+AWS_SECRET_ACCESS_KEY ?= 4r9Tw3tMsIad8JNRv4QmVxP0nJgzyS7qOGBLvGgO
+AWS_ACCESS_KEY_ID ?= AKIA3AENJC2J53ZQTIT2
+all: build
+	go test ./...
+GIT_COMMIT := 947a8cc8dce249ba728a6ec09491647ec3bd4065
+AWS_SECRET ::= b7E5paRFKG9ELhta5B5HRGth+fiz8iOQki2a8onu
