@@ -162,8 +162,8 @@ int install_hook(const Tool& tool, bool force) {
       std::cout << "installed " << installed->path << '\n';
       break;
     case HookAction::replaced:
-      std::cout << "replaced " << installed->path << " (the previous hook is kept as " << installed->backup_path
-                << ")\n";
+      std::cout << "replaced " << installed->path << " (the previous hook is kept as "
+                << installed->backup_path << ")\n";
       break;
     case HookAction::unchanged:
       std::cout << installed->path << " is already the awsprof hook\n";
@@ -190,8 +190,9 @@ int main(int argc, char** argv) {
                                      "Look for AWS credentials in the files staged in the git index");
   auto* hook_option = app.add_flag("--install-hook", options.install_hook,
                                    "Install a git pre-commit hook that runs `awsprof lint --staged`");
-  app.add_flag("--force", options.force,
-               "With --install-hook: replace an existing, different hook (kept as pre-commit.awsprof-backup)");
+  app.add_flag(
+      "--force", options.force,
+      "With --install-hook: replace an existing, different hook (kept as pre-commit.awsprof-backup)");
   app.add_flag("--account-ids", options.account_ids,
                "With --scan or --staged: also report 12-digit account ids");
   app.add_flag("--no-progress", options.no_progress, "Never show scan progress on stderr");
