@@ -104,7 +104,8 @@ int report(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules
 
 int lint_files(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules) {
   auto loaded = load_profiles(tool);
-  if (!loaded) return exit_code(Outcome::error);
+  if (!loaded || !named_files_exist(tool, loaded->config.exists(), loaded->credentials.exists()))
+    return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
   LintInput input;
   loaded->parse_layout();

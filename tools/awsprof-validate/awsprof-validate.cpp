@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   std::optional<RuleConfig> rules = load_rules(tool, flags, fs);
   std::optional<Document> config, credentials;
   if (!rules || !load_document(tool, fs, context.config_path, config) ||
-      !load_document(tool, fs, context.credentials_path, credentials)) {
+      !load_document(tool, fs, context.credentials_path, credentials) ||
+      !named_files_exist(tool, config.has_value(), credentials.has_value())) {
     return exit_code(Outcome::error);
   }
   const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},

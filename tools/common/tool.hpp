@@ -33,6 +33,9 @@ struct ToolContext {
   std::string config_path;  ///< --config-file, else AWS_CONFIG_FILE, else ~/.aws/config.
   std::string
       credentials_path;  ///< --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
+  /// What named each file: "--config-file" / "AWS_CONFIG_FILE" (or the credentials pair), "" for
+  /// the default ~/.aws file. A named file must exist for the tools that check files (validate, lint).
+  std::string config_named_by, credentials_named_by;
   SelectedProfile profile;  ///< --profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default.
   OutputFormat output = OutputFormat::text;  ///< --output, else table on a terminal, else text.
   Dialect dialect = Dialect::cli;            ///< --dialect, else cli.
