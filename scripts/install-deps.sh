@@ -7,7 +7,8 @@ set -eu
 
 BUILD_PACKAGES="g++ cmake make pkg-config libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libinih-dev
-  libcurl4-openssl-dev libssl-dev libexpat1-dev libhyperscan-dev libre2-dev libdtl-dev"
+  libcurl4-openssl-dev libssl-dev libexpat1-dev libhyperscan-dev libre2-dev libdtl-dev
+  libutf8proc-dev"
 
 TEST_PACKAGES="awscli python3 python3-botocore python3-jsonschema git git-secrets
   pre-commit mandoc man-db bash-completion zsh fish clang libclang-rt-14-dev

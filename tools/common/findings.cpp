@@ -42,7 +42,9 @@ int code_point_column(const Document* document, int line, int column) {
     return column;
   std::string_view text = document->line_text(static_cast<std::size_t>(line) - 1);
   std::size_t bytes = std::min(text.size(), static_cast<std::size_t>(column - 1));
-  return static_cast<int>(display_width(text.substr(0, bytes))) + 1;
+  auto code_points = std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bytes),
+                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  return static_cast<int>(code_points) + 1;
 }
 
 std::string plural(std::size_t n, std::string_view word) {

@@ -3,7 +3,7 @@
 //
 //   text   compiler style: "path:line:col: error|warning|note: message [rule-id]", then the source
 //          line (secret values masked) and a caret under the column; colour only on a terminal
-//          and never with NO_COLOR. A last line counts the findings.
+//          and never with NO_COLOR or TERM=dumb. A last line counts the findings.
 //   json   a stable array of {"path", "line", "column", "severity", "rule", "message"} objects;
 //          line and column are 1-based (column in bytes), 0 when the finding is about a whole file.
 //   sarif  SARIF 2.1.0: tool.driver.rules from the rule registry, results with physicalLocation and

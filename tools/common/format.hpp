@@ -43,7 +43,8 @@ void print_json(std::ostream& out, const nlohmann::ordered_json& value);
 /// build as a JSON tree first.
 void append_json_string(std::string& out, std::string_view text);
 
-/// The number of terminal columns `text` takes, counting UTF-8 code points.
+/// The number of terminal columns `text` takes as shown: ANSI escape sequences (colour) take none,
+/// combining marks none, East Asian wide characters (CJK, most emoji) two, others one.
 std::size_t display_width(std::string_view text);
 
 /// ANSI styles, used only when colour is enabled.

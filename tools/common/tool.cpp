@@ -48,7 +48,7 @@ int exit_code(Outcome outcome) {
 }
 
 bool colour_enabled(int fd, const EnvLookup& env) {
-  return isatty(fd) == 1 && !env("NO_COLOR").has_value();
+  return isatty(fd) == 1 && env("TERM") != "dumb" && !env("NO_COLOR").has_value();
 }
 
 Tool::Tool(std::string_view command, std::string description, EnvLookup env)
