@@ -104,6 +104,12 @@ constexpr RuleInfo kRules[] = {
     {"validate.invalid-region", error, "A value that is not a region name (region, sso_region).",
      "An invalid region builds endpoints that do not exist; a common cause is an inline comment that the "
      "AWS CLI keeps as part of the value."},
+    {"validate.unknown-region", warning,
+     "A region name (region, sso_region) that is not among the regions of botocore's endpoint data; "
+     "suggests the nearest known one.",
+     "A misspelled region (eu-centrl-1, us-east-7) is well formed, so nothing fails until the first "
+     "request to an endpoint that does not exist. The list is that of the botocore package awsprof was "
+     "built with: a region newer than it is reported too, which is why this is a warning."},
     {"validate.wrong-file", warning, "A setting in the file it does not belong in.",
      "Settings other than credentials belong in the config file. The AWS CLI merges both files, but `aws "
      "configure` and other tools look for them in their own file."},
