@@ -94,12 +94,10 @@ std::optional<std::string> scanned_line(const std::string& path, int line) {
 int report(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, Diagnostics findings,
            const std::vector<FindingSource>& sources, const SourceLineLookup& lines,
            const std::vector<std::string>& errors) {
-  apply_rule_config(rules, findings, lines);
-  print_findings(std::cout, findings, sources, flags.format(), ReportInfo{"awsprof lint", {"lint."}},
-                 tool.context().stdout_colour);
+  int exit = report_findings(tool, flags, rules, std::move(findings), sources, lines,
+                             ReportInfo{"awsprof lint", {"lint."}});
   for (const std::string& error : errors) tool.fail(error);
-  if (!errors.empty()) return exit_code(Outcome::error);
-  return exit_for(findings, flags.fail_on());
+  return errors.empty() ? exit : exit_code(Outcome::error);
 }
 
 int lint_files(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules) {
