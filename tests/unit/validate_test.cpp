@@ -249,6 +249,22 @@ TEST(Validate, DialectDivergenceSaysWhatEachSideReads) {
   EXPECT_EQ(earlier.of("validate.dialect-divergence").size(), 1u);
 }
 
+TEST(Validate, ABlockWithABlankLineIsReadAlikeByBothDialects) {
+  // Both readers skip the blank line and read the same two sub-properties: no divergence (the
+  // finder used to compare the blocks' raw text and report "a block of 2 ... a block of 2").
+  Checked run("[default]\ns3 =\n  max_concurrent_requests = 2\n\n  addressing_style = path\nregion = us-east-1\n");
+  EXPECT_TRUE(run.of("validate.dialect-divergence").empty()) << run.of("validate.dialect-divergence")[0]->message;
+}
+
+TEST(Validate, DialectMessagesAreOneLine) {
+  Checked run("[default]\ncli_pager = a # x\n  b ; c\n");
+  const Diagnostic& divergence = run.one("validate.dialect-divergence");
+  EXPECT_EQ(divergence.message.find('\n'), std::string::npos) << divergence.message;
+  EXPECT_NE(divergence.message.find("reads 'a # x\\nb ; c'; the AWS SDKs read 'a\\nb ; c'"), std::string::npos)
+      << divergence.message;
+  EXPECT_NE(divergence.message.find("inline comment"), std::string::npos) << divergence.message;
+}
+
 TEST(Validate, SecretsNeverAppearInMessages) {
   const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   Checked run("[default]\naws_secret_access_key = " + secret + " # old\n[profile x]\nsso_session = s\n",
