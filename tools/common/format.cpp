@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "awsprof/secrets.hpp"
 #include "awsprof/settings_catalogue.hpp"
 
 namespace awsprof::tool {
@@ -166,12 +167,6 @@ std::string styled(std::string_view text, Style style, bool colour) {
 
 void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour) {
   out << program << ": " << styled("error:", Style::red, colour) << ' ' << message << '\n';
-}
-
-std::string mask_secret(std::string_view value) {
-  std::string masked(16, '*');
-  masked += value.size() <= 4 ? value : value.substr(value.size() - 4);
-  return masked;
 }
 
 SourceLine masked_source_line(const Document& document, int line_number, int column) {

@@ -55,10 +55,6 @@ std::string styled(std::string_view text, Style style, bool colour);
 /// Prints "program: error: message" and a newline, "error:" in red when `colour`.
 void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour);
 
-/// The AWS CLI's masked form: 16 '*' then the last 4 characters; a value of 4 characters or
-/// fewer becomes 16 '*' followed by the whole value (as `aws configure list` shows it).
-std::string mask_secret(std::string_view value);
-
 /// `document`'s line `line_number` (1-based), with the value of a secret key masked; `column`
 /// (1-based, 0 for none) is moved to the same place in the masked text.
 struct SourceLine {
