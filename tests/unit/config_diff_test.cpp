@@ -116,9 +116,10 @@ TEST(ConfigDiff, SecretsCarryOnlyTheirMaskedForm) {
            "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretNEWVALUEwxyz\n"
            "aws_session_token = tokenTOKENtoken1234\n");
   ConfigDiff d = diff_configs(a.model, b.model);
-  EXPECT_EQ(describe(d),
-            "changed profile p aws_secret_access_key '****************abcd' -> '****************wxyz' (secret)\n"
-            "added profile p aws_session_token '****************1234' (secret)\n");
+  EXPECT_EQ(
+      describe(d),
+      "changed profile p aws_secret_access_key '****************abcd' -> '****************wxyz' (secret)\n"
+      "added profile p aws_session_token '****************1234' (secret)\n");
   for (const ConfigChange& c : d.changes) {
     for (const auto& value : {c.old_value, c.new_value}) {
       if (!value) continue;
@@ -138,7 +139,8 @@ TEST(ConfigDiff, SecretsCarryOnlyTheirMaskedForm) {
 TEST(ConfigDiff, AWholeBlockCarriesItsRawText) {
   // As the AWS CLI reads it (`aws configure get s3` prints it so), not re-written as "k = v".
   Config a = read("[profile p]\nregion = x\n");
-  Config b = read("[profile p]\nregion = x\ns3 =\n    max_concurrent_requests=20\n\n    addressing_style = path\n");
+  Config b =
+      read("[profile p]\nregion = x\ns3 =\n    max_concurrent_requests=20\n\n    addressing_style = path\n");
   EXPECT_EQ(describe(diff_configs(a.model, b.model)),
             "added profile p s3 '\nmax_concurrent_requests=20\n\naddressing_style = path'\n");
 }
@@ -146,8 +148,9 @@ TEST(ConfigDiff, AWholeBlockCarriesItsRawText) {
 TEST(ConfigDiff, ASecretWithTheSameSuffixStillCountsAsChanged) {
   Config a = read("", "[p]\naws_secret_access_key = AAAAwxyz\n");
   Config b = read("", "[p]\naws_secret_access_key = BBBBwxyz\n");
-  EXPECT_EQ(describe(diff_configs(a.model, b.model)),
-            "changed profile p aws_secret_access_key '****************wxyz' -> '****************wxyz' (secret)\n");
+  EXPECT_EQ(
+      describe(diff_configs(a.model, b.model)),
+      "changed profile p aws_secret_access_key '****************wxyz' -> '****************wxyz' (secret)\n");
 }
 
 TEST(ConfigDiff, MovingAKeyBetweenTheFilesIsNoChange) {

@@ -131,7 +131,8 @@ TEST(RuleConfig, TurnsOffChangesSeverityAndAllowlists) {
 
 TEST(RuleConfig, AFoundFileGovernsOnlyTheFilesUnderItsDirectory) {
   MemoryFileSystem fs;
-  fs.put("/repo/.awsprof.toml", "[rules]\n\"lint.example-key\" = \"off\"\n\"lint.could-use-sso\" = \"note\"\n");
+  fs.put("/repo/.awsprof.toml",
+         "[rules]\n\"lint.example-key\" = \"off\"\n\"lint.could-use-sso\" = \"note\"\n");
   Result<RuleConfig> found = load_rule_config(fs, std::nullopt, "/repo/src");
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->applies_to("/repo/examples/credentials"));

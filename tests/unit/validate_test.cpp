@@ -129,7 +129,8 @@ TEST(Validate, ValueRules) {
 TEST(Validate, UnknownRegionsAreWarnedWithTheNearestKnownOnes) {
   Checked run(
       "[default]\nregion = eu-centrl-1\n[profile a]\nregion = us-east-7\n[profile b]\nregion = eu-central-1\n"
-      "[profile c]\nregion = cn-northwest-1\n[profile d]\nregion = us-gov-west-1\n[profile e]\nregion = local\n"
+      "[profile c]\nregion = cn-northwest-1\n[profile d]\nregion = us-gov-west-1\n[profile e]\nregion = "
+      "local\n"
       "[profile f]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n"
       "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = ap-southeast-9\n");
   auto unknown = run.of("validate.unknown-region");
@@ -252,15 +253,18 @@ TEST(Validate, DialectDivergenceSaysWhatEachSideReads) {
 TEST(Validate, ABlockWithABlankLineIsReadAlikeByBothDialects) {
   // Both readers skip the blank line and read the same two sub-properties: no divergence (the
   // finder used to compare the blocks' raw text and report "a block of 2 ... a block of 2").
-  Checked run("[default]\ns3 =\n  max_concurrent_requests = 2\n\n  addressing_style = path\nregion = us-east-1\n");
-  EXPECT_TRUE(run.of("validate.dialect-divergence").empty()) << run.of("validate.dialect-divergence")[0]->message;
+  Checked run(
+      "[default]\ns3 =\n  max_concurrent_requests = 2\n\n  addressing_style = path\nregion = us-east-1\n");
+  EXPECT_TRUE(run.of("validate.dialect-divergence").empty())
+      << run.of("validate.dialect-divergence")[0]->message;
 }
 
 TEST(Validate, DialectMessagesAreOneLine) {
   Checked run("[default]\ncli_pager = a # x\n  b ; c\n");
   const Diagnostic& divergence = run.one("validate.dialect-divergence");
   EXPECT_EQ(divergence.message.find('\n'), std::string::npos) << divergence.message;
-  EXPECT_NE(divergence.message.find("reads 'a # x\\nb ; c'; the AWS SDKs read 'a\\nb ; c'"), std::string::npos)
+  EXPECT_NE(divergence.message.find("reads 'a # x\\nb ; c'; the AWS SDKs read 'a\\nb ; c'"),
+            std::string::npos)
       << divergence.message;
   EXPECT_NE(divergence.message.find("inline comment"), std::string::npos) << divergence.message;
 }

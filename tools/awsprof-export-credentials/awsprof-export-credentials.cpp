@@ -156,8 +156,9 @@ int main(int argc, char** argv) {
   add_network_flags(tool.app(), network);
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (output) {
-    return usage_error(tool, "--output does not apply: the credentials are printed in the --format given "
-                             "(process, env, env-no-export, powershell, windows-cmd or fish)");
+    return usage_error(tool,
+                       "--output does not apply: the credentials are printed in the --format given "
+                       "(process, env, env-no-export, powershell, windows-cmd or fish)");
   }
   warn_about_network_flags(tool, network);
 
