@@ -39,6 +39,13 @@ TEST(Table, AlignsColouredAndWideCellsByWhatIsShown) {
                 "e\xCC\x81t\xC3\xA9      x             3 ms\n");
 }
 
+TEST(AlignRight, PadsByDisplayWidthAndNeverCuts) {
+  EXPECT_EQ(align_right("dev", 6), "   dev");
+  EXPECT_EQ(align_right("\xE6\x97\xA5\xE6\x9C\xAC", 6), "  \xE6\x97\xA5\xE6\x9C\xAC");  // 4 columns
+  EXPECT_EQ(align_right("caf\xC3\xA9", 6), "  caf\xC3\xA9");
+  EXPECT_EQ(align_right("a-long-value", 4), "a-long-value");
+}
+
 TEST(Diagnostics, CaretSitsUnderTheColumnAsShown) {
   Document document = Document::parse("[default]\nregion = \xE6\x97\xA5\xE6\x9C\xAC-x\n");
   Diagnostic diagnostic{"config", 2, 16, Severity::error, "validate.invalid-region", "bad"};

@@ -66,10 +66,9 @@ struct GlobalFlags {
 /// The shown form of a location: "" stays "" (as the CLI leaves it blank).
 std::string row(std::string_view name, std::string_view value, std::string_view type,
                 std::string_view location) {
-  char buffer[512];
-  std::string v(value), t(type), n(name);
-  std::snprintf(buffer, sizeof buffer, "%10s %24s %16s    ", n.c_str(), v.c_str(), t.c_str());
-  return std::string(buffer) + std::string(location) + "\n";
+  // `aws configure list`'s columns ("%10s %24s %16s"), measured on what the terminal shows.
+  return align_right(name, 10) + " " + align_right(value, 24) + " " + align_right(type, 16) + "    " +
+         std::string(location) + "\n";
 }
 
 void print_setting_rows(std::ostream& out, std::string_view label, const SettingExplanation& s) {

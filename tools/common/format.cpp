@@ -159,6 +159,11 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string align_right(std::string_view text, std::size_t width) {
+  const std::size_t shown = display_width(text);
+  return std::string(shown < width ? width - shown : 0, ' ') + std::string(text);
+}
+
 std::string styled(std::string_view text, Style style, bool colour) {
   if (!colour) return std::string(text);
   static constexpr std::array<const char*, 5> kCodes = {"1", "1;31", "1;35", "1;36", "1;32"};

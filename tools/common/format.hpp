@@ -47,6 +47,9 @@ void append_json_string(std::string& out, std::string_view text);
 /// combining marks none, East Asian wide characters (CJK, most emoji) two, others one.
 std::size_t display_width(std::string_view text);
 
+/// `text` right-aligned in `width` columns as display_width() measures them (never cut).
+std::string align_right(std::string_view text, std::size_t width);
+
 /// ANSI styles, used only when colour is enabled.
 enum class Style { bold, red, magenta, cyan, green };
 /// `text` wrapped in the style's escape codes when `colour`, else `text` unchanged.
