@@ -1,15 +1,16 @@
 #!/bin/sh
 # Installs, from Debian 12 packages, what awsprof needs.
-#   install-deps.sh build   what building needs
+#   install-deps.sh build   what building needs (python3-botocore: its partitions.json is compiled in)
 #   install-deps.sh test    that, plus the real peers and checkers the test suite runs (default)
 # It does nothing when everything is present, so it is safe to run before every build.
 set -eu
 
 BUILD_PACKAGES="g++ cmake make pkg-config libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libinih-dev
-  libcurl4-openssl-dev libssl-dev libexpat1-dev libhyperscan-dev libre2-dev libdtl-dev"
+  libcurl4-openssl-dev libssl-dev libexpat1-dev libhyperscan-dev libre2-dev libdtl-dev
+  libutf8proc-dev python3-botocore"
 
-TEST_PACKAGES="awscli python3 python3-botocore python3-jsonschema git git-secrets
+TEST_PACKAGES="awscli python3 python3-jsonschema git git-secrets
   pre-commit mandoc man-db bash-completion zsh fish clang libclang-rt-14-dev
   curl hyperfine dpkg-dev file strace"
 

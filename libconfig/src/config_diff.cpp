@@ -32,17 +32,14 @@ std::vector<SubProperty> dedup_subs(const std::vector<SubProperty>& subs) {
   return out;
 }
 
-/// The value of a setting as a diff shows it: a block as "\nk = v" lines (whatever its layout).
+/// The value of a setting as a diff shows it: as the reader returns it, a block as its raw text
+/// (what `aws configure get s3` prints), not re-written from its sub-properties.
 std::string value_text(const Setting& setting) {
-  if (!setting.sub_properties) return std::string(setting.value);
-  std::string text;
-  for (const SubProperty& sub : dedup_subs(*setting.sub_properties))
-    text += "\n" + std::string(sub.key) + " = " + std::string(sub.value);
-  return text;
+  return std::string(setting.value);
 }
 
 std::string shown(std::string_view value, bool secret) {
-  return secret ? secret_suffix(value) : std::string(value);
+  return secret ? mask_secret(value) : std::string(value);
 }
 
 /// Names in the order of `a`, then those only in `b`, in the order of `b`.

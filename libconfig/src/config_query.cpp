@@ -16,6 +16,12 @@ bool is_predefined_section(std::string_view name) {
   return std::string_view("plugins").find(name) != std::string_view::npos;
 }
 
+// The model holds keys as the dialect names them, lowercase in both. The AWS CLI looks the name up
+// as typed (`aws configure get REGION` finds nothing); the SDKs look property names up ignoring case.
+std::string key_to_find(std::string_view key, Dialect dialect) {
+  return dialect == Dialect::sdk ? detail::ascii_lowercase(key) : std::string(key);
+}
+
 ConfigGetResult from_setting(const Setting* setting, std::string_view varname) {
   ConfigGetResult r;
   if (setting == nullptr) return r;
@@ -31,10 +37,17 @@ ConfigGetResult from_setting(const Setting* setting, std::string_view varname) {
   return r;
 }
 
-ConfigGetResult from_sub(const Setting* setting, std::string_view sub_key) {
+ConfigGetResult from_sub(const Setting* setting, std::string_view sub_key, Dialect dialect) {
   ConfigGetResult r;
   if (setting == nullptr || !setting->sub_properties) return r;  // a string has no .get(): None
-  if (const SubProperty* sub = setting->find_sub(sub_key)) {
+  const SubProperty* sub = nullptr;
+  if (dialect == Dialect::sdk) {  // the sdk reader keeps a sub-property's case: compare ignoring it
+    for (const SubProperty& candidate : *setting->sub_properties)
+      if (detail::iequals(candidate.key, sub_key)) sub = &candidate;  // the last wins, as in find_sub
+  } else {
+    sub = setting->find_sub(sub_key);
+  }
+  if (sub != nullptr) {
     r.outcome = Outcome::value;
     r.value = sub->value;
     r.source = setting->source;
@@ -42,8 +55,8 @@ ConfigGetResult from_sub(const Setting* setting, std::string_view sub_key) {
   return r;
 }
 
-const Setting* find_in(const Section* section, std::string_view key) {
-  return section == nullptr ? nullptr : section->find(key);
+const Setting* find_in(const Section* section, std::string_view key, Dialect dialect) {
+  return section == nullptr ? nullptr : section->find(key_to_find(key, dialect));
 }
 
 }  // namespace
@@ -58,7 +71,7 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
       r.message = "The config profile (" + *selected_profile + ") could not be found";
       return r;
     }
-    return from_setting(find_in(profile, varname), varname);
+    return from_setting(find_in(profile, varname, model.dialect), varname);
   }
 
   std::vector<std::string_view> parts = detail::split(varname, '.');
@@ -68,9 +81,9 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
       // so by the time `configure get` looks, [plugins] no longer has it.
       if (other.name == "plugins" && parts[1] == "cli_legacy_plugin_path") continue;
       if (other.name == parts[0])
-        if (const Setting* s = other.find(parts[1])) return from_setting(s, varname);
+        if (const Setting* s = find_in(&other, parts[1], model.dialect)) return from_setting(s, varname);
     }
-    return from_setting(find_in(model.find_profile(parts[0]), parts[1]), varname);
+    return from_setting(find_in(model.find_profile(parts[0]), parts[1], model.dialect), varname);
   }
 
   std::string profile_name;
@@ -95,13 +108,13 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
     config_name = parts[0];
     remaining.assign(parts.begin() + 1, parts.end());
   }
-  const Setting* setting = find_in(model.find_profile(profile_name), config_name);
-  if (remaining.size() == 1) return from_sub(setting, remaining[0]);
+  const Setting* setting = find_in(model.find_profile(profile_name), config_name, model.dialect);
+  if (remaining.size() == 1) return from_sub(setting, remaining[0], model.dialect);
   return from_setting(setting, varname);
 }
 
 ConfigGetResult section_get(const Section* section, std::string_view section_kind, std::string_view name,
-                            std::string_view varname) {
+                            std::string_view varname, Dialect dialect) {
   if (section == nullptr) {
     ConfigGetResult r;
     r.outcome = Outcome::profile_not_found;
@@ -110,8 +123,8 @@ ConfigGetResult section_get(const Section* section, std::string_view section_kin
     return r;
   }
   std::size_t dot = varname.find('.');
-  if (dot == std::string_view::npos) return from_setting(section->find(varname), varname);
-  return from_sub(section->find(varname.substr(0, dot)), varname.substr(dot + 1));
+  if (dot == std::string_view::npos) return from_setting(find_in(section, varname, dialect), varname);
+  return from_sub(find_in(section, varname.substr(0, dot), dialect), varname.substr(dot + 1), dialect);
 }
 
 }  // namespace awsprof

@@ -10,11 +10,42 @@
 namespace awsprof {
 namespace {
 
+// Messages are one line: a value's line breaks are shown as \n.
+std::string quoted(std::string_view value) {
+  return "'" + detail::on_one_line(value) + "'";
+}
+
 std::string describe_value(const Setting* setting) {
   if (setting == nullptr) return "no value";
   if (is_secret_key(setting->key)) return "a value (secret, not shown)";
-  if (setting->sub_properties) return "a block of " + std::to_string(setting->sub_properties->size()) + " sub-properties";
-  return "'" + std::string(setting->value) + "'";
+  if (setting->sub_properties) {
+    // The sub-properties themselves: two blocks that differ must not read alike.
+    std::string text = "a block of " + std::to_string(setting->sub_properties->size()) + " sub-propert" +
+                       (setting->sub_properties->size() == 1 ? "y" : "ies");
+    for (std::size_t i = 0; i < setting->sub_properties->size(); ++i) {
+      const SubProperty& sub = (*setting->sub_properties)[i];
+      text += (i == 0 ? " (" : ", ") + std::string(sub.key) + " = " +
+              (is_secret_key(sub.key) ? std::string("(secret)") : quoted(sub.value));
+    }
+    return text + (setting->sub_properties->empty() ? "" : ")");
+  }
+  return quoted(setting->value);
+}
+
+// The two readings mean the same: equal values, or blocks of the same sub-properties (the raw text
+// of a block may differ where the readers differ only in what they skip, such as a blank line).
+bool same_reading(const Setting& cli, const Setting& sdk) {
+  if (cli.sub_properties == nullptr || sdk.sub_properties == nullptr)
+    return cli.sub_properties == sdk.sub_properties && cli.value == sdk.value;
+  return std::equal(cli.sub_properties->begin(), cli.sub_properties->end(), sdk.sub_properties->begin(),
+                    sdk.sub_properties->end(), [](const SubProperty& a, const SubProperty& b) {
+                      return a.key == b.key && a.value == b.value;
+                    });
+}
+
+// The first line of a value.
+std::string_view first_line(std::string_view value) {
+  return value.substr(0, value.find('\n'));
 }
 
 std::string_view source_line(const InputFile& config, const InputFile& credentials, SourceRef ref) {
@@ -26,8 +57,10 @@ std::string_view source_line(const InputFile& config, const InputFile& credentia
 
 std::string value_cause(std::string_view line, const Setting* cli, const Setting* sdk) {
   if (cli != nullptr && sdk != nullptr) {
-    if (cli->value.size() > sdk->value.size() && cli->value.starts_with(sdk->value)) {
-      std::string_view rest = std::string_view(cli->value).substr(sdk->value.size());
+    // On the key's own line: a value continued on further lines differs there too.
+    const std::string_view cli_first = first_line(cli->value), sdk_first = first_line(sdk->value);
+    if (cli_first.size() > sdk_first.size() && cli_first.starts_with(sdk_first)) {
+      std::string_view rest = cli_first.substr(sdk_first.size());
       std::string_view trimmed = detail::trim_blanks(rest);
       if (!trimmed.empty() && (trimmed.front() == '#' || trimmed.front() == ';'))
         return "inline comment: the AWS CLI keeps '" + std::string(trimmed.substr(0, 1)) +
@@ -75,7 +108,7 @@ std::vector<Divergence> find_dialect_divergences(const InputFile& config, const 
     for (const Diagnostic& diag : refusing.diagnostics)
       if (diag.severity == Severity::error && diag.path == path) {
         d.line = diag.line;
-        d.cause = diag.message;
+        d.cause = detail::on_one_line(diag.message);
         break;
       }
     d.cli_reading = cli_refuses ? "refuses the whole file" : "reads the file";
@@ -104,7 +137,7 @@ std::vector<Divergence> find_dialect_divergences(const InputFile& config, const 
       for (std::string_view key : keys) {
         const Setting* cv = c.find(key);
         const Setting* sv = s->find(key);
-        if (cv != nullptr && sv != nullptr && cv->value == sv->value) continue;
+        if (cv != nullptr && sv != nullptr && same_reading(*cv, *sv)) continue;
         SourceRef at = cv != nullptr ? cv->source : sv->source;
         Divergence d{at.file, at.line, std::string(c.name), std::string(key), "reads " + describe_value(cv), "read " + describe_value(sv),
                      value_cause(source_line(config, credentials, at), cv, sv)};

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <regex>
 #include <tuple>
 
@@ -104,6 +105,12 @@ constexpr RuleInfo kRules[] = {
     {"validate.invalid-region", error, "A value that is not a region name (region, sso_region).",
      "An invalid region builds endpoints that do not exist; a common cause is an inline comment that the "
      "AWS CLI keeps as part of the value."},
+    {"validate.unknown-region", warning,
+     "A region name (region, sso_region) that is not among the regions of botocore's endpoint data; "
+     "suggests the nearest known one.",
+     "A misspelled region (eu-centrl-1, us-east-7) is well formed, so nothing fails until the first "
+     "request to an endpoint that does not exist. The list is that of the botocore package awsprof was "
+     "built with: a region newer than it is reported too, which is why this is a warning."},
     {"validate.wrong-file", warning, "A setting in the file it does not belong in.",
      "Settings other than credentials belong in the config file. The AWS CLI merges both files, but `aws "
      "configure` and other tools look for them in their own file."},
@@ -381,6 +388,22 @@ bool RuleConfig::path_allowed(std::string_view path, std::string_view rule_id) c
   return it != overrides_.end() && matches(it->second.paths);
 }
 
+void RuleConfig::limit_to_own_directory(std::string working_directory) {
+  working_directory_ = std::move(working_directory);
+}
+
+bool RuleConfig::applies_to(std::string_view path) const {
+  if (!working_directory_) return true;
+  // Lexically, on the paths as given: a file reached through a symbolic link from outside the
+  // directory counts as outside (the configuration is then not applied, which shows more).
+  std::filesystem::path resolved(path);
+  if (resolved.is_relative()) resolved = std::filesystem::path(*working_directory_) / resolved;
+  const std::string file = resolved.lexically_normal().string();
+  const std::string directory = std::filesystem::path(base_directory_).lexically_normal().string();
+  if (directory == "/") return file.starts_with('/');
+  return file.starts_with(directory.ends_with('/') ? directory : directory + "/");
+}
+
 bool RuleConfig::text_allowed(std::string_view text) const {
   return std::any_of(matchers_.begin(), matchers_.end(), [&](const auto& match) { return match(text); });
 }
@@ -487,23 +510,49 @@ Result<RuleConfig> load_rule_config(const FileSystem& fs, const std::optional<st
   Result<FileContent> content = fs.read_file(*path);
   if (!content) return Result<RuleConfig>::error(content.message());
   if (!content->exists) return Result<RuleConfig>::error(*path + ": no such file");
-  return parse_rule_config(content->bytes, *path);
+  RuleConfig config = parse_rule_config(content->bytes, *path);
+  if (!explicit_path) config.limit_to_own_directory(start_directory);
+  return config;
 }
 
-void apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics,
-                       const SourceLineLookup& source_line) {
+std::string_view to_string(SuppressionReason reason) {
+  switch (reason) {
+    case SuppressionReason::rule_off:
+      return "rule turned off";
+    case SuppressionReason::path_allowed:
+      return "path allowlisted";
+    case SuppressionReason::pattern_allowed:
+      return "source line matches an allowlisted pattern";
+  }
+  return "";
+}
+
+std::vector<SuppressedFinding> apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics,
+                                                 const SourceLineLookup& source_line) {
   Diagnostics kept;
+  std::vector<SuppressedFinding> suppressed;
   kept.reserve(diagnostics.size());
   for (Diagnostic& d : diagnostics) {
-    if (!config.enabled(d.rule_id) || config.path_allowed(d.path, d.rule_id)) continue;
-    if (!config.allowed_patterns().empty() && source_line) {
+    const bool governed = config.applies_to(d.path);  // else reported as it is
+    std::optional<SuppressionReason> reason;
+    if (!governed) {
+    } else if (!config.enabled(d.rule_id)) {
+      reason = SuppressionReason::rule_off;
+    } else if (config.path_allowed(d.path, d.rule_id)) {
+      reason = SuppressionReason::path_allowed;
+    } else if (!config.allowed_patterns().empty() && source_line) {
       std::optional<std::string> text = source_line(d.path, d.line);
-      if (text && config.text_allowed(*text)) continue;
+      if (text && config.text_allowed(*text)) reason = SuppressionReason::pattern_allowed;
     }
-    d.severity = config.severity(d.rule_id, d.severity);
+    if (reason) {
+      suppressed.push_back({std::move(d), *reason});
+      continue;
+    }
+    if (governed) d.severity = config.severity(d.rule_id, d.severity);
     kept.push_back(std::move(d));
   }
   diagnostics = std::move(kept);
+  return suppressed;
 }
 
 }  // namespace awsprof

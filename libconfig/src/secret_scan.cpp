@@ -1101,6 +1101,33 @@ std::string_view pre_commit_hook_script() {
          "exec awsprof lint --staged\n";
 }
 
+namespace {
+
+/// Writes `bytes` (the hook at `hook_path`, with its mode) to the first free backup name beside it;
+/// O_EXCL, so an older backup is never overwritten. Returns the backup's path.
+Result<std::string> keep_hook_backup(const std::string& hook_path, std::string_view bytes) {
+  struct stat st {};
+  const mode_t mode = ::stat(hook_path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0755;
+  for (int n = 1; n <= 1000; ++n) {
+    std::string backup = hook_path + ".awsprof-backup" + (n == 1 ? "" : "." + std::to_string(n));
+    int fd = ::open(backup.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) return Result<std::string>::error(backup + ": " + std::strerror(errno));
+    bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    ok = ::fchmod(fd, mode) == 0 && ok;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+      std::string reason = std::strerror(errno);
+      ::unlink(backup.c_str());
+      return Result<std::string>::error(backup + ": " + reason);
+    }
+    return backup;
+  }
+  return Result<std::string>::error(hook_path + ": too many backups of the pre-commit hook; remove some");
+}
+
+}  // namespace
+
 Result<HookInstall> install_pre_commit_hook(const std::string& repo_dir, bool force) {
   auto where = detail::run_process({"git", "rev-parse", "--git-path", "hooks/pre-commit"}, {}, repo_dir);
   if (!where) return Result<HookInstall>::error(where.message());
@@ -1125,6 +1152,11 @@ Result<HookInstall> install_pre_commit_hook(const std::string& repo_dir, bool fo
                                       ": a different pre-commit hook exists (use --force to replace it)");
   }
   result.action = exists ? HookAction::replaced : HookAction::installed;
+  if (exists) {
+    Result<std::string> backup = keep_hook_backup(result.path, existing.view());
+    if (!backup) return Result<HookInstall>::error(backup.message() + " (the hook was not replaced)");
+    result.backup_path = std::move(*backup);
+  }
   std::string dir =
       result.path.substr(0, result.path.rfind('/') == std::string::npos ? 0 : result.path.rfind('/'));
   if (!dir.empty()) ::mkdir(dir.c_str(), 0755);

@@ -15,8 +15,4 @@ std::string mask_secret(std::string_view value) {
   return masked;
 }
 
-std::string secret_suffix(std::string_view value) {
-  return "\u2026" + std::string(value.size() <= 4 ? value : value.substr(value.size() - 4));
-}
-
 }  // namespace awsprof

@@ -94,6 +94,22 @@ inline std::size_t find_delimiter(std::string_view s) {
   return std::string_view::npos;
 }
 
+/// `text` on one line, for messages: each line break written as the two characters \n (or \r).
+inline std::string on_one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 inline char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "awsprof/rules.hpp"
+#include "region_catalogue.hpp"
 #include "shlex.hpp"
 #include "text_util.hpp"
 
@@ -309,7 +310,26 @@ class Validator {
         rule = "validate.invalid-arn";
       }
     }
-    if (!problem.empty()) add(kind, line, value_column(kind, line), rule, problem);
+    if (!problem.empty()) {
+      add(kind, line, value_column(kind, line), rule, problem);
+    } else if (spec.type == SettingType::region) {
+      unknown_region(value, kind, line);
+    }
+  }
+
+  // A well-formed region name that botocore's endpoint data does not list: a typo (eu-centrl-1),
+  // or a region newer than the data, hence a warning.
+  void unknown_region(std::string_view value, FileKind kind, int line) {
+    const detail::RegionLookup lookup = detail::look_up_region(value);
+    if (lookup.known) return;
+    std::string message = "unknown region '" + std::string(detail::trim_blanks(value)) + "'";
+    if (!lookup.suggestions.empty()) message += "; did you mean " + quote_names(lookup.suggestions) + "?";
+    message += " (not among the regions of " + std::string(detail::region_data_source());
+    message += lookup.pattern_partition.empty()
+                   ? ", nor of the form of any partition's region names)"
+                   : "; it has the form of a region of the '" + lookup.pattern_partition +
+                         "' partition, so it may be newer than that list)";
+    add(kind, line, value_column(kind, line), "validate.unknown-region", message);
   }
 
   // Checks the sub-properties of a block `parent` (catalogue names "parent.sub").

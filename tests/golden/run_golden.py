@@ -29,9 +29,9 @@ diff's header, say) is written with a backslash before it, "\\--- a/config"; --u
 and the expected output: %t (the case directory, also HOME and the cwd), %bin (the binary
 directory), %version (the awsprof version).
 
-Every case runs in a scrubbed environment: HOME=%t, AWS_CONFIG_FILE=%t/.aws/config,
-AWS_SHARED_CREDENTIALS_FILE=%t/.aws/credentials, PATH=/usr/bin:/bin, LC_ALL=C.UTF-8, and nothing
-else from the caller (no AWS_* leaks in).
+Every case runs in a scrubbed environment: HOME=%t (so the AWS files are %t/.aws/config and
+%t/.aws/credentials, as defaults), PATH=/usr/bin:/bin, LC_ALL=C.UTF-8, and nothing else from the
+caller (no AWS_* leaks in).
 
 --update rewrites the stdout, stderr and exit blocks of each case from what the binaries did (review
 the diff before committing it).
@@ -85,10 +85,10 @@ def run_case(path, bin_dir, version):
         _, blocks = parse_case(f.read())
     tmp = os.path.realpath(tempfile.mkdtemp(prefix="awsprof-golden-"))
     subs = [("%version", version), ("%bin", bin_dir), ("%t", tmp)]
+    # The AWS files are HOME's, %t/.aws/config and %t/.aws/credentials, as defaults: not named by
+    # AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, which make a missing file an error for validate/lint.
     env = {
         "HOME": tmp,
-        "AWS_CONFIG_FILE": os.path.join(tmp, ".aws", "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp, ".aws", "credentials"),
         "PATH": "/usr/bin:/bin",
         "LC_ALL": "C.UTF-8",
     }

@@ -6,8 +6,10 @@
 #             PATH holding no awsprof, so the dispatcher must find awsprof-list beside itself
 # man         mandoc -T lint -W warning and man -l on every installed page
 # headers     exactly libconfig/include/awsprof/*.hpp are installed, and each compiles on its own
-# example     examples/cpp built with find_package(awsprof) against the prefix, and run
-# pkg-config  examples/cpp/list_profiles.cpp built with `pkg-config --cflags --libs awsprof`, and run
+# example     examples/cpp built with find_package(awsprof) against the prefix, and run; the example
+#             sets no C++ standard, so awsprof::config must carry C++20 to its consumers
+# pkg-config  examples/cpp/list_profiles.cpp built with `pkg-config --cflags --libs awsprof` and no -std
+#             of its own (awsprof.pc's Cflags bring C++20), and run
 # deb         cpack -G DEB: dpkg-deb --info (Depends, Description) and --contents, then the tools run
 #             from a dpkg -x unpack (never installed into the system)
 set -eu
@@ -172,7 +174,8 @@ pkg-config)
   export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
   expect_equal "pkg-config --modversion awsprof" "$version" "$(pkg-config --modversion awsprof)"
   # shellcheck disable=SC2046,SC2086
-  "$cxx" -std=c++20 $flags -o "$work/list_profiles_pc" "$examples/cpp/list_profiles.cpp" \
+  # No -std here: awsprof.pc's Cflags must bring C++20 (the compiler's default may be older).
+  "$cxx" $flags -o "$work/list_profiles_pc" "$examples/cpp/list_profiles.cpp" \
     $(pkg-config --cflags --libs awsprof) || fail "list_profiles.cpp does not build with pkg-config"
   out=$(AWS_CONFIG_FILE=$examples/config AWS_SHARED_CREDENTIALS_FILE=$examples/credentials \
     "$work/list_profiles_pc" tools region | tail -n 1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs a findings tool with --output sarif on files that trigger many rules (and on clean files),
-and validates each log against the SARIF 2.1.0 JSON schema with jsonschema.
+"""Runs a findings tool with --output sarif on files that trigger many rules (and on clean files,
+and on the first again with an .awsprof.toml that suppresses some), and validates each log against
+the SARIF 2.1.0 JSON schema with jsonschema.
 
 Usage: check_sarif.py --bin-dir DIR --schema sarif-schema-2.1.0.json TOOL...
        check_sarif.py --bin-dir DIR --schema sarif-schema-2.1.0.json --scan
@@ -59,8 +60,18 @@ aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 """
 
 
-def run(tool, bin_dir, home, config, credentials):
+RULES = """[rules]
+"validate.unknown-key" = "off"
+[allow]
+paths = ["credentials"]
+"""
+
+
+def run(tool, bin_dir, home, config, credentials, rules=None):
     os.makedirs(os.path.join(home, ".aws"), exist_ok=True)
+    if rules is not None:
+        with open(os.path.join(home, ".awsprof.toml"), "w", encoding="utf-8") as f:
+            f.write(rules)
     for name, text in (("config", config), ("credentials", credentials)):
         with open(os.path.join(home, ".aws", name), "w", encoding="utf-8") as f:
             f.write(text)
@@ -135,9 +146,12 @@ def main():
             print("awsprof lint --scan: " + error)
             failed = True
     for tool in args.tools:
-        for label, config, credentials in (("findings", CONFIG, CREDENTIALS), ("clean", "[default]\nregion = us-east-1\n", "")):
+        cases = (("findings", CONFIG, CREDENTIALS, None), ("clean", "[default]\nregion = us-east-1\n", "", None),
+                 ("suppressed", CONFIG, CREDENTIALS, RULES))
+        for label, config, credentials, rules in cases:
             with tempfile.TemporaryDirectory(prefix="awsprof-sarif-") as home:
-                log = run(tool, args.bin_dir, home, config, credentials)
+                log = run(tool, args.bin_dir, home, config, credentials, rules)
+                rules_path = os.path.join(home, ".awsprof.toml")
             errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
             for error in errors:
                 print(f"{tool} ({label}): {'/'.join(map(str, error.path))}: {error.message}")
@@ -151,6 +165,18 @@ def main():
             if label == "findings" and len(set(r["ruleId"] for r in results)) < 15:
                 print(f"{tool} ({label}): expected findings of at least 15 rules")
                 errors.append(None)
+            if label == "suppressed":
+                # Suppressed findings are results with an external suppression naming the file.
+                suppressed = [r for r in results if r.get("suppressions")]
+                kinds = set(r["ruleId"] for r in suppressed)
+                justified = all(s["kind"] == "external" and rules_path in s["justification"]
+                                for r in suppressed for s in r["suppressions"])
+                if "validate.unknown-key" not in kinds or not justified or \
+                        not any("credentials" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                                for r in suppressed):
+                    print(f"{tool} ({label}): expected suppressed results for the rule turned off and the "
+                          f"allowlisted file, each naming {rules_path}")
+                    errors.append(None)
             if "wJalrXUtnFEMI" in json.dumps(log):
                 print(f"{tool} ({label}): a secret appears in the SARIF log")
                 errors.append(None)

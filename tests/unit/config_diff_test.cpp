@@ -108,7 +108,7 @@ TEST(ConfigDiff, BlockReplacedByPlainValueIsAChangeOfTheKey) {
   EXPECT_EQ(describe(d), "changed profile a s3 '\na = 1' -> 'plain'\n");
 }
 
-TEST(ConfigDiff, SecretsCarryOnlyTheirLastFourCharacters) {
+TEST(ConfigDiff, SecretsCarryOnlyTheirMaskedForm) {
   Config a =
       read("", "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretOLDVALUEabcd\n");
   Config b =
@@ -116,9 +116,10 @@ TEST(ConfigDiff, SecretsCarryOnlyTheirLastFourCharacters) {
            "[p]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secretNEWVALUEwxyz\n"
            "aws_session_token = tokenTOKENtoken1234\n");
   ConfigDiff d = diff_configs(a.model, b.model);
-  EXPECT_EQ(describe(d),
-            "changed profile p aws_secret_access_key '\u2026abcd' -> '\u2026wxyz' (secret)\n"
-            "added profile p aws_session_token '\u20261234' (secret)\n");
+  EXPECT_EQ(
+      describe(d),
+      "changed profile p aws_secret_access_key '****************abcd' -> '****************wxyz' (secret)\n"
+      "added profile p aws_session_token '****************1234' (secret)\n");
   for (const ConfigChange& c : d.changes) {
     for (const auto& value : {c.old_value, c.new_value}) {
       if (!value) continue;
@@ -131,15 +132,25 @@ TEST(ConfigDiff, SecretsCarryOnlyTheirLastFourCharacters) {
   EXPECT_EQ(describe(removed),
             "removed profile p\n"
             "removed profile p aws_access_key_id 'AKIAIOSFODNN7EXAMPLE'\n"
-            "removed profile p aws_secret_access_key '\u2026wxyz' (secret)\n"
-            "removed profile p aws_session_token '\u20261234' (secret)\n");
+            "removed profile p aws_secret_access_key '****************wxyz' (secret)\n"
+            "removed profile p aws_session_token '****************1234' (secret)\n");
+}
+
+TEST(ConfigDiff, AWholeBlockCarriesItsRawText) {
+  // As the AWS CLI reads it (`aws configure get s3` prints it so), not re-written as "k = v".
+  Config a = read("[profile p]\nregion = x\n");
+  Config b =
+      read("[profile p]\nregion = x\ns3 =\n    max_concurrent_requests=20\n\n    addressing_style = path\n");
+  EXPECT_EQ(describe(diff_configs(a.model, b.model)),
+            "added profile p s3 '\nmax_concurrent_requests=20\n\naddressing_style = path'\n");
 }
 
 TEST(ConfigDiff, ASecretWithTheSameSuffixStillCountsAsChanged) {
   Config a = read("", "[p]\naws_secret_access_key = AAAAwxyz\n");
   Config b = read("", "[p]\naws_secret_access_key = BBBBwxyz\n");
-  EXPECT_EQ(describe(diff_configs(a.model, b.model)),
-            "changed profile p aws_secret_access_key '\u2026wxyz' -> '\u2026wxyz' (secret)\n");
+  EXPECT_EQ(
+      describe(diff_configs(a.model, b.model)),
+      "changed profile p aws_secret_access_key '****************wxyz' -> '****************wxyz' (secret)\n");
 }
 
 TEST(ConfigDiff, MovingAKeyBetweenTheFilesIsNoChange) {
@@ -170,7 +181,7 @@ TEST(ConfigDiff, ComparesTwoProfilesOfTheSameFiles) {
   EXPECT_EQ(describe(*d),
             "changed profile dev region 'us-east-1' -> 'eu-west-1'\n"
             "removed profile dev output 'json'\n"
-            "added profile dev aws_secret_access_key '\u20261234' (secret)\n");
+            "added profile dev aws_secret_access_key '****************1234' (secret)\n");
   EXPECT_TRUE(diff_profiles(c.model, "dev", "dev")->empty());
   Result<ConfigDiff> missing = diff_profiles(c.model, "dev", "nope");
   ASSERT_FALSE(missing.ok());

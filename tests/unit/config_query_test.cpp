@@ -20,6 +20,26 @@ class ConfigGet : public ::testing::Test {
   }
 };
 
+TEST(ConfigGetDialect, TheSdkDialectLooksKeysUpIgnoringCase) {
+  Document config = Document::parse(
+      "[profile dev]\nRegion = us-west-2\nS3 =\n  Addressing_Style = path\n[sso-session corp]\nSSO_Region = "
+      "eu-west-1\n");
+  Document credentials = Document::parse("");
+  ProfileModel sdk = build_profile_model({"config", &config}, {"credentials", &credentials}, Dialect::sdk);
+  EXPECT_EQ(configure_get(sdk, "REGION", "dev").value, "us-west-2");
+  EXPECT_EQ(configure_get(sdk, "s3.ADDRESSING_STYLE", "dev").value, "path");
+  EXPECT_EQ(configure_get(sdk, "profile.dev.Region", std::nullopt).value, "us-west-2");
+  EXPECT_EQ(
+      section_get(sdk.find_sso_session("corp"), "sso-session", "corp", "Sso_Region", Dialect::sdk).value,
+      "eu-west-1");
+  EXPECT_EQ(configure_get(sdk, "region", "DEV").outcome,
+            Outcome::profile_not_found);  // names keep their case
+  // The AWS CLI looks the name up as typed: `aws configure get REGION` finds nothing.
+  ProfileModel cli = build_profile_model({"config", &config}, {"credentials", &credentials}, Dialect::cli);
+  EXPECT_EQ(configure_get(cli, "region", "dev").value, "us-west-2");
+  EXPECT_EQ(configure_get(cli, "REGION", "dev").outcome, Outcome::not_set);
+}
+
 TEST_F(ConfigGet, PlainKeysOfTheSelectedProfile) {
   EXPECT_EQ(get("region").value, "a");
   EXPECT_EQ(get("k", "p").value, "v");

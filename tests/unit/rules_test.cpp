@@ -36,6 +36,11 @@ std::string rules_markdown() {
       "`/` matches the file name alone. Globs match the path as reported and the path relative to the\n"
       "directory of the `.awsprof.toml`. An unknown rule id in the file is an error "
       "(`config.unknown-rule`).\n\n"
+      "A `.awsprof.toml` found by looking up from the current directory governs only the files under\n"
+      "its own directory, never `~/.aws` or other files outside it; one named with `--rules` governs\n"
+      "every file, and `--no-rules` uses none. Suppressed findings are always counted: on the last line\n"
+      "of the text output (`; 3 findings suppressed by PATH`), on stderr with `--output json`, and as\n"
+      "SARIF results with a `suppressions` entry naming the file.\n\n"
       "| Rule | Default severity | Summary |\n|---|---|---|\n";
   for (const RuleInfo& rule : all_rules()) {
     out += "| [`" + std::string(rule.id) + "`](#" + std::string(rule.id) + ") | " +
@@ -116,13 +121,51 @@ TEST(RuleConfig, TurnsOffChangesSeverityAndAllowlists) {
       {"/p/config", 4, 1, Severity::error, "validate.invalid-arn", "d"},
       {"/p/config", 5, 1, Severity::error, "validate.invalid-arn", "e"},
   };
-  apply_rule_config(config, findings, [](const std::string&, int line) -> std::optional<std::string> {
-    return line == 5 ? "x = AKIAIOSFODNN7EXAMPLE" : "x = y";
-  });
+  std::vector<SuppressedFinding> suppressed =
+      apply_rule_config(config, findings, [](const std::string&, int line) -> std::optional<std::string> {
+        return line == 5 ? "x = AKIAIOSFODNN7EXAMPLE" : "x = y";
+      });
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].message, "b");
   EXPECT_EQ(findings[0].severity, Severity::note);
   EXPECT_EQ(findings[1].message, "d");
+  // What was dropped, and why, for the tools to say.
+  ASSERT_EQ(suppressed.size(), 3u);
+  EXPECT_EQ(suppressed[0].finding.message, "a");
+  EXPECT_EQ(suppressed[0].reason, SuppressionReason::rule_off);
+  EXPECT_EQ(suppressed[1].finding.message, "c");
+  EXPECT_EQ(suppressed[1].reason, SuppressionReason::path_allowed);
+  EXPECT_EQ(suppressed[2].finding.message, "e");
+  EXPECT_EQ(suppressed[2].reason, SuppressionReason::pattern_allowed);
+}
+
+TEST(RuleConfig, AFoundFileGovernsOnlyTheFilesUnderItsDirectory) {
+  MemoryFileSystem fs;
+  fs.put("/repo/.awsprof.toml",
+         "[rules]\n\"lint.example-key\" = \"off\"\n\"lint.could-use-sso\" = \"note\"\n");
+  Result<RuleConfig> found = load_rule_config(fs, std::nullopt, "/repo/src");
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->applies_to("/repo/examples/credentials"));
+  EXPECT_TRUE(found->applies_to("../examples/credentials"));  // relative to /repo/src
+  EXPECT_FALSE(found->applies_to("/home/me/.aws/credentials"));
+  EXPECT_FALSE(found->applies_to("/repository/credentials"));
+  EXPECT_FALSE(found->applies_to("../../home/me/.aws/credentials"));
+  Diagnostics findings = {
+      {"/home/me/.aws/credentials", 2, 1, Severity::error, "lint.example-key", "mine"},
+      {"/home/me/.aws/credentials", 3, 1, Severity::warning, "lint.could-use-sso", "mine too"},
+      {"/repo/examples/credentials", 2, 1, Severity::error, "lint.example-key", "the repository's"},
+  };
+  std::vector<SuppressedFinding> suppressed = apply_rule_config(*found, findings);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].message, "mine");
+  EXPECT_EQ(findings[1].severity, Severity::warning);  // not changed outside /repo either
+  ASSERT_EQ(suppressed.size(), 1u);
+  EXPECT_EQ(suppressed[0].finding.message, "the repository's");
+
+  // A file named with --rules is the user's choice: it governs every file.
+  Result<RuleConfig> named = load_rule_config(fs, std::string("/repo/.awsprof.toml"), "/repo/src");
+  ASSERT_TRUE(named.ok());
+  EXPECT_TRUE(named->applies_to("/home/me/.aws/credentials"));
 }
 
 TEST(RuleConfig, UnknownRuleIdIsAnErrorWithFileAndLine) {

@@ -119,6 +119,10 @@ class TempDir {
     std::filesystem::create_directories(std::filesystem::path(path_ + "/" + name).parent_path());
     std::ofstream(path_ + "/" + name, std::ios::binary) << text;
   }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path_ + "/" + name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
 
  private:
   std::string path_;
@@ -588,6 +592,30 @@ TEST(SecretScan, InstallHookRefusesToOverwriteADifferentHook) {
   dir.write(".git/hooks/pre-commit", "#!/bin/sh\nexit 0\n");
   EXPECT_FALSE(install_pre_commit_hook(dir.path(), false).ok());
   EXPECT_EQ(install_pre_commit_hook(dir.path(), true)->action, HookAction::replaced);
+}
+
+TEST(SecretScan, InstallHookForceKeepsEveryReplacedHook) {
+  TempDir dir;
+  ASSERT_EQ(git(dir.path(), "init -q"), 0);
+  const std::string hook = dir.path() + "/.git/hooks/pre-commit";
+  dir.write(".git/hooks/pre-commit", "#!/bin/sh\necho first\n");
+  ASSERT_EQ(::chmod(hook.c_str(), 0750), 0);
+  auto replaced = install_pre_commit_hook(dir.path(), true);
+  ASSERT_TRUE(replaced.ok()) << replaced.message();
+  EXPECT_EQ(replaced->action, HookAction::replaced);
+  EXPECT_EQ(replaced->backup_path, hook + ".awsprof-backup");
+  EXPECT_EQ(dir.read(".git/hooks/pre-commit.awsprof-backup"), "#!/bin/sh\necho first\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(replaced->backup_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0750u);
+  // A second forced install over another hook keeps the first backup and adds a second one.
+  dir.write(".git/hooks/pre-commit", "#!/bin/sh\necho second\n");
+  auto again = install_pre_commit_hook(dir.path(), true);
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(again->backup_path, hook + ".awsprof-backup.2");
+  EXPECT_EQ(dir.read(".git/hooks/pre-commit.awsprof-backup"), "#!/bin/sh\necho first\n");
+  EXPECT_EQ(dir.read(".git/hooks/pre-commit.awsprof-backup.2"), "#!/bin/sh\necho second\n");
+  EXPECT_EQ(dir.read(".git/hooks/pre-commit"), std::string(pre_commit_hook_script()));
 }
 
 }  // namespace

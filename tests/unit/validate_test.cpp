@@ -134,6 +134,32 @@ TEST(Validate, AwsExpirationIsKnownAndMustBeATime) {
   EXPECT_TRUE(bad.of("validate.unknown-key").empty());
 }
 
+TEST(Validate, UnknownRegionsAreWarnedWithTheNearestKnownOnes) {
+  Checked run(
+      "[default]\nregion = eu-centrl-1\n[profile a]\nregion = us-east-7\n[profile b]\nregion = eu-central-1\n"
+      "[profile c]\nregion = cn-northwest-1\n[profile d]\nregion = us-gov-west-1\n[profile e]\nregion = "
+      "local\n"
+      "[profile f]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n"
+      "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = ap-southeast-9\n");
+  auto unknown = run.of("validate.unknown-region");
+  ASSERT_EQ(unknown.size(), 4u);
+  EXPECT_EQ(unknown[0]->severity, Severity::warning);
+  EXPECT_EQ(unknown[0]->line, 2);
+  EXPECT_EQ(unknown[0]->column, 10);
+  EXPECT_NE(unknown[0]->message.find("unknown region 'eu-centrl-1'; did you mean 'eu-central-1'?"),
+            std::string::npos)
+      << unknown[0]->message;
+  EXPECT_NE(unknown[0]->message.find("'aws' partition"), std::string::npos) << unknown[0]->message;
+  EXPECT_NE(unknown[1]->message.find("did you mean 'us-east-1' or 'us-east-2'?"), std::string::npos)
+      << unknown[1]->message;
+  // Matches no partition's pattern, and nothing is near: no suggestion.
+  EXPECT_EQ(unknown[2]->line, 12);
+  EXPECT_EQ(unknown[2]->message.find("did you mean"), std::string::npos) << unknown[2]->message;
+  EXPECT_NE(unknown[2]->message.find("nor of the form of any partition's region names"), std::string::npos);
+  EXPECT_EQ(unknown[3]->line, 19);  // sso_region is a region too
+  EXPECT_TRUE(run.of("validate.invalid-region").empty());
+}
+
 TEST(Validate, MfaSerialMayBeAHardwareSerial) {
   Checked run("[default]\nmfa_serial = GAHT12345678\n");
   EXPECT_TRUE(run.of("validate.invalid-arn").empty());
@@ -230,6 +256,25 @@ TEST(Validate, DialectDivergenceSaysWhatEachSideReads) {
   EXPECT_EQ(both.of("validate.dialect-divergence").size(), 0u);  // the later one wins in both readings
   Checked earlier("[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n");
   EXPECT_EQ(earlier.of("validate.dialect-divergence").size(), 1u);
+}
+
+TEST(Validate, ABlockWithABlankLineIsReadAlikeByBothDialects) {
+  // Both readers skip the blank line and read the same two sub-properties: no divergence (the
+  // finder used to compare the blocks' raw text and report "a block of 2 ... a block of 2").
+  Checked run(
+      "[default]\ns3 =\n  max_concurrent_requests = 2\n\n  addressing_style = path\nregion = us-east-1\n");
+  EXPECT_TRUE(run.of("validate.dialect-divergence").empty())
+      << run.of("validate.dialect-divergence")[0]->message;
+}
+
+TEST(Validate, DialectMessagesAreOneLine) {
+  Checked run("[default]\ncli_pager = a # x\n  b ; c\n");
+  const Diagnostic& divergence = run.one("validate.dialect-divergence");
+  EXPECT_EQ(divergence.message.find('\n'), std::string::npos) << divergence.message;
+  EXPECT_NE(divergence.message.find("reads 'a # x\\nb ; c'; the AWS SDKs read 'a\\nb ; c'"),
+            std::string::npos)
+      << divergence.message;
+  EXPECT_NE(divergence.message.find("inline comment"), std::string::npos) << divergence.message;
 }
 
 TEST(Validate, SecretsNeverAppearInMessages) {

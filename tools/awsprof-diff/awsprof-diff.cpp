@@ -192,7 +192,8 @@ class TextPrinter {
     while (end != std::string::npos) {
       std::size_t start = end + 1;
       end = value.find('\n', start);
-      line(sign, style, "  " + value.substr(start, end == std::string::npos ? end : end - start));
+      std::string text = value.substr(start, end == std::string::npos ? end : end - start);
+      line(sign, style, text.empty() ? text : "  " + text);  // a blank line of a block: no trailing blanks
     }
   }
 

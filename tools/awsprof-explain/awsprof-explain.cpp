@@ -66,10 +66,9 @@ struct GlobalFlags {
 /// The shown form of a location: "" stays "" (as the CLI leaves it blank).
 std::string row(std::string_view name, std::string_view value, std::string_view type,
                 std::string_view location) {
-  char buffer[512];
-  std::string v(value), t(type), n(name);
-  std::snprintf(buffer, sizeof buffer, "%10s %24s %16s    ", n.c_str(), v.c_str(), t.c_str());
-  return std::string(buffer) + std::string(location) + "\n";
+  // `aws configure list`'s columns ("%10s %24s %16s"), measured on what the terminal shows.
+  return align_right(name, 10) + " " + align_right(value, 24) + " " + align_right(type, 16) + "    " +
+         std::string(location) + "\n";
 }
 
 void print_setting_rows(std::ostream& out, std::string_view label, const SettingExplanation& s) {
@@ -78,7 +77,19 @@ void print_setting_rows(std::ostream& out, std::string_view label, const Setting
     out << row("(shadows)", shadowed.value, shadowed.source.type, shadowed.source.location);
 }
 
-void print_text(std::ostream& out, const Explanation& e, const std::vector<std::string>& only) {
+/// The settings asked for on the command line: each name, and the label its row takes (as typed:
+/// "access_key" is shown as access_key, though it stands for aws_access_key_id).
+struct Requested {
+  std::vector<std::string> names;
+  std::vector<std::string> labels;
+  std::string label_of(const std::string& name) const {
+    auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? name : labels[static_cast<std::size_t>(it - names.begin())];
+  }
+};
+
+void print_text(std::ostream& out, const Explanation& e, const Requested& requested) {
+  const std::vector<std::string>& only = requested.names;
   out << row("Name", "Value", "Type", "Location") << row("----", "-----", "----", "--------");
   out << row("profile", e.profile.name, e.profile.source.type, e.profile.source.location);
   std::vector<std::string> shown;
@@ -99,9 +110,10 @@ void print_text(std::ostream& out, const Explanation& e, const std::vector<std::
     }
   }
   for (const SettingExplanation& s : e.settings)
-    if (std::find(shown.begin(), shown.end(), s.name) == shown.end()) print_setting_rows(out, s.name, s);
+    if (std::find(shown.begin(), shown.end(), s.name) == shown.end())
+      print_setting_rows(out, requested.label_of(s.name), s);
   for (const std::string& name : only)
-    if (e.find(name) == nullptr) out << row(name, "<not set>", "None", "None");
+    if (e.find(name) == nullptr) out << row(requested.label_of(name), "<not set>", "None", "None");
 
   out << "\ncredential provider: " << (e.credentials.method ? method : "none") << '\n';
   for (const SkippedProvider& skipped : e.credentials.skipped)
@@ -161,7 +173,8 @@ int main(int argc, char** argv) {
   if (auto exit = tool.parse(argc, argv)) return *exit;
 
   const SettingsCatalogue& catalogue = builtin_catalogue();
-  std::vector<std::string> only;
+  Requested asked;
+  std::vector<std::string>& only = asked.names;
   for (const std::string& argument : requested) {
     std::string name = setting_name(argument);
     const SettingSpec* spec = catalogue.find(name);
@@ -178,6 +191,7 @@ int main(int argc, char** argv) {
       return exit_code(Outcome::error);
     }
     only.push_back(name);
+    asked.labels.push_back(argument);
   }
 
   auto loaded = load_profiles(tool);
@@ -197,7 +211,7 @@ int main(int argc, char** argv) {
   if (context.output == OutputFormat::json) {
     print_json(std::cout, to_json(*explanation));
   } else {
-    print_text(std::cout, *explanation, only);
+    print_text(std::cout, *explanation, asked);
   }
   bool missing = false;
   for (const std::string& name : only) missing = missing || explanation->find(name) == nullptr;

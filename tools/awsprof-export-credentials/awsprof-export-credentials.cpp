@@ -12,6 +12,7 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/credential_resolver.hpp"
+#include "common/config_target.hpp"
 #include "common/load.hpp"
 #include "common/network.hpp"
 #include "common/tool.hpp"
@@ -146,8 +147,19 @@ int main(int argc, char** argv) {
                   "windows-cmd or fish")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"process", "env", "env-no-export", "powershell", "windows-cmd", "fish"}));
+  // No --output: what is printed is the credentials in the --format a consumer parses (a process,
+  // a shell), as `aws configure export-credentials` has it. The shared flag is replaced by a hidden
+  // one, so that --output table or json is refused with the reason rather than accepted and ignored.
+  std::optional<std::string> output;
+  tool.app().remove_option(tool.app().get_option_no_throw("--output"));
+  tool.app().add_option("--output", output)->group("");
   add_network_flags(tool.app(), network);
   if (auto exit = tool.parse(argc, argv)) return *exit;
+  if (output) {
+    return usage_error(tool,
+                       "--output does not apply: the credentials are printed in the --format given "
+                       "(process, env, env-no-export, powershell, windows-cmd or fish)");
+  }
   warn_about_network_flags(tool, network);
 
   const std::string& profile = tool.context().profile.name;

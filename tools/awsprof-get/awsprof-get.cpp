@@ -23,8 +23,8 @@ ConfigGetResult query(const LoadedProfiles& loaded, const Tool& tool, const Sect
   const ProfileModel& model = loaded.model;
   if (std::optional<EditTarget> target = sections.target()) {
     if (target->kind == EditTarget::Kind::sso_session)
-      return section_get(model.find_sso_session(target->name), "sso-session", target->name, key);
-    return section_get(model.find_services(target->name), "services", target->name, key);
+      return section_get(model.find_sso_session(target->name), "sso-session", target->name, key, model.dialect);
+    return section_get(model.find_services(target->name), "services", target->name, key, model.dialect);
   }
   const SelectedProfile& profile = tool.context().profile;
   // Like the CLI, a missing [default] is only an error when the default profile was named.

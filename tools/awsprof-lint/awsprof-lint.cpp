@@ -102,17 +102,16 @@ std::optional<std::string> scanned_line(const std::string& path, int line) {
 int report(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules, Diagnostics findings,
            const std::vector<FindingSource>& sources, const SourceLineLookup& lines,
            const std::vector<std::string>& errors) {
-  apply_rule_config(rules, findings, lines);
-  print_findings(std::cout, findings, sources, flags.format(), ReportInfo{"awsprof lint", {"lint."}},
-                 tool.context().stdout_colour);
+  int exit = report_findings(tool, flags, rules, std::move(findings), sources, lines,
+                             ReportInfo{"awsprof lint", {"lint."}});
   for (const std::string& error : errors) tool.fail(error);
-  if (!errors.empty()) return exit_code(Outcome::error);
-  return exit_for(findings, flags.fail_on());
+  return errors.empty() ? exit : exit_code(Outcome::error);
 }
 
 int lint_files(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules) {
   auto loaded = load_profiles(tool);
-  if (!loaded) return exit_code(Outcome::error);
+  if (!loaded || !named_files_exist(tool, loaded->config.exists(), loaded->credentials.exists()))
+    return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
   LintInput input;
   loaded->parse_layout();
@@ -181,7 +180,8 @@ int install_hook(const Tool& tool, bool force) {
       std::cout << "installed " << installed->path << '\n';
       break;
     case HookAction::replaced:
-      std::cout << "replaced " << installed->path << '\n';
+      std::cout << "replaced " << installed->path << " (the previous hook is kept as "
+                << installed->backup_path << ")\n";
       break;
     case HookAction::unchanged:
       std::cout << installed->path << " is already the awsprof hook\n";
@@ -208,7 +208,9 @@ int main(int argc, char** argv) {
                                      "Look for AWS credentials in the files staged in the git index");
   auto* hook_option = app.add_flag("--install-hook", options.install_hook,
                                    "Install a git pre-commit hook that runs `awsprof lint --staged`");
-  app.add_flag("--force", options.force, "With --install-hook: replace an existing, different hook");
+  app.add_flag(
+      "--force", options.force,
+      "With --install-hook: replace an existing, different hook (kept as pre-commit.awsprof-backup)");
   app.add_flag("--account-ids", options.account_ids,
                "With --scan or --staged: also report 12-digit account ids");
   app.add_flag("--no-progress", options.no_progress, "Never show scan progress on stderr");

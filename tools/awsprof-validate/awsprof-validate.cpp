@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   std::optional<RuleConfig> rules = load_rules(tool, flags, fs);
   std::optional<Document> config, credentials;
   if (!rules || !load_document(tool, fs, context.config_path, config) ||
-      !load_document(tool, fs, context.credentials_path, credentials)) {
+      !load_document(tool, fs, context.credentials_path, credentials) ||
+      !named_files_exist(tool, config.has_value(), credentials.has_value())) {
     return exit_code(Outcome::error);
   }
   const std::vector<FindingSource> sources{{context.config_path, config ? &*config : nullptr},
@@ -30,8 +31,6 @@ int main(int argc, char** argv) {
   Diagnostics findings =
       validate(InputFile(sources[0].path, sources[0].document), InputFile(sources[1].path, sources[1].document),
                context.dialect, builtin_catalogue());
-  apply_rule_config(*rules, findings, source_lines(sources));
-  print_findings(std::cout, findings, sources, flags.format(), {"awsprof validate", {"parse.", "validate."}},
-                 context.stdout_colour);
-  return exit_for(findings, flags.fail_on());
+  return report_findings(tool, flags, *rules, std::move(findings), sources, source_lines(sources),
+                         {"awsprof validate", {"parse.", "validate."}});
 }

@@ -42,23 +42,33 @@ int code_point_column(const Document* document, int line, int column) {
     return column;
   std::string_view text = document->line_text(static_cast<std::size_t>(line) - 1);
   std::size_t bytes = std::min(text.size(), static_cast<std::size_t>(column - 1));
-  return static_cast<int>(display_width(text.substr(0, bytes))) + 1;
+  auto code_points = std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bytes),
+                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  return static_cast<int>(code_points) + 1;
 }
 
 std::string plural(std::size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
 
+/// "16 findings suppressed by PATH (--no-rules shows them)".
+std::string suppressed_summary(const Suppressed& suppressed) {
+  return plural(suppressed.findings.size(), "finding") + " suppressed by " + suppressed.by +
+         " (--no-rules shows them)";
+}
+
 void print_text(std::ostream& out, const Diagnostics& findings, const std::vector<FindingSource>& sources,
-                bool colour) {
+                bool colour, const Suppressed& suppressed) {
   std::array<std::size_t, 3> counts{};
   for (const Diagnostic& d : findings) {
     print_diagnostic(out, d, document_for(sources, d.path), colour);
     ++counts[static_cast<std::size_t>(d.severity)];
   }
-  if (findings.empty()) return;
+  if (findings.empty() && suppressed.findings.empty()) return;
   out << plural(counts[2], "error") << ", " << plural(counts[1], "warning") << ", "
-      << plural(counts[0], "note") << '\n';
+      << plural(counts[0], "note");
+  if (!suppressed.findings.empty()) out << "; " << suppressed_summary(suppressed);
+  out << '\n';
 }
 
 void print_json_findings(std::ostream& out, const Diagnostics& findings) {
@@ -86,9 +96,12 @@ FindingsFlags::FindingsFlags(Tool& tool) {
                  "Exit 1 when there is a finding of this severity or higher (default: error)")
       ->type_name("error|warning|note")
       ->check(one_of({"error", "warning", "note"}));
-  app.add_option("--rules", rules_file_,
-                 "Rule configuration (default: .awsprof.toml in the current directory or a parent)")
-      ->type_name("FILE");
+  CLI::Option* rules =
+      app.add_option("--rules", rules_file_,
+                     "Rule configuration (default: .awsprof.toml in the current directory or a parent, for "
+                     "the files under its directory)")
+          ->type_name("FILE");
+  app.add_flag("--no-rules", no_rules_, "Use no rule configuration: report every finding")->excludes(rules);
 }
 
 FindingsFormat FindingsFlags::format() const {
@@ -102,6 +115,7 @@ Severity FindingsFlags::fail_on() const {
 }
 
 std::optional<RuleConfig> load_rules(const Tool& tool, const FindingsFlags& flags, const FileSystem& fs) {
+  if (flags.no_rules()) return RuleConfig();
   std::error_code error;
   std::string cwd = std::filesystem::current_path(error).string();
   Result<RuleConfig> config = load_rule_config(fs, flags.rules_file(), error ? std::string("/") : cwd);
@@ -129,14 +143,16 @@ SourceLineLookup source_lines(const std::vector<FindingSource>& sources) {
 }
 
 nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<FindingSource>& sources,
-                                 const ReportInfo& info) {
+                                 const ReportInfo& info, const Suppressed& suppressed) {
   using json = nlohmann::ordered_json;
   std::vector<const RuleInfo*> listed;
   for (const RuleInfo& rule : all_rules()) {
     const bool in_area = std::any_of(info.rule_areas.begin(), info.rule_areas.end(),
                                      [&](const std::string& area) { return rule.id.starts_with(area); });
     const bool used = std::any_of(findings.begin(), findings.end(),
-                                  [&](const Diagnostic& d) { return d.rule_id == rule.id; });
+                                  [&](const Diagnostic& d) { return d.rule_id == rule.id; }) ||
+                      std::any_of(suppressed.findings.begin(), suppressed.findings.end(),
+                                  [&](const SuppressedFinding& s) { return s.finding.rule_id == rule.id; });
     if (in_area || used) listed.push_back(&rule);
   }
   json rules = json::array();
@@ -147,7 +163,7 @@ nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<
                      {"defaultConfiguration", {{"level", to_string(rule->default_severity)}}}});
   }
   json results = json::array();
-  for (const Diagnostic& d : findings) {
+  auto add_result = [&](const Diagnostic& d, const SuppressedFinding* suppression) {
     json location = {{"artifactLocation", {{"uri", path_uri(d.path)}}}};
     if (d.line > 0) {
       json region = {{"startLine", d.line}};
@@ -164,8 +180,18 @@ nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<
     result["level"] = to_string(d.severity);
     result["message"] = {{"text", d.message}};
     result["locations"] = json::array({{{"physicalLocation", std::move(location)}}});
+    if (suppression != nullptr) {
+      result["suppressions"] = json::array(
+          {{{"kind", "external"},
+            {"status", "accepted"},
+            {"justification", std::string(to_string(suppression->reason)) + " in " + suppressed.by},
+            {"location",
+             {{"physicalLocation", {{"artifactLocation", {{"uri", path_uri(suppressed.by)}}}}}}}}});
+    }
     results.push_back(std::move(result));
-  }
+  };
+  for (const Diagnostic& d : findings) add_result(d, nullptr);
+  for (const SuppressedFinding& s : suppressed.findings) add_result(s.finding, &s);
   json driver = {{"name", info.tool_name}, {"version", AWSPROF_VERSION}, {"rules", std::move(rules)}};
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
@@ -175,18 +201,30 @@ nlohmann::ordered_json sarif_log(const Diagnostics& findings, const std::vector<
 }
 
 void print_findings(std::ostream& out, const Diagnostics& findings, const std::vector<FindingSource>& sources,
-                    FindingsFormat format, const ReportInfo& info, bool colour) {
+                    FindingsFormat format, const ReportInfo& info, bool colour,
+                    const Suppressed& suppressed) {
   switch (format) {
     case FindingsFormat::text:
-      print_text(out, findings, sources, colour);
+      print_text(out, findings, sources, colour, suppressed);
       break;
     case FindingsFormat::json:
       print_json_findings(out, findings);
       break;
     case FindingsFormat::sarif:
-      print_json(out, sarif_log(findings, sources, info));
+      print_json(out, sarif_log(findings, sources, info, suppressed));
       break;
   }
+}
+
+int report_findings(const Tool& tool, const FindingsFlags& flags, const RuleConfig& rules,
+                    Diagnostics findings, const std::vector<FindingSource>& sources,
+                    const SourceLineLookup& lines, const ReportInfo& info) {
+  Suppressed suppressed{apply_rule_config(rules, findings, lines), rules.source_path()};
+  print_findings(std::cout, findings, sources, flags.format(), info, tool.context().stdout_colour,
+                 suppressed);
+  if (flags.format() == FindingsFormat::json && !suppressed.findings.empty())
+    std::cerr << tool.display_name() << ": note: " << suppressed_summary(suppressed) << '\n';
+  return exit_for(findings, flags.fail_on());
 }
 
 int exit_for(const Diagnostics& findings, Severity fail_on) {

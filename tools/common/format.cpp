@@ -1,23 +1,59 @@
 #include "common/format.hpp"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <array>
 
+#include "awsprof/secrets.hpp"
 #include "awsprof/settings_catalogue.hpp"
 
 namespace awsprof::tool {
 namespace {
 
-/// Blanks for the caret line: a tab stays a tab, every other character takes one column.
+/// The length of the ANSI escape sequence at the start of `text` (which starts with ESC): a CSI
+/// sequence (ESC [ parameters final-byte, as styled() writes) or ESC and one character.
+std::size_t escape_length(std::string_view text) {
+  if (text.size() < 2) return text.size();
+  if (text[1] != '[') return 2;
+  std::size_t end = 2;
+  while (end < text.size() && !(text[end] >= 0x40 && text[end] <= 0x7E)) ++end;
+  return std::min(end + 1, text.size());
+}
+
+/// Calls `visit(bytes, width)` for each character of `text` as a terminal shows it: escape
+/// sequences take no column, combining marks none, East Asian wide characters two; a byte that is
+/// not UTF-8 is taken as one column.
+template <typename Visit>
+void for_each_shown(std::string_view text, Visit visit) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '\033') {
+      std::size_t length = escape_length(text.substr(i));
+      visit(text.substr(i, length), 0);
+      i += length;
+      continue;
+    }
+    utf8proc_int32_t code_point = 0;
+    utf8proc_ssize_t length = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                               static_cast<utf8proc_ssize_t>(text.size() - i), &code_point);
+    if (length <= 0) {
+      visit(text.substr(i, 1), 1);
+      ++i;
+      continue;
+    }
+    visit(text.substr(i, static_cast<std::size_t>(length)),
+          static_cast<std::size_t>(std::max(0, utf8proc_charwidth(code_point))));
+    i += static_cast<std::size_t>(length);
+  }
+}
+
+/// Blanks for the caret line: a tab stays a tab, every other character takes its display width.
 std::string caret_padding(std::string_view prefix) {
   std::string padding;
-  for (char c : prefix) {
-    if (c == '\t') {
-      padding += '\t';
-    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      padding += ' ';
-    }
-  }
+  for_each_shown(prefix, [&padding](std::string_view bytes, std::size_t width) {
+    padding.append(bytes == "\t" ? std::string("\t") : std::string(width, ' '));
+  });
   return padding;
 }
 
@@ -118,8 +154,14 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  std::size_t width = 0;
+  for_each_shown(text, [&width](std::string_view, std::size_t shown) { width += shown; });
+  return width;
+}
+
+std::string align_right(std::string_view text, std::size_t width) {
+  const std::size_t shown = display_width(text);
+  return std::string(shown < width ? width - shown : 0, ' ') + std::string(text);
 }
 
 std::string styled(std::string_view text, Style style, bool colour) {
@@ -134,12 +176,6 @@ void print_error(std::ostream& out, std::string_view program, std::string_view m
 
 void print_warning(std::ostream& out, std::string_view program, std::string_view message, bool colour) {
   out << program << ": " << styled("warning:", Style::magenta, colour) << ' ' << message << '\n';
-}
-
-std::string mask_secret(std::string_view value) {
-  std::string masked(16, '*');
-  masked += value.size() <= 4 ? value : value.substr(value.size() - 4);
-  return masked;
 }
 
 SourceLine masked_source_line(const Document& document, int line_number, int column) {

@@ -43,8 +43,12 @@ void print_json(std::ostream& out, const nlohmann::ordered_json& value);
 /// build as a JSON tree first.
 void append_json_string(std::string& out, std::string_view text);
 
-/// The number of terminal columns `text` takes, counting UTF-8 code points.
+/// The number of terminal columns `text` takes as shown: ANSI escape sequences (colour) take none,
+/// combining marks none, East Asian wide characters (CJK, most emoji) two, others one.
 std::size_t display_width(std::string_view text);
+
+/// `text` right-aligned in `width` columns as display_width() measures them (never cut).
+std::string align_right(std::string_view text, std::size_t width);
 
 /// ANSI styles, used only when colour is enabled.
 enum class Style { bold, red, magenta, cyan, green };
@@ -55,10 +59,6 @@ std::string styled(std::string_view text, Style style, bool colour);
 void print_error(std::ostream& out, std::string_view program, std::string_view message, bool colour);
 /// Prints "program: warning: message" and a newline, "warning:" in magenta when `colour`.
 void print_warning(std::ostream& out, std::string_view program, std::string_view message, bool colour);
-
-/// The AWS CLI's masked form: 16 '*' then the last 4 characters; a value of 4 characters or
-/// fewer becomes 16 '*' followed by the whole value (as `aws configure list` shows it).
-std::string mask_secret(std::string_view value);
 
 /// `document`'s line `line_number` (1-based), with the value of a secret key masked; `column`
 /// (1-based, 0 for none) is moved to the same place in the masked text.

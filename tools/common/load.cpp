@@ -40,6 +40,19 @@ std::shared_ptr<const std::string> shared_bytes(FileContent content) {
   return std::make_shared<const std::string>(std::move(content.bytes));
 }
 
+bool named_files_exist(const Tool& tool, bool config_exists, bool credentials_exists) {
+  const ToolContext& context = tool.context();
+  bool ok = true;
+  auto check = [&](bool exists, const std::string& path, const std::string& named_by, const char* what) {
+    if (exists || named_by.empty()) return;
+    tool.fail(std::string("the ") + what + " file " + path + " (named by " + named_by + ") does not exist");
+    ok = false;
+  };
+  check(config_exists, context.config_path, context.config_named_by, "config");
+  check(credentials_exists, context.credentials_path, context.credentials_named_by, "credentials");
+  return ok;
+}
+
 void report_refused_files(const Tool& tool, const LoadedProfiles& loaded) {
   if (loaded.model.config_unreadable) report_refused_file(tool, loaded.model, loaded.config);
   if (loaded.model.credentials_unreadable) report_refused_file(tool, loaded.model, loaded.credentials);

@@ -35,6 +35,11 @@ std::shared_ptr<const std::string> shared_bytes(FileContent content);
 bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
                    std::optional<Document>& document);
 
+/// For the tools that check the files (validate, lint): a file named by a flag or the environment
+/// must exist (a typo would otherwise pass silently); the default ~/.aws files may be absent.
+/// False, after tool.fail("PATH (named by --config-file) does not exist"), when one is missing.
+bool named_files_exist(const Tool& tool, bool config_exists, bool credentials_exists);
+
 /// Reports each of the two files that the dialect of `loaded.model` refuses
 /// (ProfileModel::config_unreadable, credentials_unreadable), named by its path (or "REV:path"):
 /// the error diagnostics about it (path:line:col, source line, caret) on stderr, then

@@ -49,7 +49,7 @@ int exit_code(Outcome outcome) {
 }
 
 bool colour_enabled(int fd, const EnvLookup& env) {
-  return isatty(fd) == 1 && !env("NO_COLOR").has_value();
+  return isatty(fd) == 1 && env("TERM") != "dumb" && !env("NO_COLOR").has_value();
 }
 
 Tool::Tool(std::string_view command, std::string description, EnvLookup env)
@@ -99,6 +99,12 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
   }
   context_.config_path = config_file_path(env_, config_file_);
   context_.credentials_path = credentials_file_path(env_, credentials_file_);
+  auto named_by = [this](const std::optional<std::string>& flag, const char* flag_name, const char* variable) {
+    return flag ? flag_name : env_(variable) ? variable : "";
+  };
+  context_.config_named_by = named_by(config_file_, "--config-file", "AWS_CONFIG_FILE");
+  context_.credentials_named_by =
+      named_by(credentials_file_, "--credentials-file", "AWS_SHARED_CREDENTIALS_FILE");
   context_.profile = select_profile(env_, profile_);
   context_.output = output_ ? *parse_output_format(*output_)
                             : (isatty(STDOUT_FILENO) == 1 ? OutputFormat::table : OutputFormat::text);

@@ -34,11 +34,14 @@ struct ToolContext {
   std::string config_path;  ///< --config-file, else AWS_CONFIG_FILE, else ~/.aws/config.
   std::string
       credentials_path;  ///< --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
+  /// What named each file: "--config-file" / "AWS_CONFIG_FILE" (or the credentials pair), "" for
+  /// the default ~/.aws file. A named file must exist for the tools that check files (validate, lint).
+  std::string config_named_by, credentials_named_by;
   SelectedProfile profile;  ///< --profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default.
   OutputFormat output = OutputFormat::text;  ///< --output, else table on a terminal, else text.
   Dialect dialect = Dialect::cli;            ///< --dialect, else cli.
-  bool stdout_colour = false;                ///< stdout is a terminal and NO_COLOR is unset.
-  bool stderr_colour = false;                ///< stderr is a terminal and NO_COLOR is unset.
+  bool stdout_colour = false;                ///< colour_enabled(stdout).
+  bool stderr_colour = false;                ///< colour_enabled(stderr).
 };
 
 /// One tool: its CLI11 app with the shared flags already added, and the resolved context.
@@ -86,7 +89,8 @@ class Tool {
 /// "invalid value 'x' (expected text|json)".
 CLI::Validator one_of(std::vector<std::string> choices);
 
-/// True when `fd` is a terminal and NO_COLOR is unset (https://no-color.org).
+/// True when `fd` is a terminal, TERM is not "dumb" (a terminal without escape codes) and
+/// NO_COLOR is unset (https://no-color.org).
 bool colour_enabled(int fd, const EnvLookup& env);
 
 }  // namespace awsprof::tool

@@ -7,7 +7,7 @@
 // ("s3 =" then "  max_bandwidth = 1") is compared sub-key by sub-key.
 //
 // Secret values (is_secret_key(), secrets.hpp) are never carried in the result: a ConfigChange of a
-// secret holds only secret_suffix() of each value ("…ABCD").
+// secret holds only mask_secret() of each value ("****************ABCD").
 #pragma once
 
 #include <optional>
@@ -39,12 +39,12 @@ struct ConfigChange {
   std::string section;  ///< The section's name ("default", "dev", "my-sso", "plugins").
   std::string key;      ///< The key, or "" for a whole section.
   std::string sub_key;  ///< For a sub-property ("s3" / "max_bandwidth"), its key; else "".
-  /// The value before (removed, changed) and after (added, changed); for a secret, only its suffix.
+  /// The value before (removed, changed) and after (added, changed); for a secret, its masked form.
   /// A key whose value is a block of sub-properties and that is added or removed whole holds the
   /// block's text ("\nmax_bandwidth = 1").
   std::optional<std::string> old_value;
   std::optional<std::string> new_value;
-  bool secret = false;  ///< The values are secret_suffix() forms, never the secret itself.
+  bool secret = false;  ///< The values are mask_secret() forms, never the secret itself.
 };
 
 /// Every difference between two configurations, grouped by section: profiles first, then

@@ -23,7 +23,10 @@ struct ConfigGetResult {
   std::optional<SourceRef> source;  ///< Where the value came from, when known.
 };
 
-/// What `aws configure get varname` finds in the model (environment variables play no part).
+/// What `aws configure get varname` finds in the model (environment variables play no part). Keys
+/// are looked up as the model's dialect does: as typed in the cli dialect (the AWS CLI finds
+/// nothing for REGION), ignoring ASCII case in the sdk dialect (as the SDKs do); profile names are
+/// case-sensitive in both.
 /// `selected_profile` is the profile named by --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, or
 /// nullopt when none was: then a missing [default] means "not set" rather than an error.
 ConfigGetResult configure_get(const ProfileModel& model, std::string_view varname,
@@ -31,6 +34,6 @@ ConfigGetResult configure_get(const ProfileModel& model, std::string_view varnam
 
 /// A key (or "parent.sub") of an [sso-session NAME] or [services NAME] section.
 ConfigGetResult section_get(const Section* section, std::string_view section_kind, std::string_view name,
-                            std::string_view varname);
+                            std::string_view varname, Dialect dialect = Dialect::cli);
 
 }  // namespace awsprof

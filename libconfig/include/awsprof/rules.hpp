@@ -81,10 +81,18 @@ class RuleConfig {
   /// True when `text` matches an allowlisted pattern.
   bool text_allowed(std::string_view text) const;
 
+  /// A file found by walking up from the working directory governs only the files under its own
+  /// directory (the repository it belongs to), not ~/.aws or anything else outside: after this,
+  /// applies_to() is false for them. `working_directory` (absolute) resolves relative paths.
+  void limit_to_own_directory(std::string working_directory);
+  /// True when the configuration governs findings about `path` (always, unless limited).
+  bool applies_to(std::string_view path) const;
+
  private:
   friend RuleConfig parse_rule_config(std::string_view toml_text, std::string source_path);
   std::string source_path_;
   std::string base_directory_;
+  std::optional<std::string> working_directory_;  ///< Set when limited to base_directory_.
   Diagnostics problems_;
   std::map<std::string, RuleOverride, std::less<>> overrides_;
   std::vector<std::string> allowed_paths_;
@@ -100,18 +108,30 @@ RuleConfig parse_rule_config(std::string_view toml_text, std::string source_path
 std::optional<std::string> find_rule_config(const FileSystem& fs, std::string directory);
 
 /// Loads `explicit_path` (the --rules option) when given, else the file find_rule_config() finds
-/// from `start_directory`, else the empty configuration. Fails only when a file cannot be read
-/// (or an explicit one is missing); problems inside the file are in problems().
+/// from `start_directory` (then limited to its own directory: limit_to_own_directory()), else the
+/// empty configuration. Fails only when a file cannot be read (or an explicit one is missing);
+/// problems inside the file are in problems().
 Result<RuleConfig> load_rule_config(const FileSystem& fs, const std::optional<std::string>& explicit_path,
                                     const std::string& start_directory);
 
 /// The text of a finding's source line, for pattern allowlists; nullopt when not available.
 using SourceLineLookup = std::function<std::optional<std::string>(const std::string& path, int line)>;
 
-/// Applies the configuration: drops findings of disabled rules and of allowlisted paths and
-/// source lines, and sets configured severities. Order is kept.
-void apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics,
-                       const SourceLineLookup& source_line = nullptr);
+/// Why the configuration dropped a finding.
+enum class SuppressionReason { rule_off, path_allowed, pattern_allowed };
+/// "rule turned off", "path allowlisted", "source line matches an allowlisted pattern".
+std::string_view to_string(SuppressionReason reason);
+
+struct SuppressedFinding {
+  Diagnostic finding;
+  SuppressionReason reason;
+};
+
+/// Applies the configuration to the findings it governs (applies_to()): drops findings of
+/// disabled rules and of allowlisted paths and source lines, and sets configured severities.
+/// Order is kept. Returns the dropped findings, so that a tool can say how many were suppressed.
+std::vector<SuppressedFinding> apply_rule_config(const RuleConfig& config, Diagnostics& diagnostics,
+                                                 const SourceLineLookup& source_line = nullptr);
 
 /// Matches `path` against a glob as described above (exposed for tests and for lint's --scan).
 bool glob_match(std::string_view glob, std::string_view path);

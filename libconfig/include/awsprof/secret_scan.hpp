@@ -188,12 +188,14 @@ enum class HookAction { installed, unchanged, replaced };
 struct HookInstall {
   std::string path;  ///< The hook file written (or found identical).
   HookAction action = HookAction::installed;
+  std::string backup_path;  ///< With replaced: where the previous hook was kept.
 };
 
 /// Installs pre_commit_hook_script() as the pre-commit hook of the git repository containing
 /// `repo_dir` (where `git rev-parse --git-path hooks/pre-commit` says, so core.hooksPath is
 /// honoured), mode 755. An existing identical hook is left alone; a different one is refused
-/// unless `force`.
+/// unless `force`, and then first kept as "pre-commit.awsprof-backup" beside it (an older backup
+/// is never replaced: the next free of "...awsprof-backup.2", ".3", ... is used instead).
 Result<HookInstall> install_pre_commit_hook(const std::string& repo_dir, bool force);
 
 /// Rule ids of the scan findings.

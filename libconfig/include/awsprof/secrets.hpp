@@ -12,9 +12,7 @@ bool is_secret_key(std::string_view key);
 
 /// The AWS CLI's masked form: 16 '*' followed by the last 4 characters; a value of 4 characters
 /// or fewer is shown as 16 '*' followed by the whole value, exactly as `aws configure list` does.
+/// The one form every awsprof command shows a secret in (diagnostics, diffs, explain, import).
 std::string mask_secret(std::string_view value);
-
-/// "…ABCD": the last 4 characters, for diffs of changed secrets.
-std::string secret_suffix(std::string_view value);
 
 }  // namespace awsprof
