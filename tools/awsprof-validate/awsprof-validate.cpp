@@ -21,8 +21,7 @@ int main(int argc, char** argv) {
   RealFileSystem fs;
   std::optional<RuleConfig> rules = load_rules(tool, flags, fs);
   std::optional<Document> config, credentials;
-  if (!rules || !load_document(tool, fs, context.config_path, config) ||
-      !load_document(tool, fs, context.credentials_path, credentials) ||
+  if (!rules || !load_context_documents(tool, fs, config, credentials) ||
       !named_files_exist(tool, config.has_value(), credentials.has_value())) {
     return exit_code(Outcome::error);
   }

@@ -58,11 +58,12 @@ void report_refused_files(const Tool& tool, const LoadedProfiles& loaded) {
   if (loaded.model.credentials_unreadable) report_refused_file(tool, loaded.model, loaded.credentials);
 }
 
-bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
-                   std::optional<Document>& document) {
-  std::optional<NamedContent> named = read_named(tool, fs, path);
-  if (!named) return false;
-  if (named->content.exists) document = Document::parse(std::move(named->content.bytes));
+bool load_context_documents(const Tool& tool, const FileSystem& fs, std::optional<Document>& config,
+                            std::optional<Document>& credentials) {
+  std::optional<ContextFiles> files = read_context_files(tool, fs);
+  if (!files) return false;
+  if (files->config.content.exists) config = Document::parse(std::move(files->config.content.bytes));
+  if (files->credentials.content.exists) credentials = Document::parse(std::move(files->credentials.content.bytes));
   return true;
 }
 

@@ -29,11 +29,11 @@ struct LoadedProfiles {
 /// A file's bytes as shared text, for InputFile: nullptr when the file is missing.
 std::shared_ptr<const std::string> shared_bytes(FileContent content);
 
-/// Reads one file through `fs` into `document`, left nullopt when the file is missing (read as
-/// empty). False, after printing the library's message (which names the path) with tool.fail(),
-/// when the file cannot be read.
-bool load_document(const Tool& tool, const FileSystem& fs, const std::string& path,
-                   std::optional<Document>& document);
+/// Reads the context's two files as one consistent pair (read_context_files) into `config` and
+/// `credentials`, each left nullopt when its file is missing (read as empty). False, after printing
+/// the library's message (which names the path) with tool.fail(), when a file cannot be read.
+bool load_context_documents(const Tool& tool, const FileSystem& fs, std::optional<Document>& config,
+                            std::optional<Document>& credentials);
 
 /// For the tools that check the files (validate, lint): a file named by a flag or the environment
 /// must exist (a typo would otherwise pass silently); the default ~/.aws files may be absent.
