@@ -33,8 +33,8 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/document.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/syntax/document.hpp"
+#include "awsprof/model/profile_model.hpp"
 
 extern char** environ;
 

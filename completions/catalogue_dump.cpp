@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
 
 int main() {
   const awsprof::SettingsCatalogue& catalogue = awsprof::builtin_catalogue();

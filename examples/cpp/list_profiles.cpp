@@ -1,10 +1,10 @@
 // Lists the profiles of the AWS config and credentials files, and reads one setting of one profile,
 // through the installed awsprof library:  list_profiles [PROFILE [SETTING]]  (default: the selected
 // profile, region). The files are where the AWS CLI looks: AWS_CONFIG_FILE, ~/.aws/config, ...
-#include <awsprof/config_query.hpp>
-#include <awsprof/file_system.hpp>
-#include <awsprof/locations.hpp>
-#include <awsprof/profile_model.hpp>
+#include <awsprof/model/config_query.hpp>
+#include <awsprof/platform/file_system.hpp>
+#include <awsprof/platform/locations.hpp>
+#include <awsprof/model/profile_model.hpp>
 #include <iostream>
 #include <memory>
 #include <optional>

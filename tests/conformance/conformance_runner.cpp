@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/diagnostic.hpp"
-#include "awsprof/document.hpp"
-#include "awsprof/locations.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/support/diagnostic.hpp"
+#include "awsprof/syntax/document.hpp"
+#include "awsprof/platform/locations.hpp"
+#include "awsprof/model/profile_model.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -55,8 +55,8 @@ def main():
             expect([row.split("\t")[0] for row in r.stdout.splitlines()] ==
                    ["default", "dev", "prod-admin", "ci", "eks", "tools", "legacy"], line,
                    "every profile of examples/config and examples/credentials", r),
-            expect(all(len(row.split("\t")) == 4 for row in r.stdout.splitlines()), line,
-                   "name, kind, region, file on each row", r)),
+            expect(all(len(row.split("\t")) == 5 for row in r.stdout.splitlines()), line,
+                   "name, kind, region, file, expiry on each row", r)),
         "awsprof list --names --config-file examples/medium/config": lambda r, line: (
             expect(r.returncode == 0 and len(r.stdout.splitlines()) == 301, line,
                    "300 profiles + legacy", r)),

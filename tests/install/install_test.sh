@@ -5,7 +5,8 @@
 # version     the installed awsprof: --version, `list --help`, and a listing of the examples, with
 #             PATH holding no awsprof, so the dispatcher must find awsprof-list beside itself
 # man         mandoc -T lint -W warning and man -l on every installed page
-# headers     exactly libconfig/include/awsprof/*.hpp are installed, and each compiles on its own
+# headers     exactly libconfig/include/awsprof/*/*.hpp and the old names' forwarding headers
+#             (libconfig/compat/awsprof/*.hpp) are installed, and each compiles on its own
 # example     examples/cpp built with find_package(awsprof) against the prefix, and run; the example
 #             sets no C++ standard, so awsprof::config must carry C++20 to its consumers
 # pkg-config  examples/cpp/list_profiles.cpp built with `pkg-config --cflags --libs awsprof` and no -std
@@ -137,9 +138,10 @@ man)
   ;;
 
 headers)
-  expected=$(cd "$source/libconfig/include" && find awsprof -type f | sort)
+  # The layers' headers, and for one release the forwarding headers of their old names.
+  expected=$( (cd "$source/libconfig/include" && find awsprof -type f; cd "$source/libconfig/compat" && find awsprof -type f) | sort)
   installed=$(cd "$prefix/include" && find . -type f | sed 's|^\./||' | sort)
-  expect_equal "installed headers are exactly libconfig/include/awsprof/" "$expected" "$installed"
+  expect_equal "installed headers are exactly libconfig/include/awsprof/ and libconfig/compat/awsprof/" "$expected" "$installed"
   for header in $installed; do
     printf '#include <%s>\n#include <%s>\n' "$header" "$header" >"$work/header_check.cpp"
     "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Werror -I"$prefix/include" "$work/header_check.cpp" ||

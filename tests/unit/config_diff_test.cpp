@@ -1,4 +1,4 @@
-#include "awsprof/config_diff.hpp"
+#include "awsprof/checks/config_diff.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "awsprof/config_edit.hpp"
+#include "awsprof/edit/config_edit.hpp"
 
 #include <gtest/gtest.h>
 

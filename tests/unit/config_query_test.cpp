@@ -1,4 +1,4 @@
-#include "awsprof/config_query.hpp"
+#include "awsprof/model/config_query.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The CLI cache: keys checked against the real botocore (run with python3 at test time), and the
 // cache files read and written.
-#include "awsprof/credential_cache.hpp"
+#include "awsprof/credentials/credential_cache.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

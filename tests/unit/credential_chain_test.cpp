@@ -1,7 +1,7 @@
 // plan_credentials, resolve_offline and profile_kind: inline cases, then the smithy-rs provider-chain
 // suites from ../shared/peer-tests/provider-chain (the ones that need no network), with the
 // deliberate differences listed in tests/conformance/provider-chain-exceptions.txt.
-#include "awsprof/credential_chain.hpp"
+#include "awsprof/credentials/credential_chain.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "awsprof/credential_cache.hpp"
-#include "awsprof/secrets.hpp"
+#include "awsprof/credentials/credential_cache.hpp"
+#include "awsprof/support/secrets.hpp"
 #include "test_support.hpp"
 
 namespace awsprof {

@@ -1,4 +1,4 @@
-#include "awsprof/credential_import.hpp"
+#include "awsprof/edit/credential_import.hpp"
 
 #include <gtest/gtest.h>
 

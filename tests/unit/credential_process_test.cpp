@@ -1,6 +1,6 @@
 // run_credential_process and parse_credential_process_output, with small scripts written to a
 // temporary directory.
-#include "awsprof/credential_process.hpp"
+#include "awsprof/credentials/credential_process.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

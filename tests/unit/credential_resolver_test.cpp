@@ -1,7 +1,7 @@
 // resolve_credentials, read_network_settings and test_profile over a fake HttpTransport: inline
 // cases, then the smithy-rs provider-chain cases that record HTTP traffic (IMDS, ECS, SSO, STS),
 // replayed in order, with each request's method, host and path checked against the recording.
-#include "awsprof/credential_resolver.hpp"
+#include "awsprof/credentials/credential_resolver.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "awsprof/credential_cache.hpp"
+#include "awsprof/credentials/credential_cache.hpp"
 #include "test_support.hpp"
 
 namespace awsprof {

@@ -1,4 +1,4 @@
-#include "awsprof/document.hpp"
+#include "awsprof/syntax/document.hpp"
 
 #include <gtest/gtest.h>
 

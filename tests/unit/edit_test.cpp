@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "awsprof/document.hpp"
+#include "awsprof/syntax/document.hpp"
 
 namespace awsprof {
 namespace {

@@ -1,4 +1,4 @@
-#include "awsprof/explain.hpp"
+#include "awsprof/checks/explain.hpp"
 
 #include <gtest/gtest.h>
 

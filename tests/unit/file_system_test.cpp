@@ -1,4 +1,4 @@
-#include "awsprof/file_system.hpp"
+#include "awsprof/platform/file_system.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -15,7 +15,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "awsprof/document.hpp"
+#include "awsprof/syntax/document.hpp"
 
 namespace awsprof {
 namespace {

@@ -1,11 +1,11 @@
-#include "awsprof/lint.hpp"
+#include "awsprof/checks/lint.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <map>
 
-#include "awsprof/credential_process.hpp"
+#include "awsprof/credentials/credential_process.hpp"
 
 namespace awsprof {
 namespace {

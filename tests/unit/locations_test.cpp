@@ -1,4 +1,4 @@
-#include "awsprof/locations.hpp"
+#include "awsprof/platform/locations.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "awsprof/profile_model.hpp"
+#include "awsprof/model/profile_model.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/document.hpp"
+#include "awsprof/syntax/document.hpp"
 
 namespace awsprof {
 namespace {

@@ -1,4 +1,4 @@
-#include "awsprof/rules.hpp"
+#include "awsprof/checks/rules.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "awsprof/file_system.hpp"
+#include "awsprof/platform/file_system.hpp"
 
 namespace awsprof {
 namespace {
@@ -18,7 +18,7 @@ std::string rules_markdown() {
   std::string out =
       "# Rules\n\n"
       "Every rule awsprof reports, with its stable id, its default severity and why it exists.\n"
-      "Generated from the registry in `libconfig/src/rules.cpp` (the unit test `Rules.DocsMatchRegistry`\n"
+      "Generated from the registry in `libconfig/src/checks/rules.cpp` (the unit test `Rules.DocsMatchRegistry`\n"
       "checks that they agree; run the unit tests with `AWSPROF_UPDATE_DOCS=1` to regenerate it).\n\n"
       "A project file, `.awsprof.toml` (in the current directory or a parent, or given with `--rules "
       "FILE`),\n"

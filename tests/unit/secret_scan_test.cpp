@@ -1,4 +1,4 @@
-#include "awsprof/secret_scan.hpp"
+#include "awsprof/checks/secret_scan.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

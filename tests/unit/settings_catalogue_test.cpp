@@ -1,6 +1,6 @@
 // Tests of the settings catalogue: the embedded schemas/settings.toml, its coverage of the AWS CLI
 // User Guide, the loader's checks, find/suggest, and check_value for every type.
-#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "awsprof/file_system.hpp"
-#include "awsprof/secrets.hpp"
+#include "awsprof/platform/file_system.hpp"
+#include "awsprof/support/secrets.hpp"
 #include "test_support.hpp"
 
 namespace awsprof {

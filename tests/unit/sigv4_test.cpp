@@ -8,7 +8,7 @@
 // HMAC-SHA256 SigV4 only, so the v4a folders are counted but not run.
 // An artefact that cannot match is listed with its reason in tests/conformance/sigv4-exceptions.txt;
 // the list is printed, and an exception that starts matching fails the test (it must be removed).
-#include "awsprof/sigv4.hpp"
+#include "awsprof/net/sigv4.hpp"
 
 #include <gtest/gtest.h>
 #include <poll.h>

@@ -2,7 +2,7 @@
 // hostile), the error table, endpoint resolution, retry rules, the client over a fake transport, and
 // HttpClient against a small keep-alive server on 127.0.0.1 (headers sent, connection reuse, read
 // timeout, size limit). The end-to-end run against moto is tests/peers/moto.
-#include "awsprof/sts_client.hpp"
+#include "awsprof/net/sts_client.hpp"
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "awsprof/http_client.hpp"
+#include "awsprof/net/http_client.hpp"
 #include "test_support.hpp"
 
 namespace awsprof {

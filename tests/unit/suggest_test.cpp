@@ -1,4 +1,4 @@
-#include "awsprof/suggest.hpp"
+#include "awsprof/support/suggest.hpp"
 
 #include <gtest/gtest.h>
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "awsprof/locations.hpp"
+#include "awsprof/platform/locations.hpp"
 
 namespace awsprof {
 

@@ -1,4 +1,4 @@
-#include "awsprof/unified_diff.hpp"
+#include "awsprof/syntax/unified_diff.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "awsprof/validate.hpp"
+#include "awsprof/checks/validate.hpp"
 
 #include <gtest/gtest.h>
 
-#include "awsprof/rules.hpp"
+#include "awsprof/checks/rules.hpp"
 
 namespace awsprof {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/config_diff.hpp"
+#include "awsprof/checks/config_diff.hpp"
 #include "common/format.hpp"
 #include "common/load_content.hpp"
 #include "common/tool.hpp"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/explain.hpp"
-#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/checks/explain.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/credential_cache.hpp"
-#include "awsprof/credential_resolver.hpp"
+#include "awsprof/credentials/credential_cache.hpp"
+#include "awsprof/credentials/credential_resolver.hpp"
 #include "common/config_target.hpp"
 #include "common/load.hpp"
 #include "common/network.hpp"

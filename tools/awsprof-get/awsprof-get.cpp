@@ -2,8 +2,8 @@
 #include <iostream>
 #include <string>
 
-#include "awsprof/config_query.hpp"
-#include "awsprof/secrets.hpp"
+#include "awsprof/model/config_query.hpp"
+#include "awsprof/support/secrets.hpp"
 #include "common/config_target.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"

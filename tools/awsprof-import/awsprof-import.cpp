@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/credential_import.hpp"
+#include "awsprof/edit/credential_import.hpp"
 #include "common/edit.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/lint.hpp"
-#include "awsprof/secret_scan.hpp"
+#include "awsprof/checks/lint.hpp"
+#include "awsprof/checks/secret_scan.hpp"
 #include "common/findings.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"

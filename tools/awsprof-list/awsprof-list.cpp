@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/credential_chain.hpp"
+#include "awsprof/credentials/credential_chain.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"

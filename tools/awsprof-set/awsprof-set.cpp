@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
 #include "common/config_target.hpp"
 #include "common/edit.hpp"
 #include "common/tool.hpp"

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "awsprof/credential_resolver.hpp"
+#include "awsprof/credentials/credential_resolver.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
 #include "common/network.hpp"

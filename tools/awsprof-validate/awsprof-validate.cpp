@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "awsprof/settings_catalogue.hpp"
-#include "awsprof/validate.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
+#include "awsprof/checks/validate.hpp"
 #include "common/findings.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/suggest.hpp"
+#include "awsprof/support/suggest.hpp"
 #include "common/format.hpp"
 #include "common/tool.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "awsprof/config_edit.hpp"
+#include "awsprof/edit/config_edit.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {

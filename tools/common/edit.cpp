@@ -2,8 +2,8 @@
 
 #include <iostream>
 
-#include "awsprof/secrets.hpp"
-#include "awsprof/unified_diff.hpp"
+#include "awsprof/support/secrets.hpp"
+#include "awsprof/syntax/unified_diff.hpp"
 #include "common/format.hpp"
 #include "common/load.hpp"
 

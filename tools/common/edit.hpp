@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/config_edit.hpp"
+#include "awsprof/edit/config_edit.hpp"
 #include "common/config_target.hpp"
 #include "common/tool.hpp"
 

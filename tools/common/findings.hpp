@@ -20,10 +20,10 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/diagnostic.hpp"
-#include "awsprof/document.hpp"
-#include "awsprof/file_system.hpp"
-#include "awsprof/rules.hpp"
+#include "awsprof/support/diagnostic.hpp"
+#include "awsprof/syntax/document.hpp"
+#include "awsprof/platform/file_system.hpp"
+#include "awsprof/checks/rules.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 
-#include "awsprof/secrets.hpp"
-#include "awsprof/settings_catalogue.hpp"
+#include "awsprof/support/secrets.hpp"
+#include "awsprof/model/settings_catalogue.hpp"
 
 namespace awsprof::tool {
 namespace {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/diagnostic.hpp"
-#include "awsprof/document.hpp"
+#include "awsprof/support/diagnostic.hpp"
+#include "awsprof/syntax/document.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {

@@ -4,9 +4,9 @@
 #include <memory>
 #include <optional>
 
-#include "awsprof/document.hpp"
-#include "awsprof/file_system.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/syntax/document.hpp"
+#include "awsprof/platform/file_system.hpp"
+#include "awsprof/model/profile_model.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "awsprof/file_system.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/platform/file_system.hpp"
+#include "awsprof/model/profile_model.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"
 

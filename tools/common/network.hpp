@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "awsprof/credential_resolver.hpp"
+#include "awsprof/credentials/credential_resolver.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "awsprof/file_system.hpp"
-#include "awsprof/locations.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/platform/file_system.hpp"
+#include "awsprof/platform/locations.hpp"
+#include "awsprof/model/profile_model.hpp"
 
 namespace awsprof::tool {
 

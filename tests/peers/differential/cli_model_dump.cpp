@@ -15,8 +15,8 @@
 #include <sstream>
 #include <string>
 
-#include "awsprof/document.hpp"
-#include "awsprof/profile_model.hpp"
+#include "awsprof/syntax/document.hpp"
+#include "awsprof/model/profile_model.hpp"
 
 namespace {
 

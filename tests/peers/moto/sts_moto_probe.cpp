@@ -19,9 +19,9 @@
 #include <sstream>
 #include <string>
 
-#include "awsprof/http_client.hpp"
-#include "awsprof/secrets.hpp"
-#include "awsprof/sts_client.hpp"
+#include "awsprof/net/http_client.hpp"
+#include "awsprof/support/secrets.hpp"
+#include "awsprof/net/sts_client.hpp"
 
 namespace {
 

@@ -1,0 +1,483 @@
+#include "awsprof/syntax/document.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "text_util.hpp"
+
+namespace awsprof {
+
+using detail::is_blank_char;
+using detail::trim_blanks;
+
+namespace {
+
+constexpr std::string_view kSectionPrefixes[] = {"profile", "sso-session", "services"};
+
+Span span_of(std::string_view line, std::string_view part) {
+  auto begin = static_cast<std::uint32_t>(part.data() - line.data());
+  return Span{begin, begin + static_cast<std::uint32_t>(part.size())};
+}
+
+// The value after a delimiter, trimmed. An empty value sits just after the delimiter's blanks,
+// so an edit can fill it in without disturbing what came before.
+Span value_span(std::string_view line, std::size_t after_delimiter) {
+  std::string_view rest = line.substr(after_delimiter);
+  std::string_view trimmed = trim_blanks(rest);
+  if (trimmed.empty()) {
+    std::size_t pos = after_delimiter;
+    while (pos < line.size() && is_blank_char(line[pos])) ++pos;
+    auto p = static_cast<std::uint32_t>(pos);
+    return Span{p, p};
+  }
+  return span_of(line, trimmed);
+}
+
+bool needs_quoting(std::string_view name) {
+  return name.empty() || std::any_of(name.begin(), name.end(), [](char c) {
+           return is_blank_char(c) || c == '"' || c == '\'' || c == '\\';
+         });
+}
+
+}  // namespace
+
+SectionName parse_section_name(std::string_view header_text) {
+  std::string_view text = trim_blanks(header_text);
+  for (std::string_view prefix : kSectionPrefixes) {
+    if (text.size() > prefix.size() && text.starts_with(prefix) && is_blank_char(text[prefix.size()])) {
+      std::string_view rest = trim_blanks(text.substr(prefix.size()));
+      std::string name;
+      if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
+        // Undo the quoting format_section_header applies ("\"" and "\\" escapes inside double quotes).
+        std::string_view inner = rest.substr(1, rest.size() - 2);
+        for (std::size_t i = 0; i < inner.size(); ++i) {
+          if (rest.front() == '"' && inner[i] == '\\' && i + 1 < inner.size() &&
+              (inner[i + 1] == '"' || inner[i + 1] == '\\'))
+            ++i;
+          name += inner[i];
+        }
+      } else {
+        name = rest;
+      }
+      return SectionName{std::string(prefix), std::move(name)};
+    }
+  }
+  return SectionName{"", std::string(text)};
+}
+
+std::string format_section_header(const SectionName& section) {
+  if (section.prefix.empty()) return section.name;
+  if (!needs_quoting(section.name)) return section.prefix + " " + section.name;
+  std::string quoted = "\"";
+  for (char c : section.name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  return section.prefix + " " + quoted;
+}
+
+Document Document::parse(std::string text) {
+  Document doc;
+  doc.text_ = std::make_shared<std::string>(std::move(text));
+  doc.index();
+  return doc;
+}
+
+// One pass over the text: split lines (\n, \r\n or a lone \r, as Python's universal newlines
+// do), classify each, and group them into sections and properties.
+void Document::index() {
+  lines_.clear();
+  sections_.clear();
+  // Offsets are 32-bit; files this large are refused by the file system layer long before.
+  const std::string& text = *text_;
+  const std::size_t size = std::min<std::size_t>(text.size(), std::numeric_limits<std::uint32_t>::max());
+  lines_.reserve(size / 24 + 1);
+
+  const char* data = text.data();
+  const detail::LineSplitter lines(std::string_view(data, size));
+  std::size_t pos = 0;
+  PropertyRange* open_property = nullptr;
+  std::uint32_t open_indent = 0;
+  bool open_is_block = false;
+
+  while (pos < size) {
+    const detail::LineEnd line_end = lines.end_of_line_at(pos);
+    Line line;
+    line.offset = static_cast<std::uint32_t>(pos);
+    line.length = static_cast<std::uint32_t>(line_end.end - pos);
+    line.eol_length = static_cast<std::uint8_t>(line_end.eol_length);
+    pos = line_end.end + line_end.eol_length;
+
+    std::string_view content(data + line.offset, line.length);
+    std::uint32_t indent = 0;
+    while (indent < content.size() && (content[indent] == ' ' || content[indent] == '\t')) ++indent;
+    line.indent = indent;
+    std::string_view rest = trim_blanks(content.substr(indent));
+    const std::size_t line_index = lines_.size();
+
+    if (rest.empty()) {
+      line.kind = LineKind::blank;
+    } else if (rest.front() == '#' || rest.front() == ';') {
+      line.kind = LineKind::comment;
+    } else if (rest.front() == '[' && rest.find(']') != std::string_view::npos) {
+      line.kind = LineKind::section;
+      std::size_t open = static_cast<std::size_t>(rest.data() - content.data());
+      std::size_t close = content.rfind(']');
+      line.key = Span{static_cast<std::uint32_t>(open + 1), static_cast<std::uint32_t>(close)};
+      if (!sections_.empty()) sections_.back().end = line_index;
+      sections_.push_back(SectionRange{line_index, line_index + 1, {}});
+      open_property = nullptr;
+    } else if (open_property != nullptr && indent > open_indent) {
+      std::size_t eq = content.find('=');
+      if (open_is_block && eq != std::string_view::npos) {
+        line.kind = LineKind::sub_property;
+        line.delimiter = '=';
+        line.key = span_of(content, trim_blanks(content.substr(0, eq)));
+        line.value = value_span(content, eq + 1);
+      } else {
+        line.kind = LineKind::continuation;
+        line.value = span_of(content, rest);
+      }
+      open_property->last_line = line_index;
+    } else {
+      std::size_t delim = detail::find_delimiter(content);
+      if (delim == std::string_view::npos || sections_.empty()) {
+        line.kind = LineKind::junk;
+        open_property = nullptr;
+      } else {
+        line.kind = LineKind::property;
+        line.delimiter = content[delim];
+        line.key = span_of(content, trim_blanks(content.substr(0, delim)));
+        line.value = value_span(content, delim + 1);
+        auto& props = sections_.back().properties;
+        props.push_back(PropertyRange{line_index, line_index});
+        open_property = &props.back();
+        open_indent = indent;
+        open_is_block = line.value.empty();
+      }
+    }
+    lines_.push_back(line);
+  }
+  if (!sections_.empty()) sections_.back().end = lines_.size();
+}
+
+std::string_view Document::line_text(std::size_t index) const {
+  const Line& line = lines_[index];
+  return std::string_view(*text_).substr(line.offset, line.length);
+}
+
+std::string_view Document::line_eol(std::size_t index) const {
+  const Line& line = lines_[index];
+  return std::string_view(*text_).substr(line.offset + line.length, line.eol_length);
+}
+
+std::string_view Document::slice(std::size_t index, Span span) const {
+  return line_text(index).substr(span.begin, span.end - span.begin);
+}
+
+SectionName Document::section_name(const SectionRange& section) const {
+  return parse_section_name(key_of(section.header));
+}
+
+std::string_view Document::preferred_eol() const {
+  for (std::size_t i = 0; i < lines_.size(); ++i)
+    if (lines_[i].eol_length > 0) return line_eol(i);
+  return "\n";
+}
+
+const SectionRange* Document::find_section(const SectionName& name) const {
+  for (auto it = sections_.rbegin(); it != sections_.rend(); ++it)
+    if (section_name(*it) == name) return &*it;
+  return nullptr;
+}
+
+const PropertyRange* Document::find_property(const SectionRange& section, std::string_view key) const {
+  for (auto it = section.properties.rbegin(); it != section.properties.rend(); ++it)
+    if (detail::iequals(key_of(it->line), key)) return &*it;
+  return nullptr;
+}
+
+std::optional<std::size_t> Document::find_sub_property(const PropertyRange& property, std::string_view key) const {
+  for (std::size_t i = property.last_line; i > property.line; --i)
+    if (lines_[i].kind == LineKind::sub_property && key_of(i) == key) return i;
+  return std::nullopt;
+}
+
+std::optional<int> Document::sub_property_line(int property_line, std::string_view key) const {
+  if (property_line < 1) return std::nullopt;
+  const auto line = static_cast<std::size_t>(property_line - 1);
+  // The section holding the line, then the property that starts on it (both are in line order).
+  auto section = std::upper_bound(sections_.begin(), sections_.end(), line,
+                                  [](std::size_t l, const SectionRange& s) { return l < s.header; });
+  if (section == sections_.begin()) return std::nullopt;
+  const std::vector<PropertyRange>& properties = std::prev(section)->properties;
+  auto property = std::lower_bound(properties.begin(), properties.end(), line,
+                                   [](const PropertyRange& p, std::size_t l) { return p.line < l; });
+  if (property == properties.end() || property->line != line) return std::nullopt;
+  std::optional<std::size_t> found = find_sub_property(*property, key);
+  return found ? std::optional<int>(static_cast<int>(*found) + 1) : std::nullopt;
+}
+
+// ---- Edits --------------------------------------------------------------------------------
+
+std::string check_edit_key(std::string_view key) {
+  if (key.empty()) return "the key is empty";
+  for (char c : key) {
+    if (c == '\r' || c == '\n') return "the key contains a line break";
+    if (c == '\0') return "the key contains a NUL byte";
+    if (is_blank_char(c)) return "the key contains whitespace";
+    if (c == '=' || c == ':' || c == '[' || c == ']' || c == '#' || c == ';')
+      return std::string("the key contains '") + c + "'";
+  }
+  return "";
+}
+
+std::string check_edit_value(std::string_view value) {
+  for (char c : value) {
+    if (c == '\r' || c == '\n') return "the value contains a line break";
+    if (c == '\0') return "the value contains a NUL byte";
+  }
+  return "";
+}
+
+namespace {
+Status check_section_name(const SectionName& section) {
+  if (section.name.empty() && section.prefix.empty()) return Status::error("the section name is empty");
+  for (char c : section.name)
+    if (c == '\r' || c == '\n' || c == '\0' || c == ']' || c == '[')
+      return Status::error("the section name '" + section.name + "' contains a character a header cannot hold");
+  // The header written must read back as this very name, or the edit could not find what it
+  // wrote (e.g. {"", " x"} is written "[ x]", which reads as "x").
+  if (parse_section_name(format_section_header(section)) != section)
+    return Status::error("the section name '" + section.name + "' would not read back as written");
+  return Status();
+}
+}  // namespace
+
+std::string& Document::writable_text() {
+  if (text_.use_count() > 1) text_ = std::make_shared<std::string>(*text_);
+  return *text_;
+}
+
+void Document::replace_lines(std::size_t first, std::size_t last_exclusive, std::string_view replacement) {
+  std::string& text = writable_text();
+  std::size_t begin = first < lines_.size() ? lines_[first].offset : text.size();
+  std::size_t end = last_exclusive < lines_.size() ? lines_[last_exclusive].offset : text.size();
+  text.replace(begin, end - begin, replacement);
+  index();
+}
+
+// Inserts whole lines (each ending in an EOL) before line `index`. At the end of a file whose
+// last line has no line ending, the new lines go after an added EOL and the file keeps lacking
+// a final one, so nothing about the existing layout changes.
+void Document::insert_before_line(std::size_t index, std::string_view text) {
+  if (index >= lines_.size() && !lines_.empty() && lines_.back().eol_length == 0) {
+    std::string_view eol = preferred_eol();
+    std::string block(text);
+    if (block.ends_with(eol)) block.erase(block.size() - eol.size());
+    writable_text() += eol;
+    writable_text() += block;
+    this->index();
+    return;
+  }
+  replace_lines(index, index, text);
+}
+
+Status Document::add_section(const SectionName& section, std::string_view body) {
+  if (Status s = check_section_name(section); !s) return s;
+  if (find_section(section) != nullptr)
+    return Status::error("section [" + format_section_header(section) + "] already exists");
+  std::string eol(preferred_eol());
+  std::string block;
+  if (!lines_.empty()) {
+    if (lines_.back().eol_length == 0) block += eol;
+    if (lines_.back().kind != LineKind::blank || lines_.back().eol_length == 0) block += eol;
+  }
+  block += "[" + format_section_header(section) + "]" + eol;
+  block += body;
+  if (!body.empty() && body.back() != '\n' && body.back() != '\r') block += eol;
+  writable_text() += block;
+  index();
+  return Status();
+}
+
+// The last line a section really owns: its last property's last line, then any comment lines
+// directly after it. Comments after a blank line introduce the next section.
+static std::size_t last_owned_line(std::span<const Line> lines, const SectionRange& sec) {
+  std::size_t last = sec.properties.empty() ? sec.header : sec.properties.back().last_line;
+  while (last + 1 < sec.end && lines[last + 1].kind == LineKind::comment) ++last;
+  return last;
+}
+
+std::string_view Document::section_body(const SectionRange& section) const {
+  std::size_t last = last_owned_line(lines_, section);
+  if (last == section.header) return {};
+  std::size_t begin = lines_[section.header + 1].offset;
+  std::size_t end = lines_[last].offset + lines_[last].length + lines_[last].eol_length;
+  return std::string_view(*text_).substr(begin, end - begin);
+}
+
+Status Document::set_property(const SectionName& section, std::string_view key, std::string_view value) {
+  if (std::string why = check_edit_key(key); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_value(value); !why.empty()) return Status::error(why);
+  if (find_section(section) == nullptr) {
+    if (Status s = add_section(section); !s) return s;
+  }
+  const SectionRange& sec = *find_section(section);
+  std::string eol(preferred_eol());
+
+  if (const PropertyRange* prop = find_property(sec, key)) {
+    const std::size_t at = prop->line;
+    const std::size_t last = prop->last_line;
+    std::string_view content = line_text(at);
+    const Line& line = lines_[at];
+    std::string updated(content.substr(0, line.value.begin));
+    if (line.value.empty() && !value.empty() && line.value.begin > 0 &&
+        content[line.value.begin - 1] == line.delimiter && line.value.begin >= 2 &&
+        is_blank_char(content[line.value.begin - 2]))
+      updated += ' ';
+    updated += value;
+    updated += content.substr(line.value.end);
+    updated += line_eol(last);
+    replace_lines(at, last + 1, updated);
+    return Status();
+  }
+
+  std::size_t insert_at = sec.header + 1;
+  std::string indent;
+  if (!sec.properties.empty()) {
+    const PropertyRange& tail = sec.properties.back();
+    insert_at = tail.last_line + 1;
+    indent = line_text(tail.line).substr(0, lines_[tail.line].indent);
+  }
+  std::string line = indent + std::string(key) + (value.empty() ? " =" : " = " + std::string(value));
+  insert_before_line(insert_at, line + eol);
+  return Status();
+}
+
+Status Document::set_sub_property(const SectionName& section, std::string_view parent, std::string_view key,
+                                  std::string_view value) {
+  if (std::string why = check_edit_key(parent); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_key(key); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_value(value); !why.empty()) return Status::error(why);
+  if (find_section(section) == nullptr) {
+    if (Status s = add_section(section); !s) return s;
+  }
+  const SectionRange* sec = find_section(section);
+  std::string eol(preferred_eol());
+  const PropertyRange* prop = find_property(*sec, parent);
+  if (prop == nullptr) {
+    if (Status s = set_property(section, parent, ""); !s) return s;
+    sec = find_section(section);
+    prop = find_property(*sec, parent);
+  } else if (!lines_[prop->line].value.empty()) {
+    return Status::error("'" + std::string(parent) + "' has the value '" + std::string(value_of(prop->line)) +
+                         "', not a block of sub-properties");
+  }
+
+  if (auto sub = find_sub_property(*prop, key)) {
+    std::string_view content = line_text(*sub);
+    const Line& line = lines_[*sub];
+    std::string updated(content.substr(0, line.value.begin));
+    if (line.value.empty() && line.value.begin >= 2 && is_blank_char(content[line.value.begin - 2])) updated += ' ';
+    updated += value;
+    updated += content.substr(line.value.end);
+    updated += line_eol(*sub);
+    replace_lines(*sub, *sub + 1, updated);
+    return Status();
+  }
+
+  std::string indent = std::string(line_text(prop->line).substr(0, lines_[prop->line].indent)) + "    ";
+  for (std::size_t i = prop->last_line; i > prop->line; --i) {
+    if (lines_[i].kind == LineKind::sub_property) {
+      indent = line_text(i).substr(0, lines_[i].indent);
+      break;
+    }
+  }
+  insert_before_line(prop->last_line + 1, indent + std::string(key) + " = " + std::string(value) + eol);
+  return Status();
+}
+
+bool Document::unset_property(const SectionName& section, std::string_view key) {
+  bool removed = false;
+  for (;;) {
+    const PropertyRange* found = nullptr;
+    for (const SectionRange& sec : sections_) {
+      if (section_name(sec) != section) continue;
+      if (const PropertyRange* prop = find_property(sec, key)) found = prop;
+    }
+    if (found == nullptr) return removed;
+    replace_lines(found->line, found->last_line + 1, "");
+    removed = true;
+  }
+}
+
+bool Document::unset_sub_property(const SectionName& section, std::string_view parent, std::string_view key) {
+  bool removed = false;
+  for (;;) {
+    const SectionRange* sec = find_section(section);
+    const PropertyRange* prop = sec ? find_property(*sec, parent) : nullptr;
+    if (prop == nullptr) return removed;
+    auto sub = find_sub_property(*prop, key);
+    if (!sub) {
+      if (removed) {
+        bool any_sub = false;
+        for (std::size_t i = prop->line + 1; i <= prop->last_line; ++i)
+          any_sub = any_sub || lines_[i].kind == LineKind::sub_property;
+        if (!any_sub) replace_lines(prop->line, prop->last_line + 1, "");
+      }
+      return removed;
+    }
+    replace_lines(*sub, *sub + 1, "");
+    removed = true;
+  }
+}
+
+Status Document::rename_section(const SectionName& from, const SectionName& to) {
+  if (Status s = check_section_name(to); !s) return s;
+  if (find_section(from) == nullptr) return Status::error("section [" + format_section_header(from) + "] does not exist");
+  if (from != to && find_section(to) != nullptr)
+    return Status::error("section [" + format_section_header(to) + "] already exists");
+  for (std::size_t s = 0; s < sections_.size(); ++s) {
+    if (section_name(sections_[s]) != from) continue;
+    std::size_t header = sections_[s].header;
+    std::string_view content = line_text(header);
+    const Line& line = lines_[header];
+    std::string updated(content.substr(0, line.key.begin));
+    updated += format_section_header(to);
+    updated += content.substr(line.key.end);
+    updated += line_eol(header);
+    replace_lines(header, header + 1, updated);
+  }
+  return Status();
+}
+
+bool Document::remove_section(const SectionName& section) {
+  bool removed = false;
+  for (std::size_t s = sections_.size(); s-- > 0;) {
+    const SectionRange& sec = sections_[s];
+    if (section_name(sec) != section) continue;
+    // The section's own lines: its header, its properties, and comments that directly follow
+    // them. Comments after a blank line introduce the next section, so they stay.
+    std::size_t last = last_owned_line(lines_, sec);
+    if (last + 1 < sec.end && lines_[last + 1].kind != LineKind::blank) last = sec.end - 1;
+    std::size_t first = sec.header;
+    if (first > 0 && lines_[first - 1].kind == LineKind::blank) --first;
+    replace_lines(first, last + 1, "");
+    removed = true;
+  }
+  return removed;
+}
+
+bool Document::section_is_empty(const SectionName& section) const {
+  bool found = false;
+  for (const SectionRange& sec : sections_) {
+    if (section_name(sec) != section) continue;
+    found = true;
+    if (!sec.properties.empty()) return false;
+  }
+  return found;
+}
+
+}  // namespace awsprof
