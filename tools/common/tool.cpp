@@ -13,6 +13,27 @@
 namespace awsprof::tool {
 namespace {
 
+// CLI11 reads an argument "[a,b]" given to an option that takes several values (KEY VALUE pairs,
+// --rename-profile OLD NEW, a list of paths) as the list a, b, and "[x]" as x. awsprof's arguments
+// are keys, values, names and paths, and reach it verbatim: an argument that ends in ']' gets this
+// byte appended before CLI11 sees it, which no argv string can hold and which keeps CLI11 from
+// splitting it, and every option takes it off again before its value is checked or stored.
+constexpr char kVerbatimMark = '\0';
+
+std::vector<std::string> marked_arguments(int argc, const char* const* argv) {
+  std::vector<std::string> arguments;
+  for (int i = argc - 1; i > 0; --i) {  // CLI11 takes them last first
+    std::string argument = argv[i];
+    if (argument.ends_with(']')) argument += kVerbatimMark;
+    arguments.push_back(std::move(argument));
+  }
+  return arguments;
+}
+
+void unmark(std::string& text) {
+  std::erase(text, kVerbatimMark);
+}
+
 std::optional<OutputFormat> parse_output_format(std::string_view text) {
   if (text == "text") return OutputFormat::text;
   if (text == "table") return OutputFormat::table;
@@ -78,8 +99,11 @@ Tool::Tool(std::string_view command, std::string description, EnvLookup env)
 
 std::optional<int> Tool::parse(int argc, const char* const* argv) {
   if (auto exit = print_completion_spec_if_asked(app_, argc, argv, std::cout)) return exit;
+  for (CLI::Option* option : app_.get_options())
+    option->transform(CLI::Validator([](std::string& value) { return unmark(value), std::string(); }, ""));
+  std::vector<std::string> arguments = marked_arguments(argc, argv);
   try {
-    app_.parse(argc, argv);
+    app_.parse(arguments);
   } catch (const CLI::CallForHelp&) {
     std::cout << app_.help();
     return exit_code(Outcome::ok);
@@ -87,7 +111,9 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
     std::cout << app_.version() << '\n';
     return exit_code(Outcome::ok);
   } catch (const CLI::ParseError& e) {
-    std::string message = e.what();  // CLI11 starts some messages with a capital: "The following ..."
+    std::string message = e.what();
+    unmark(message);
+    // CLI11 starts some messages with a capital: "The following ..."
     if (message.size() > 1 && std::isupper(static_cast<unsigned char>(message[0])) &&
         std::islower(static_cast<unsigned char>(message[1]))) {
       message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
