@@ -112,7 +112,7 @@ int import_keys(const Tool& tool, const Options& options) {
   auto outcome = run(
       tool, options.dry_run,
       [&](ConfigFiles& files) {
-        return import_credentials(files, credentials, options.overwrite, context.config_path,
+        return import_credentials(files, context.dialect, credentials, options.overwrite, context.config_path,
                                   context.credentials_path, report);
       },
       refusal);
@@ -200,7 +200,8 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
   auto outcome = run(
       tool, options.dry_run,
       [&](ConfigFiles& files) {
-        return merge_baseline(files, baseline, on_conflict, context.config_path, context.credentials_path,
+        return merge_baseline(files, context.dialect, baseline, on_conflict, context.config_path,
+                              context.credentials_path,
                               report);
       },
       refusal);
