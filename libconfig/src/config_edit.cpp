@@ -470,7 +470,8 @@ Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, co
 }
 
 Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, const std::string& key) {
-  auto [parent, sub] = split_dotted(key);
+  // Named, not a structured binding: the lambda below uses them (clang 14 cannot capture those).
+  const std::string_view parent = split_dotted(key).first, sub = split_dotted(key).second;
   const std::string what = "cannot unset '" + key + "'";
   // Any value will do: the reader's name for the key is what is looked for.
   Result<KeyReading> wanted =
@@ -525,6 +526,7 @@ Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_
   if (parts.size() == 1) return resolved;
   std::span<const std::string_view> rest(parts);
   if (parts[0] == "default" || parts[0] == "profile") {
+    resolved.profile_named = true;
     if (parts[0] == "profile") {
       if (parts.size() < 3) return R::error(quoted + " names no key: use profile.NAME.KEY");
       resolved.target.name = std::string(parts[1]);
@@ -687,7 +689,7 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   const EditTarget new_target{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
   const Settings* renamed = find(before, old_target);
-  if (renamed == nullptr) return Status::error("the profile '" + std::string(from) + "' does not exist");
+  if (renamed == nullptr) return Status::error(missing_profile_message(read_files(files, dialect), from));
   if (from == to) return Status();
   if (find(before, new_target) != nullptr)
     return Status::error("the profile '" + std::string(to) + "' already exists");
@@ -718,8 +720,9 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   // takes the value from, read as the reader reads it.
   std::vector<EditTarget> touched{old_target, new_target};
   std::vector<SourceRef> lines;
-  for (const auto& [profile, source] : source_profile_references(read_files(edited, dialect), from)) {
-    touched.push_back({EditTarget::Kind::profile, profile});
+  for (const auto& reference : source_profile_references(read_files(edited, dialect), from)) {
+    const SourceRef& source = reference.second;
+    touched.push_back({EditTarget::Kind::profile, reference.first});
     if (std::none_of(lines.begin(), lines.end(),
                      [&](const SourceRef& l) { return l.file == source.file && l.line == source.line; }))
       lines.push_back(source);
@@ -748,7 +751,7 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
   const EditTarget destination{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
   if (find(before, source) == nullptr)
-    return Status::error("the profile '" + std::string(from) + "' does not exist");
+    return Status::error(missing_profile_message(read_files(files, dialect), from));
   if (find(before, destination) != nullptr)
     return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited = working_copy(files);
@@ -780,7 +783,7 @@ Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name
   const EditTarget target{EditTarget::Kind::profile, std::string(name)};
   const Snapshot before = snapshot(files, dialect);
   if (find(before, target) == nullptr)
-    return Status::error("the profile '" + std::string(name) + "' does not exist");
+    return Status::error(missing_profile_message(read_files(files, dialect), name));
   if (dependents == Dependents::refuse) {
     std::vector<std::string> names;
     for (const auto& [profile, source] : source_profile_references(read_files(files, dialect), name))

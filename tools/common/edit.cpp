@@ -1,5 +1,6 @@
 #include "common/edit.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "awsprof/secrets.hpp"
@@ -49,8 +50,30 @@ Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& s
   return resolve_configure_key(key, tool.context().profile.name);
 }
 
-Status apply_planned(ConfigFiles& files, Dialect dialect, const std::vector<PlannedChange>& changes,
+Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports) {
+  const ToolContext& context = tool.context();
+  const Dialect dialect = context.dialect;
+  // A profile that was named (by --profile, AWS_PROFILE, default.KEY or profile.NAME.KEY) but that
+  // the files lack: an unset has nothing to work on, a usage error; a set creates it, and says
+  // so when the name is near an existing one.
+  const ProfileModel model = build_profile_model({context.config_path, &files.config},
+                                                 {context.credentials_path, &files.credentials}, dialect);
+  std::vector<std::string> noted;
+  for (const PlannedChange& change : changes) {
+    const EditTarget& target = change.where.target;
+    const bool named = change.where.profile_named || (target.name == context.profile.name &&
+                                                      context.profile.source != ProfileSource::default_name);
+    if (target.kind != EditTarget::Kind::profile || !named || model.find_profile(target.name) != nullptr)
+      continue;
+    std::string message = missing_profile_message(model, target.name);
+    if (!change.value) return Status::error(message);
+    if (message.find("; did you mean") != std::string::npos &&
+        std::find(noted.begin(), noted.end(), target.name) == noted.end()) {
+      noted.push_back(target.name);
+      files.notes.push_back({FileKind::config, 0, message + " It is created."});
+    }
+  }
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;
     std::optional<KeyLocation> before = locate_key(files, dialect, target, change.where.key);
@@ -119,10 +142,13 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   Result<EditOutcome> outcome =
       edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run);
   if (!outcome) return tool.fail(outcome.message());
-  for (const EditNote& note : notes)
-    std::cerr << tool.display_name() << ": note: "
-              << (note.file == FileKind::config ? context.config_path : context.credentials_path) << ':'
-              << note.line << ": " << note.message << '\n';
+  for (const EditNote& note : notes) {
+    std::cerr << tool.display_name() << ": note: ";
+    if (note.line > 0)
+      std::cerr << (note.file == FileKind::config ? context.config_path : context.credentials_path) << ':'
+                << note.line << ": ";
+    std::cerr << note.message << '\n';
+  }
 
   std::string diff;
   if (flags.dry_run) diff = dry_run_diff(context, *outcome);

@@ -46,9 +46,11 @@ struct ChangeReport {
 Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections,
                                          std::string_view key);
 
-/// Applies `changes` in order to `files` as `dialect` reads them, appending one report per change
-/// to `reports`.
-Status apply_planned(ConfigFiles& files, Dialect dialect, const std::vector<PlannedChange>& changes,
+/// Applies `changes` in order to `files` as the tool's dialect reads them, appending one report
+/// per change to `reports`. Removing a key from a profile that was named but does not exist is
+/// refused (missing_profile_message); a set creates such a profile, with a note when its name is
+/// near an existing one.
+Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports);
 
 /// Runs `edit` on both files of the tool's context as one locked, atomic read-modify-write.

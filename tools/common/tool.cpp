@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <utility>
 #include <vector>
 
+#include "awsprof/suggest.hpp"
 #include "common/completion_spec.hpp"
 #include "common/format.hpp"
 
@@ -34,6 +36,22 @@ void unmark(std::string& text) {
   std::erase(text, kVerbatimMark);
 }
 
+// After a parse error: the options nearest to each unknown one the command line gave, as
+// "Did you mean: --dry-run?", or "".
+std::string option_hint(const CLI::App& app) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : app.get_options())
+    for (const std::string& name : option->get_lnames()) known.push_back("--" + name);
+  std::vector<std::string> near;
+  for (std::string argument : app.remaining()) {
+    unmark(argument);
+    if (!argument.starts_with("--")) continue;
+    for (std::string& name : nearest_names(argument.substr(0, argument.find('=')), known))
+      if (std::find(near.begin(), near.end(), name) == near.end()) near.push_back(std::move(name));
+  }
+  return did_you_mean(near);
+}
+
 std::optional<OutputFormat> parse_output_format(std::string_view text) {
   if (text == "text") return OutputFormat::text;
   if (text == "table") return OutputFormat::table;
@@ -54,6 +72,12 @@ CLI::Validator one_of(std::vector<std::string> choices) {
         return "invalid value '" + value + "' (expected " + description + ")";
       },
       "");
+}
+
+std::string did_you_mean(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? "Did you mean: " : ", ") + names[i];
+  return text.empty() ? text : text + "?";
 }
 
 int exit_code(Outcome outcome) {
@@ -119,6 +143,7 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
       message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     }
     fail(message);
+    if (std::string hint = option_hint(app_); !hint.empty()) std::cerr << hint << '\n';
     std::cerr << "Run '" << display_name_ << " --help' for usage.\n";
     return exit_code(Outcome::error);
   }

@@ -41,7 +41,7 @@ FileKind file_for_key(std::string_view key);
 /// like the profile being written but that the dialect's reader does not take for it.
 struct EditNote {
   FileKind file = FileKind::config;
-  int line = 0;  ///< 1-based line the note is about.
+  int line = 0;  ///< 1-based line the note is about; 0 when it is about no line.
   std::string message;
 };
 
@@ -71,6 +71,7 @@ std::string section_header(const ConfigFiles& files, Dialect dialect, const Edit
 struct ResolvedKey {
   EditTarget target;
   std::string key;
+  bool profile_named = false;  ///< The key itself names the profile: default.KEY, profile.NAME.KEY.
 };
 
 /// Resolves `varname` for a profile edit as `aws configure set` does: "KEY" and "PARENT.SUB" name
