@@ -410,9 +410,9 @@ struct Merger {
   void conflict(BaselineSection kind, std::string_view name, std::string_view key, std::string_view mine,
                 std::string_view theirs, bool can_take) {
     bool secret = is_secret_key(key.substr(key.find('.') == std::string::npos ? 0 : key.find('.') + 1));
-    report.conflicts.push_back(
-        {kind, std::string(name), std::string(key), secret ? mask_secret(mine) : std::string(mine),
-         secret ? mask_secret(theirs) : std::string(theirs), can_take && on_conflict == OnConflict::theirs});
+    report.conflicts.push_back({kind, std::string(name), std::string(key), secret ? mask_secret(mine) : std::string(mine),
+                                secret ? mask_secret(theirs) : std::string(theirs),
+                                can_take && on_conflict == OnConflict::theirs});
   }
 
   Status merge_section(BaselineSection kind, const Section& theirs, const Section* mine) {

@@ -198,8 +198,7 @@ const PropertyRange* Document::find_property(const SectionRange& section, std::s
   return nullptr;
 }
 
-std::optional<std::size_t> Document::find_sub_property(const PropertyRange& property,
-                                                       std::string_view key) const {
+std::optional<std::size_t> Document::find_sub_property(const PropertyRange& property, std::string_view key) const {
   for (std::size_t i = property.last_line; i > property.line; --i)
     if (lines_[i].kind == LineKind::sub_property && key_of(i) == key) return i;
   return std::nullopt;
@@ -479,8 +478,7 @@ void Document::remove_sub_property_at(std::size_t index) {
 
 Status Document::rename_section(const SectionName& from, const SectionName& to) {
   if (Status s = check_section_name(to); !s) return s;
-  if (find_section(from) == nullptr)
-    return Status::error("section [" + format_section_header(from) + "] does not exist");
+  if (find_section(from) == nullptr) return Status::error("section [" + format_section_header(from) + "] does not exist");
   if (from != to && find_section(to) != nullptr)
     return Status::error("section [" + format_section_header(to) + "] already exists");
   for (std::size_t s = 0; s < sections_.size(); ++s)
