@@ -1,6 +1,5 @@
 #include "common/edit.hpp"
 
-#include <algorithm>
 #include <iostream>
 
 #include "awsprof/secrets.hpp"
@@ -54,25 +53,18 @@ Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<Pla
                      std::vector<ChangeReport>& reports) {
   const ToolContext& context = tool.context();
   const Dialect dialect = context.dialect;
-  // A profile that was named (by --profile, AWS_PROFILE, default.KEY or profile.NAME.KEY) but that
-  // the files lack: an unset has nothing to work on, a usage error; a set creates it, and says
-  // so when the name is near an existing one.
+  // A key removed from a profile that was named (by --profile, AWS_PROFILE, default.KEY or
+  // profile.NAME.KEY) but that the files lack: a usage error, not a silent success. A set creates
+  // such a profile, as aws configure set does.
   const ProfileModel model = build_profile_model({context.config_path, &files.config},
                                                  {context.credentials_path, &files.credentials}, dialect);
-  std::vector<std::string> noted;
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;
     const bool named = change.where.profile_named || (target.name == context.profile.name &&
                                                       context.profile.source != ProfileSource::default_name);
-    if (target.kind != EditTarget::Kind::profile || !named || model.find_profile(target.name) != nullptr)
-      continue;
-    std::string message = missing_profile_message(model, target.name);
-    if (!change.value) return Status::error(message);
-    if (message.find("; did you mean") != std::string::npos &&
-        std::find(noted.begin(), noted.end(), target.name) == noted.end()) {
-      noted.push_back(target.name);
-      files.notes.push_back({FileKind::config, 0, message + " It is created."});
-    }
+    if (!change.value && target.kind == EditTarget::Kind::profile && named &&
+        model.find_profile(target.name) == nullptr)
+      return Status::error(missing_profile_message(model, target.name));
   }
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;

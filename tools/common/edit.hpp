@@ -48,8 +48,7 @@ Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& s
 
 /// Applies `changes` in order to `files` as the tool's dialect reads them, appending one report
 /// per change to `reports`. Removing a key from a profile that was named but does not exist is
-/// refused (missing_profile_message); a set creates such a profile, with a note when its name is
-/// near an existing one.
+/// refused (missing_profile_message); a set creates such a profile.
 Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports);
 
