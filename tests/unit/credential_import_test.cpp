@@ -171,5 +171,36 @@ TEST(BaselineMerge, TheirsAndFail) {
   EXPECT_EQ(f.config.text(), "[profile dev]\nregion = us-east-1\n");
 }
 
+// Import writes where the AWS CLI reads: "[ dev ]" in the credentials file is the profile " dev "
+// to the CLI, and "[ profile dev ]" in the config file is no profile at all, so neither is the
+// profile dev; new sections are added (with a note), and the look-alikes are left as they are.
+TEST(CredentialImport, WritesTheSectionsTheCliReadsNotLookAlikes) {
+  auto f = files("", "[ dev ]\naws_access_key_id = OTHER\n");
+  std::vector<ImportedCredential> creds{{"dev", "AKIADEVKEY", "devsecretvalue", "", "", 0}};
+  ImportReport report;
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, false, "c", "k", report));
+  EXPECT_EQ(f.credentials.text(),
+            "[ dev ]\naws_access_key_id = OTHER\n\n[dev]\naws_access_key_id = AKIADEVKEY\n"
+            "aws_secret_access_key = devsecretvalue\n");
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_EQ(f.notes[0].file, FileKind::credentials);
+  EXPECT_EQ(f.notes[0].line, 1);
+}
+
+TEST(BaselineMerge, WritesTheSectionsTheCliReadsNotLookAlikes) {
+  Document team = Document::parse("[profile dev]\nregion = eu-west-1\n");
+  ProfileModel baseline = baseline_model(team);
+  auto f = files("[ profile dev ]\nregion = us-east-1\n");
+  MergeReport report;
+  ASSERT_TRUE(merge_baseline(f, Dialect::cli, baseline, OnConflict::keep, "c", "k", report));
+  EXPECT_EQ(f.config.text(), "[ profile dev ]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n");
+  EXPECT_TRUE(report.conflicts.empty()) << "the CLI reads no profile dev in the user's files";
+  // In the SDK dialect "[ profile dev ]" is the profile dev: its value is a conflict, kept.
+  auto g = files("[ profile dev ]\nregion = us-east-1\n");
+  ASSERT_TRUE(merge_baseline(g, Dialect::sdk, baseline, OnConflict::keep, "c", "k", report));
+  EXPECT_EQ(g.config.text(), "[ profile dev ]\nregion = us-east-1\n");
+  EXPECT_EQ(report.conflicts.size(), 1u);
+}
+
 }  // namespace
 }  // namespace awsprof

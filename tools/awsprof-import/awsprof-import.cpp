@@ -46,11 +46,13 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
                                const std::function<Status(ConfigFiles&)>& edit, std::string& refusal) {
   const ToolContext& context = tool.context();
   RealFileSystem fs;
+  std::vector<EditNote> notes;
   Result<EditOutcome> outcome = edit_config_files(
       fs, context.config_path, context.credentials_path,
       [&](ConfigFiles& files) {
         Status s = edit(files);
         if (!s) refusal = s.message();
+        notes = files.notes;
         return s;
       },
       dry_run);
@@ -58,6 +60,7 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
     if (refusal.empty()) tool.fail(outcome.message());
     return std::nullopt;
   }
+  print_notes(tool, notes);
   return std::move(*outcome);
 }
 

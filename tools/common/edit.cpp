@@ -110,6 +110,17 @@ nlohmann::ordered_json reports_to_json(const std::vector<ChangeReport>& reports)
   return array;
 }
 
+void print_notes(const Tool& tool, const std::vector<EditNote>& notes) {
+  const ToolContext& context = tool.context();
+  for (const EditNote& note : notes) {
+    std::cerr << tool.display_name() << ": note: ";
+    if (note.line > 0)
+      std::cerr << (note.file == FileKind::config ? context.config_path : context.credentials_path) << ':'
+                << note.line << ": ";
+    std::cerr << note.message << '\n';
+  }
+}
+
 int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Status(ConfigFiles&)>& edit,
              const std::function<nlohmann::ordered_json()>& summary) {
   const ToolContext& context = tool.context();
@@ -134,13 +145,7 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   Result<EditOutcome> outcome =
       edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run);
   if (!outcome) return tool.fail(outcome.message());
-  for (const EditNote& note : notes) {
-    std::cerr << tool.display_name() << ": note: ";
-    if (note.line > 0)
-      std::cerr << (note.file == FileKind::config ? context.config_path : context.credentials_path) << ':'
-                << note.line << ": ";
-    std::cerr << note.message << '\n';
-  }
+  print_notes(tool, notes);
 
   std::string diff;
   if (flags.dry_run) diff = dry_run_diff(context, *outcome);

@@ -52,6 +52,9 @@ Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& s
 Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports);
 
+/// Prints the notes of an edit on stderr: "awsprof CMD: note: PATH:LINE: message".
+void print_notes(const Tool& tool, const std::vector<EditNote>& notes);
+
 /// Runs `edit` on both files of the tool's context as one locked, atomic read-modify-write.
 ///  - Unless --force, a file the dialect cannot parse is refused first, with its diagnostics.
 ///  - --dry-run writes nothing and prints a unified diff per changed file, secret values masked.
