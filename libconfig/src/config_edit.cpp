@@ -157,15 +157,19 @@ std::string in_file(FileKind file, int line) {
   return "line " + std::to_string(line) + " of the " + to_string(file) + " file";
 }
 
+// What the reader makes of `text` alone as a file of that kind.
+ProfileModel read_alone(Dialect dialect, FileKind file, std::string text) {
+  Document probe = Document::parse(std::move(text));  // the model keeps the bytes it needs
+  InputFile in("", &probe);
+  InputFile none("", nullptr);
+  return file == FileKind::config ? build_profile_model(in, none, dialect) : build_profile_model(none, in, dialect);
+}
+
 // What the reader makes of `line` alone in a file of that kind: the section it names, if any;
 // else `why` (when given) receives the reader's reason, if it gives one.
 std::optional<EditTarget> read_header(Dialect dialect, FileKind file, std::string_view line,
                                       std::string* why = nullptr) {
-  Document probe = Document::parse(std::string(line) + "\n");
-  InputFile text("", &probe);
-  InputFile none("", nullptr);
-  ProfileModel model = file == FileKind::config ? build_profile_model(text, none, dialect)
-                                                : build_profile_model(none, text, dialect);
+  ProfileModel model = read_alone(dialect, file, std::string(line) + "\n");
   for (EditTarget::Kind kind : kKinds)
     for (const Section& section : sections_of(model, kind))
       if (header_line(section, file) == 1) return EditTarget{kind, std::string(section.name)};
@@ -271,11 +275,7 @@ Result<KeyReading> read_setting(Dialect dialect, FileKind file, EditTarget::Kind
       (parent.empty() ? std::string(key) + " = " + std::string(value)
                       : std::string(parent) + " =\n    " + std::string(sub) + " = " + std::string(value)) +
       "\n";
-  Document probe = Document::parse(std::move(text));
-  InputFile in("", &probe);
-  InputFile none("", nullptr);
-  ProfileModel model = file == FileKind::config ? build_profile_model(in, none, dialect)
-                                                : build_profile_model(none, in, dialect);
+  ProfileModel model = read_alone(dialect, file, std::move(text));
   const Section* section = find_target(model, probe_target);
   const Setting* setting = nullptr;
   if (section != nullptr)
@@ -418,7 +418,7 @@ Status repeat_until_done(ConfigFiles& files, const std::string& what, Step step)
     if (!more) return more.status();
     if (!*more) return Status();
     if (files.config.text() == config_before && files.credentials.text() == credentials_before)
-      return Status::error(what + ": cannot find the line " + "the reader takes; nothing written");
+      return Status::error(what + ": cannot find the line the reader takes; nothing written");
   }
   return Status::error(what + ": too many sections to change; nothing written");
 }
@@ -434,7 +434,8 @@ FileKind file_for_new_key(const EditTarget& target, std::string_view key, const 
 Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, const std::string& key,
                const std::string& value) {
   auto [parent, sub] = split_dotted(key);
-  const std::string what = "cannot set '" + key + "'";
+  // The document's own refusals say what, not which key.
+  auto named = [&key](Status s) { return s ? s : Status::error("cannot set '" + key + "': " + s.message()); };
   ProfileModel model = read_files(files, dialect);
   const Section* section = find_target(model, target);
   Result<KeyReading> wanted =
@@ -444,15 +445,15 @@ Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, co
   if (current != nullptr && owns(files, dialect, target, current->source)) {
     Document& doc = files.of(current->source.file);
     const auto line = static_cast<std::size_t>(current->source.line - 1);
-    if (parent.empty()) return doc.set_value_at(line, value);
+    if (parent.empty()) return named(doc.set_value_at(line, value));
     if (current->sub_properties == nullptr && !current->value.empty())
-      return Status::error(what + ": '" + std::string(parent) +
-                           "' has a value, not a block of sub-properties");
+      return named(Status::error("'" + std::string(parent) + "' has a value, not a block of sub-properties"));
     const PropertyRange* block = doc.property_at(line);
-    if (block == nullptr) return Status::error(what + ": cannot find the line the reader takes it from");
+    if (block == nullptr) return named(Status::error("cannot find the line the reader takes it from"));
     if (std::optional<std::size_t> at = doc.find_sub_property(*block, sub))
-      return doc.set_value_at(*at, value);
-    return doc.set_sub_property_in(doc.section_at(line)->header, std::string(doc.key_of(line)), sub, value);
+      return named(doc.set_value_at(*at, value));
+    return named(
+        doc.set_sub_property_in(doc.section_at(line)->header, std::string(doc.key_of(line)), sub, value));
   }
   const FileKind file = file_for_new_key(target, key, current);
   std::size_t header = 0;
@@ -464,9 +465,8 @@ Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, co
     header = *added;
   }
   Document& doc = files.of(file);
-  Status s = parent.empty() ? doc.set_property_in(header, key, value)
-                            : doc.set_sub_property_in(header, parent, sub, value);
-  return s ? s : Status::error(what + ": " + s.message());
+  return named(parent.empty() ? doc.set_property_in(header, key, value)
+                              : doc.set_sub_property_in(header, parent, sub, value));
 }
 
 Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, const std::string& key) {

@@ -79,8 +79,10 @@ inline ReadFiles read(const ConfigFiles& files, Dialect dialect) {
   return out;
 }
 
+/// A value as written, without the blanks around it that every reader drops (and that the edits
+/// accept, as aws configure set does).
 inline std::string trimmed(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; };
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return std::string(s);

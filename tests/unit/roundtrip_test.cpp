@@ -512,7 +512,7 @@ using edit_property::Edit;
 constexpr const char* kNewNames[] = {"default", "dev", "new", "a]b", "[x]", "a b", "q\"u", "DEFAULT", "Mixed", "p-1"};
 constexpr const char* kKeys[] = {"region", "output", "Region", "s3.addressing_style", "aws_access_key_id",
                                  "source_profile", "x_y", "sts.endpoint_url"};
-constexpr const char* kValues[] = {"v", "a b", "[a,b]", "a #b", "  padded ", "", "#x", "dev", "x;y"};
+constexpr const char* kValues[] = {"v", "a b", "[a,b]", "a #b", "  padded ", "\vpadded\f", "", "#x", "dev", "x;y"};
 
 Edit random_edit(const ConfigFiles& files, Dialect dialect, Rng& rng) {
   const edit_property::ReadFiles reading = edit_property::read(files, dialect);
