@@ -302,8 +302,10 @@ Result<KeyReading> read_setting(Dialect dialect, FileKind file, EditTarget::Kind
 // ---- Checking a result by reading it back ---------------------------------------------------
 
 // Everything the reader reads from the two files, copied out of the model: each section's
-// settings, a block's sub-properties as "block.sub" beside the block itself.
+// settings, a block's sub-properties beside the block itself, as block + kSubKey + sub (a key may
+// hold a dot, never a line break).
 using Settings = std::map<std::string, std::string>;
+constexpr char kSubKey = '\n';
 struct Snapshot {
   std::map<std::pair<EditTarget::Kind, std::string>, Settings> sections;
   std::optional<Diagnostic> refusal;  ///< Why the reader refuses a file, when it does.
@@ -316,7 +318,7 @@ Settings settings_of(const Section& section) {
     settings[key] = setting.value;
     if (setting.sub_properties != nullptr)
       for (const SubProperty& sub : *setting.sub_properties)
-        settings[key + "." + std::string(sub.key)] = sub.value;
+        settings[key + kSubKey + std::string(sub.key)] = sub.value;
   }
   return settings;
 }
@@ -642,7 +644,7 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
     Result<KeyReading> reading = read_setting(dialect, file_for_new_key(target, change.key, nullptr),
                                               target.kind, change.key, change.value.value_or("x"));
     if (!reading) continue;  // an unset of a key the reader never reads
-    const std::string name = reading->sub.empty() ? reading->key : reading->key + "." + reading->sub;
+    const std::string name = reading->sub.empty() ? reading->key : reading->key + kSubKey + reading->sub;
     changed[name] = change.value ? std::optional<std::string>(reading->value) : std::nullopt;
   }
   const Snapshot after = snapshot(edited, dialect);
@@ -653,8 +655,10 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
   Settings now = settings_or_none(find(after, target));
   for (const auto& [name, value] : changed) {
     auto it = now.find(name);
+    std::string shown = name;
+    std::replace(shown.begin(), shown.end(), kSubKey, '.');
     if (value ? (it == now.end() || it->second != *value) : it != now.end())
-      return unexpected(what, "'" + name + "' would " + (value ? "not read as set" : "still be set"));
+      return unexpected(what, "'" + shown + "' would " + (value ? "not read as set" : "still be set"));
   }
   // Every other key of the target reads as before (a new section may inherit [DEFAULT] values).
   if (intended) {
@@ -663,7 +667,7 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
       std::erase_if(*settings, [&](const auto& entry) {
         const std::string& key = entry.first;
         return std::any_of(changed.begin(), changed.end(), [&](const auto& c) {
-          return key == c.first || key.starts_with(c.first + ".") || c.first.starts_with(key + ".");
+          return key == c.first || key.starts_with(c.first + kSubKey) || c.first.starts_with(key + kSubKey);
         });
       });
     if (was != now) return unexpected(what, "its other settings would read differently");

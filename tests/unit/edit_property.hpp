@@ -46,8 +46,9 @@ inline const char* to_string(Edit::Op op) {
 }
 
 /// Each section the reader reads, by kind and name, with its settings; a block's sub-properties
-/// appear as "block.sub" too.
+/// appear too, as block + kSubKey + sub (a key may hold a dot, never a line break).
 using Settings = std::map<std::string, std::string>;
+constexpr char kSubKey = '\n';
 using Reading = std::map<std::pair<EditTarget::Kind, std::string>, Settings>;
 
 struct ReadFiles {
@@ -72,7 +73,7 @@ inline ReadFiles read(const ConfigFiles& files, Dialect dialect) {
         settings[std::string(setting.key)] = std::string(setting.value);
         if (setting.sub_properties)
           for (const SubProperty& sub : *setting.sub_properties)
-            settings[std::string(setting.key) + "." + std::string(sub.key)] = std::string(sub.value);
+            settings[std::string(setting.key) + kSubKey + std::string(sub.key)] = std::string(sub.value);
       }
     }
   }
@@ -144,10 +145,12 @@ inline std::string check(const ConfigFiles& files, Dialect dialect, const Edit& 
   switch (edit.op) {
     case Edit::Op::set:
     case Edit::Op::unset: {
-      const std::size_t dot = edit.key.find('.');
+      // "block.sub" names a sub-property; a key that starts with a dot names no block.
+      const std::size_t first_dot = edit.key.find('.');
+      const std::size_t dot = first_dot == 0 ? std::string::npos : first_dot;
       const std::string name = dot == std::string::npos
                                    ? lowered(edit.key)
-                                   : lowered(edit.key.substr(0, dot)) + edit.key.substr(dot);
+                                   : lowered(edit.key.substr(0, dot)) + kSubKey + edit.key.substr(dot + 1);
       set_name = name;
       new_section = intended.count(key_of(edit.target)) == 0;
       Settings& settings = intended[key_of(edit.target)];
@@ -155,7 +158,7 @@ inline std::string check(const ConfigFiles& files, Dialect dialect, const Edit& 
       // A plain value set or unset replaces a block of that name with its sub-properties.
       settings.erase(name);
       if (dot == std::string::npos)
-        std::erase_if(settings, [&](const auto& entry) { return entry.first.starts_with(name + "."); });
+        std::erase_if(settings, [&](const auto& entry) { return entry.first.starts_with(name + kSubKey); });
       if (edit.op == Edit::Op::set) settings[name] = trimmed(edit.value);
       break;
     }

@@ -554,6 +554,20 @@ std::string describe(const Edit& edit, Dialect dialect) {
          "' key '" + edit.key + "' value " + escaped(edit.value) + " to '" + edit.to + "'";
 }
 
+// Found by the fuzzer, in the property itself: the AWS CLI reads "eet. v0 = x" as a key holding a
+// dot, which is no sub-property of "eet"; setting "eet" leaves it alone.
+TEST(RoundTrip, ThePropertyTellsAKeyWithADotFromASubProperty) {
+  ConfigFiles files{Document::parse("[plugins]\neet. v0 = 1\neet = foo\n"), Document()};
+  Edit edit{Edit::Op::set, {EditTarget::Kind::section, "plugins"}, "eet", "bar", ""};
+  bool made = false;
+  EXPECT_EQ(edit_property::check(files, Dialect::cli, edit, &made), "");
+  EXPECT_TRUE(made);
+  // And a key that starts with a dot is a key, not a sub-property of an empty block.
+  Edit dots{Edit::Op::set, {EditTarget::Kind::profile, "foo"}, "....", "v", ""};
+  EXPECT_EQ(edit_property::check(files, Dialect::sdk, dots, &made), "");
+  EXPECT_TRUE(made);
+}
+
 // After any edit, reading the files back gives exactly the intended sections and values (or the
 // edit is refused and nothing changes): over every peer file and embedded text as a config file
 // (with another as the credentials file) and thousands of mutations of them, in both dialects,
