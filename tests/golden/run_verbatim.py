@@ -10,7 +10,7 @@ own: wherever the tool echoes the argument (an error naming it, a path, a profil
 must echo all of it. Cases where the tool does not echo it at all cannot show a split and are
 counted apart; at least MIN_ECHOED cases must echo it, or the test proves nothing.
 
-Usage: run_verbatim.py --bin-dir DIR
+Usage: run_verbatim.py --bin-dir DIR   (registered as golden.verbatim-arguments)
 """
 import argparse
 import json
