@@ -9,7 +9,11 @@
 //    unset_property, unset_sub_property, add_section, rename_section, remove_section), on
 //    sections and keys taken from the document or made from the bytes. After each one the new
 //    text must re-parse to itself with the same lines, and an edit that reports success must have
-//    done what it says (the key reads back with its value, a removed section is gone, ...).
+//    done what it says (the key reads back with its value, a removed section is gone, ...);
+//  - one edit of config_edit.hpp chosen by the bytes (set, unset, rename, copy or delete of a
+//    section the files have or a name made from the bytes), on the edited document as the config
+//    file, in a dialect that can read it: reading the files back gives exactly the intended
+//    sections and values, or the edit is refused and changes nothing (edit_property.hpp).
 //
 // Build with -DAWSPROF_FUZZ=ON and clang; run with tests/fuzz/run-fuzz.sh.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -23,6 +27,7 @@
 
 #include "awsprof/syntax/document.hpp"
 #include "awsprof/model/profile_model.hpp"
+#include "edit_property.hpp"
 
 namespace {
 
@@ -233,6 +238,34 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
   }
 }
 
+/// An edit of config_edit.hpp chosen by the bytes, checked against the property every such edit
+/// keeps: the files read back as intended, or nothing changed.
+void check_reader_edit(FuzzedDataProvider& bytes, const Document& config) {
+  using awsprof::edit_property::Edit;
+  const awsprof::Dialect dialect = bytes.ConsumeBool() ? awsprof::Dialect::cli : awsprof::Dialect::sdk;
+  awsprof::ConfigFiles files{config, Document::parse(pick_text(bytes, 64))};
+  if (!awsprof::edit_property::read(files, dialect).readable) files.credentials = Document();
+  const awsprof::edit_property::ReadFiles reading = awsprof::edit_property::read(files, dialect);
+  if (!reading.readable) return;  // the tools refuse to edit a file the dialect cannot read
+  std::vector<awsprof::EditTarget> sections;
+  for (const auto& [section, settings] : reading.sections)
+    sections.push_back({section.first, section.second});
+  Edit edit;
+  edit.op = static_cast<Edit::Op>(bytes.ConsumeIntegralInRange<int>(0, 4));
+  const bool profile_op = edit.op != Edit::Op::set && edit.op != Edit::Op::unset;
+  if (!sections.empty() && bytes.ConsumeBool()) {
+    edit.target = sections[bytes.ConsumeIntegralInRange<std::size_t>(0, sections.size() - 1)];
+    if (profile_op) edit.target.kind = awsprof::EditTarget::Kind::profile;
+  } else {
+    edit.target = {awsprof::EditTarget::Kind::profile, pick_text(bytes, 12)};
+  }
+  edit.key = pick_key(bytes, config);
+  edit.value = pick_text(bytes, 24);
+  edit.to = pick_text(bytes, 12);
+  std::string problem = awsprof::edit_property::check(files, dialect, edit);
+  if (!problem.empty()) fail("config_edit: the files read back as intended", problem);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -247,5 +280,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int edits = bytes.ConsumeIntegralInRange<int>(0, kMaxEdits);
   for (int i = 0; i < edits && bytes.remaining_bytes() > 0; ++i) edit_once(bytes, doc);
   if (edits > 0) read_dialects(doc);
+  if (bytes.remaining_bytes() > 0) check_reader_edit(bytes, doc);
   return 0;
 }

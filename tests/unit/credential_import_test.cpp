@@ -106,18 +106,18 @@ TEST(CredentialImport, NeverOverwritesWithoutOverwrite) {
       "", "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
   std::vector<ImportedCredential> creds{{"dev", "NEW1", "newsecret", "", "", 0}};
   ImportReport report;
-  Status s = import_credentials(f, creds, false, "c", "k", report);
+  Status s = import_credentials(f, Dialect::cli, creds, false, "c", "k", report);
   ASSERT_FALSE(s);
   EXPECT_EQ(report.conflicts.size(), 3u);  // both keys, and the token that would be removed
   EXPECT_EQ(
       f.credentials.text(),
       "[dev]\naws_access_key_id = OLD1\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n");
   for (const KeyConflict& c : report.conflicts) EXPECT_EQ(c.current.find("oldsecret"), std::string::npos);
-  ASSERT_TRUE(import_credentials(f, creds, true, "c", "k", report));
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, true, "c", "k", report));
   EXPECT_EQ(f.credentials.text(), "[dev]\naws_access_key_id = NEW1\naws_secret_access_key = newsecret\n");
   EXPECT_EQ(report.profiles.at(0).action, ImportAction::updated);
   // Again: nothing changes.
-  ASSERT_TRUE(import_credentials(f, creds, false, "c", "k", report));
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, false, "c", "k", report));
   EXPECT_EQ(report.profiles.at(0).action, ImportAction::unchanged);
 }
 
@@ -125,14 +125,14 @@ TEST(CredentialImport, KeepsTheExpirationBesideTheSessionToken) {
   auto f = files("");
   std::vector<ImportedCredential> creds{{"mfa", "ASIA1", "s3cr3t", "tok1", "2030-01-01T00:00:00+00:00", 0}};
   ImportReport report;
-  ASSERT_TRUE(import_credentials(f, creds, false, "c", "k", report));
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, false, "c", "k", report));
   EXPECT_EQ(f.credentials.text(),
             "[mfa]\naws_access_key_id = ASIA1\naws_secret_access_key = s3cr3t\naws_session_token = tok1\n"
             "aws_expiration = 2030-01-01T00:00:00+00:00\n");
   EXPECT_EQ(f.config.text(), "");
   // New long-term keys take the token and its expiration away with them.
   std::vector<ImportedCredential> long_term{{"mfa", "AKIA2", "other", "", "", 0}};
-  ASSERT_TRUE(import_credentials(f, long_term, true, "c", "k", report));
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, long_term, true, "c", "k", report));
   EXPECT_EQ(f.credentials.text(), "[mfa]\naws_access_key_id = AKIA2\naws_secret_access_key = other\n");
 }
 
@@ -156,7 +156,7 @@ TEST(CredentialImport, AddsNewProfilesMasked) {
   auto f = files("[profile dev]\nregion = x\n");
   std::vector<ImportedCredential> creds{{"dev", "AKIADEVKEY", "devsecretvalue", "devtoken1234", "", 0}};
   ImportReport report;
-  ASSERT_TRUE(import_credentials(f, creds, false, "c", "k", report));
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, false, "c", "k", report));
   EXPECT_EQ(f.credentials.text(),
             "[dev]\naws_access_key_id = AKIADEVKEY\naws_secret_access_key = "
             "devsecretvalue\naws_session_token = devtoken1234\n");
@@ -175,7 +175,7 @@ TEST(BaselineMerge, AddsMissingAndKeepsConflicts) {
   ProfileModel baseline = baseline_model(team);
   auto f = files("[profile dev]\nregion = us-east-1\n");
   MergeReport report;
-  ASSERT_TRUE(merge_baseline(f, baseline, OnConflict::keep, "c", "k", report));
+  ASSERT_TRUE(merge_baseline(f, Dialect::cli, baseline, OnConflict::keep, "c", "k", report));
   EXPECT_EQ(report.conflicts.size(), 1u);
   EXPECT_FALSE(report.conflicts[0].taken);
   EXPECT_EQ(report.added_sections.size(), 2u);
@@ -183,7 +183,7 @@ TEST(BaselineMerge, AddsMissingAndKeepsConflicts) {
   EXPECT_NE(once.find("region = us-east-1"), std::string::npos);
   EXPECT_NE(once.find("[sso-session corp]"), std::string::npos);
   EXPECT_EQ(once.find("awsprof"), std::string::npos);  // no marker keys
-  ASSERT_TRUE(merge_baseline(f, baseline, OnConflict::keep, "c", "k", report));
+  ASSERT_TRUE(merge_baseline(f, Dialect::cli, baseline, OnConflict::keep, "c", "k", report));
   EXPECT_EQ(f.config.text(), once);
   EXPECT_FALSE(report.changed());
 }
@@ -193,13 +193,44 @@ TEST(BaselineMerge, TheirsAndFail) {
   ProfileModel baseline = baseline_model(team);
   auto f = files("[profile dev]\nregion = us-east-1\n", "[dev]\nregion = ap-south-1\n");
   MergeReport report;
-  EXPECT_FALSE(merge_baseline(f, baseline, OnConflict::fail, "c", "k", report));
+  EXPECT_FALSE(merge_baseline(f, Dialect::cli, baseline, OnConflict::fail, "c", "k", report));
   EXPECT_EQ(report.conflicts.size(), 1u);
   EXPECT_EQ(f.credentials.text(), "[dev]\nregion = ap-south-1\n");
-  ASSERT_TRUE(merge_baseline(f, baseline, OnConflict::theirs, "c", "k", report));
+  ASSERT_TRUE(merge_baseline(f, Dialect::cli, baseline, OnConflict::theirs, "c", "k", report));
   // The value the CLI reads (the credentials file's) is the one replaced.
   EXPECT_EQ(f.credentials.text(), "[dev]\nregion = eu-west-1\n");
   EXPECT_EQ(f.config.text(), "[profile dev]\nregion = us-east-1\n");
+}
+
+// Import writes where the AWS CLI reads: "[ dev ]" in the credentials file is the profile " dev "
+// to the CLI, and "[ profile dev ]" in the config file is no profile at all, so neither is the
+// profile dev; new sections are added (with a note), and the look-alikes are left as they are.
+TEST(CredentialImport, WritesTheSectionsTheCliReadsNotLookAlikes) {
+  auto f = files("", "[ dev ]\naws_access_key_id = OTHER\n");
+  std::vector<ImportedCredential> creds{{"dev", "AKIADEVKEY", "devsecretvalue", "", "", 0}};
+  ImportReport report;
+  ASSERT_TRUE(import_credentials(f, Dialect::cli, creds, false, "c", "k", report));
+  EXPECT_EQ(f.credentials.text(),
+            "[ dev ]\naws_access_key_id = OTHER\n\n[dev]\naws_access_key_id = AKIADEVKEY\n"
+            "aws_secret_access_key = devsecretvalue\n");
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_EQ(f.notes[0].file, FileKind::credentials);
+  EXPECT_EQ(f.notes[0].line, 1);
+}
+
+TEST(BaselineMerge, WritesTheSectionsTheCliReadsNotLookAlikes) {
+  Document team = Document::parse("[profile dev]\nregion = eu-west-1\n");
+  ProfileModel baseline = baseline_model(team);
+  auto f = files("[ profile dev ]\nregion = us-east-1\n");
+  MergeReport report;
+  ASSERT_TRUE(merge_baseline(f, Dialect::cli, baseline, OnConflict::keep, "c", "k", report));
+  EXPECT_EQ(f.config.text(), "[ profile dev ]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n");
+  EXPECT_TRUE(report.conflicts.empty()) << "the CLI reads no profile dev in the user's files";
+  // In the SDK dialect "[ profile dev ]" is the profile dev: its value is a conflict, kept.
+  auto g = files("[ profile dev ]\nregion = us-east-1\n");
+  ASSERT_TRUE(merge_baseline(g, Dialect::sdk, baseline, OnConflict::keep, "c", "k", report));
+  EXPECT_EQ(g.config.text(), "[ profile dev ]\nregion = us-east-1\n");
+  EXPECT_EQ(report.conflicts.size(), 1u);
 }
 
 }  // namespace

@@ -74,8 +74,19 @@ TEST(Edit, RefusesLineBreaksAndLeavesTheDocumentAlone) {
   EXPECT_FALSE(doc.set_property(kDefault, "re\ngion", "b"));
   EXPECT_FALSE(doc.set_property(kDefault, "a=b", "b"));
   EXPECT_FALSE(doc.set_sub_property(kDefault, "s3", "x", "1\n"));
-  EXPECT_FALSE(doc.add_section({"profile", "a]b"}));
+  EXPECT_FALSE(doc.add_section({"profile", "a\nb"}));
   EXPECT_EQ(doc.text(), "[default]\nregion = a\n");
+}
+
+// A header ends at its last ']', so a name may hold '[' and ']' and still read back as itself
+// (the AWS CLI writes and reads [profile a]b] the same way).
+TEST(Edit, SectionNamesMayHoldBrackets) {
+  for (std::string name : {"a]b", "a[b", "]", "[x]", "a]"}) {
+    Document doc = Document::parse("[default]\n");
+    ASSERT_TRUE(doc.set_property({"profile", name}, "k", "v")) << name;
+    EXPECT_EQ(doc.text(), "[default]\n\n[profile " + name + "]\nk = v\n");
+    EXPECT_EQ(doc.section_name(doc.sections().back()), (SectionName{"profile", name}));
+  }
 }
 
 TEST(Edit, ScalarReplacesContinuationLines) {

@@ -176,7 +176,9 @@ TEST(Divergence, FindsEachKindOfDifference) {
   };
   // ':' makes the SDKs refuse the file outright, so check that on its own.
   EXPECT_TRUE(mentions("refuse the whole file"));
-  Files g = files("[default]\nregion = us-east-1 # main\n[profile default]\noutput = json\n[profile \"quoted\"]\n[ profile spaced ]\n");
+  Files g = files(
+      "[default]\nregion = us-east-1 # main\n[profile default]\noutput = json\n[profile \"quoted\"]\n[ "
+      "profile spaced ]\n");
   found = find_dialect_divergences({"config", &g.config}, {"credentials", &g.credentials});
   EXPECT_TRUE(mentions("quoted"));
   EXPECT_TRUE(mentions("spaced"));
@@ -194,6 +196,16 @@ TEST(Divergence, FindsEachKindOfDifference) {
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].cli_reading.find("SECRET"), std::string::npos);
   EXPECT_EQ(s[0].sdk_reading.find("SECRET"), std::string::npos);
+}
+
+TEST(ProfileModel, MissingProfileMessageNamesTheNearestProfiles) {
+  Document config = Document::parse("[profile develop]\n[profile dev-a]\n[profile dev-b]\n[profile prod]\n");
+  ProfileModel model = build_profile_model({"config", &config}, {"credentials", nullptr}, Dialect::cli);
+  EXPECT_EQ(missing_profile_message(model, "devlop"),
+            "the profile 'devlop' does not exist; did you mean 'develop'?");
+  EXPECT_EQ(missing_profile_message(model, "dev-c"),
+            "the profile 'dev-c' does not exist; did you mean 'dev-a' or 'dev-b'?");
+  EXPECT_EQ(missing_profile_message(model, "qa"), "the profile 'qa' does not exist");
 }
 
 }  // namespace

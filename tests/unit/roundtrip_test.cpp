@@ -1,10 +1,12 @@
 // Losslessness as a property: print(parse(x)) == x for every peer test file, every config text
 // embedded in the peer JSON suites, and thousands of mutations of them; the line table partitions
-// the text exactly; and edits on mutated inputs change only what they must.
+// the text exactly; edits on mutated inputs change only what they must; and the edits of
+// config_edit.hpp, on the same inputs, read back as intended (edit_property.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "awsprof/syntax/document.hpp"
+#include "edit_property.hpp"
 
 namespace awsprof {
 namespace {
@@ -497,6 +500,123 @@ TEST(RoundTrip, EditsOnMutatedInputsChangeOnlyTheirSection) {
     }
   }
   EXPECT_GT(edits_applied, kMutants / 4) << "too few edits were applied to test anything";
+}
+
+
+// ---- Edits as the readers read them ---------------------------------------------------------
+
+using edit_property::Edit;
+
+// New names, keys and values the property is tried with, awkward ones included; existing ones
+// come from the files' own reading.
+constexpr const char* kNewNames[] = {"default", "dev", "new", "a]b", "[x]", "a b", "q\"u", "DEFAULT", "Mixed", "p-1"};
+constexpr const char* kKeys[] = {"region", "output", "Region", "s3.addressing_style", "aws_access_key_id",
+                                 "source_profile", "x_y", "sts.endpoint_url"};
+constexpr const char* kValues[] = {"v", "a b", "[a,b]", "a #b", "  padded ", "\vpadded\f", "", "#x", "dev", "x;y"};
+
+Edit random_edit(const ConfigFiles& files, Dialect dialect, Rng& rng) {
+  const edit_property::ReadFiles reading = edit_property::read(files, dialect);
+  std::vector<std::pair<EditTarget::Kind, std::string>> sections, profiles;
+  for (const auto& [section, settings] : reading.sections) {
+    sections.push_back(section);
+    if (section.first == EditTarget::Kind::profile) profiles.push_back(section);
+  }
+  auto new_name = [&] { return std::string(kNewNames[rng.below(std::size(kNewNames))]); };
+  Edit edit;
+  // Profile operations need a profile; without one, only sets and unsets are tried.
+  edit.op = static_cast<Edit::Op>(rng.below(profiles.empty() ? 2 : 5));
+  if (edit.op == Edit::Op::set || edit.op == Edit::Op::unset) {
+    if (!sections.empty() && rng.chance(75)) {
+      const auto& [kind, name] = sections[rng.below(sections.size())];
+      edit.target = {kind, name};
+    } else {
+      edit.target = {EditTarget::Kind::profile, new_name()};
+    }
+    auto it = reading.sections.find({edit.target.kind, edit.target.name});
+    if (it != reading.sections.end() && !it->second.empty() && rng.chance(50)) {
+      auto key = it->second.begin();
+      std::advance(key, static_cast<std::ptrdiff_t>(rng.below(it->second.size())));
+      edit.key = key->first;
+    } else {
+      edit.key = kKeys[rng.below(std::size(kKeys))];
+    }
+    edit.value = kValues[rng.below(std::size(kValues))];
+  } else {
+    edit.target = {EditTarget::Kind::profile,
+                   !profiles.empty() && rng.chance(85) ? profiles[rng.below(profiles.size())].second : new_name()};
+    edit.to = !profiles.empty() && rng.chance(15) ? profiles[rng.below(profiles.size())].second : new_name();
+  }
+  return edit;
+}
+
+std::string describe(const Edit& edit, Dialect dialect) {
+  return std::string(edit_property::to_string(edit.op)) + " (" + to_string(dialect) + ") on '" + edit.target.name +
+         "' key '" + edit.key + "' value " + escaped(edit.value) + " to '" + edit.to + "'";
+}
+
+// Found by the fuzzer, in the property itself: the AWS CLI reads "eet. v0 = x" as a key holding a
+// dot, which is no sub-property of "eet"; setting "eet" leaves it alone.
+TEST(RoundTrip, ThePropertyTellsAKeyWithADotFromASubProperty) {
+  ConfigFiles files{Document::parse("[plugins]\neet. v0 = 1\neet = foo\n"), Document()};
+  Edit edit{Edit::Op::set, {EditTarget::Kind::section, "plugins"}, "eet", "bar", ""};
+  bool made = false;
+  EXPECT_EQ(edit_property::check(files, Dialect::cli, edit, &made), "");
+  EXPECT_TRUE(made);
+  // And a key that starts with a dot is a key, not a sub-property of an empty block.
+  Edit dots{Edit::Op::set, {EditTarget::Kind::profile, "foo"}, "....", "v", ""};
+  EXPECT_EQ(edit_property::check(files, Dialect::sdk, dots, &made), "");
+  EXPECT_TRUE(made);
+}
+
+// After any edit, reading the files back gives exactly the intended sections and values (or the
+// edit is refused and nothing changes): over every peer file and embedded text as a config file
+// (with another as the credentials file) and thousands of mutations of them, in both dialects,
+// wherever the dialect can read both files (the tools refuse to edit files it cannot).
+TEST(RoundTrip, EditsReadBackAsIntendedInTheDialectTheyAreMadeFor) {
+  const auto& samples = corpus();
+  Rng rng(kSeed + 2);
+  FailureLog failures;
+  int tried = 0, applied = 0, tried_unmutated = 0, applied_unmutated = 0;
+  auto run = [&](const std::string& config, const std::string& credentials, const std::string& origin,
+                 bool mutated) {
+    for (Dialect dialect : {Dialect::cli, Dialect::sdk}) {
+      ConfigFiles files{Document::parse(config), Document::parse(credentials)};
+      if (!edit_property::read(files, dialect).readable) files.credentials = Document();
+      if (!edit_property::read(files, dialect).readable) continue;
+      // Two edits in a row: the second works on what the first wrote.
+      for (int step = 0; step < 2; ++step) {
+        const Edit edit = random_edit(files, dialect, rng);
+        bool made = false;
+        if (std::string problem = edit_property::check(files, dialect, edit, &made); !problem.empty()) {
+          failures.add(describe(edit, dialect) + " on " + origin + ": " + problem +
+                           "\n  credentials: " + escaped(credentials),
+                       config);
+          break;
+        }
+        ++tried;
+        tried_unmutated += mutated ? 0 : 1;
+        if (!made) continue;
+        ++applied;
+        applied_unmutated += mutated ? 0 : 1;
+        Status s = edit_property::apply(files, dialect, edit);
+        ASSERT_TRUE(s) << s.message();
+      }
+    }
+  };
+  for (int round = 0; round < 3; ++round)
+    for (const Sample& sample : samples)
+      run(sample.text.substr(0, 16384), samples[rng.below(samples.size())].text.substr(0, 4096), sample.origin,
+          false);
+  for (int i = 0; i < kMutants; ++i) {
+    const Sample& base = samples[rng.below(samples.size())];
+    run(mutate(base.text.substr(0, 8192), rng), mutate(samples[rng.below(samples.size())].text.substr(0, 2048), rng),
+        "mutant " + std::to_string(i) + " of " + base.origin, true);
+  }
+  // Refusing everything would keep the property; most edits of readable files must be made.
+  std::printf("edits: %d of %d made (%d of %d on unmutated inputs)\n", applied, tried, applied_unmutated,
+              tried_unmutated);
+  EXPECT_GT(tried, 2500);
+  EXPECT_GT(applied_unmutated * 10, tried_unmutated * 7) << applied_unmutated << " of " << tried_unmutated;
 }
 
 }  // namespace

@@ -197,6 +197,8 @@ int main(int argc, char** argv) {
   auto loaded = load_profiles(tool);
   if (!loaded) return exit_code(Outcome::error);
   const ToolContext& context = tool.context();
+  if (named_but_missing(context.profile, loaded->model))
+    return tool.fail(missing_profile_message(loaded->model, context.profile.name));
   ExplainInput input;
   loaded->parse_layout();  // for the lines of sub-properties
   input.config = loaded->config;

@@ -166,6 +166,8 @@ int main(int argc, char** argv) {
   if (auto loop = enter_recursion_barrier(tool, profile)) return tool.fail(*loop);
   auto loaded = load_profiles(tool);
   if (!loaded) return exit_code(Outcome::error);
+  if (named_but_missing(tool.context().profile, loaded->model))
+    return tool.fail(missing_profile_message(loaded->model, profile));
 
   awsprof::RealFileSystem fs;
   awsprof::ProfileRunOptions options;

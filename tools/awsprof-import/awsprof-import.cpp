@@ -46,11 +46,13 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
                                const std::function<Status(ConfigFiles&)>& edit, std::string& refusal) {
   const ToolContext& context = tool.context();
   RealFileSystem fs;
+  std::vector<EditNote> notes;
   Result<EditOutcome> outcome = edit_config_files(
       fs, context.config_path, context.credentials_path,
       [&](ConfigFiles& files) {
         Status s = edit(files);
         if (!s) refusal = s.message();
+        notes = files.notes;
         return s;
       },
       dry_run, tool.file_access());
@@ -58,6 +60,7 @@ std::optional<EditOutcome> run(const Tool& tool, bool dry_run,
     if (refusal.empty()) tool.fail(outcome.message());
     return std::nullopt;
   }
+  print_notes(tool, notes);
   return std::move(*outcome);
 }
 
@@ -112,7 +115,7 @@ int import_keys(const Tool& tool, const Options& options) {
   auto outcome = run(
       tool, options.dry_run,
       [&](ConfigFiles& files) {
-        return import_credentials(files, credentials, options.overwrite, context.config_path,
+        return import_credentials(files, context.dialect, credentials, options.overwrite, context.config_path,
                                   context.credentials_path, report);
       },
       refusal);
@@ -200,7 +203,8 @@ int merge(const Tool& tool, const Options& options, OnConflict on_conflict) {
   auto outcome = run(
       tool, options.dry_run,
       [&](ConfigFiles& files) {
-        return merge_baseline(files, baseline, on_conflict, context.config_path, context.credentials_path,
+        return merge_baseline(files, context.dialect, baseline, on_conflict, context.config_path,
+                              context.credentials_path,
                               report);
       },
       refusal);

@@ -80,10 +80,11 @@ std::optional<std::vector<PlannedChange>> plan_changes(const Tool& tool, const S
 }
 
 int run_profile_operation(const Tool& tool, const EditFlags& flags, const ProfileOperation& op) {
+  const Dialect dialect = tool.context().dialect;
   auto edit = [&](ConfigFiles& files) -> Status {
-    if (op.name == "rename-profile") return rename_profile(files, op.args[0], op.args[1]);
-    if (op.name == "copy-profile") return copy_profile(files, op.args[0], op.args[1]);
-    return delete_profile(files, op.args[0]);
+    if (op.name == "rename-profile") return rename_profile(files, dialect, op.args[0], op.args[1]);
+    if (op.name == "copy-profile") return copy_profile(files, dialect, op.args[0], op.args[1]);
+    return delete_profile(files, dialect, op.args[0], flags.force ? Dependents::orphan : Dependents::refuse);
   };
   auto summary = [&]() {
     nlohmann::ordered_json operation{{"name", op.name}};
@@ -104,8 +105,8 @@ int main(int argc, char** argv) {
   Tool tool("set", "Set keys in the AWS config and credentials files, as `aws configure set` does.");
   SectionFlags sections(tool);
   EditFlags flags(tool,
-                  "Write unknown keys and values the settings catalogue refuses, and edit files the AWS CLI "
-                  "cannot parse");
+                  "Write unknown keys and values the settings catalogue refuses, edit files the AWS CLI "
+                  "cannot parse, and delete a profile others use as their source_profile");
   std::vector<std::string> args;
   std::vector<std::string> rename, copy;
   std::optional<std::string> remove;
@@ -146,7 +147,7 @@ int main(int argc, char** argv) {
   std::vector<ChangeReport> reports;
   auto edit = [&](ConfigFiles& files) {
     reports.clear();
-    return apply_planned(files, *changes, reports);
+    return apply_planned(tool, files, *changes, reports);
   };
   auto summary = [&]() { return nlohmann::ordered_json{{"changes", reports_to_json(reports)}}; };
   return run_edit(tool, flags, edit, summary);

@@ -48,6 +48,14 @@ std::optional<std::vector<SelectedProfile>> profiles_to_test(const Tool& tool,
   } else {
     out.push_back(tool.context().profile);  // not named on the command line: environment keys may win
   }
+  // A profile named that the files lack is a usage error (exit 2), before anything is tested.
+  bool missing = false;
+  for (const SelectedProfile& profile : out) {
+    if (!named_but_missing(profile, model)) continue;
+    tool.fail(missing_profile_message(model, profile.name));
+    missing = true;
+  }
+  if (missing) return std::nullopt;
   return out;
 }
 

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   std::vector<ChangeReport> reports;
   auto edit = [&](ConfigFiles& files) {
     reports.clear();
-    return apply_planned(files, changes, reports);
+    return apply_planned(tool, files, changes, reports);
   };
   auto summary = [&]() { return nlohmann::ordered_json{{"changes", reports_to_json(reports)}}; };
   return run_edit(tool, flags, edit, summary);

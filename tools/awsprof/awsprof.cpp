@@ -133,10 +133,8 @@ int fail(const std::string& message,
 }
 
 int unknown_command(std::string_view typed) {
-  std::string hint;
-  std::vector<std::string> similar = suggestions(typed);
-  for (std::size_t i = 0; i < similar.size(); ++i) hint += (i == 0 ? "Did you mean: " : ", ") + similar[i];
-  if (!similar.empty()) hint += "?\n";
+  std::string hint = awsprof::tool::did_you_mean(suggestions(typed));
+  if (!hint.empty()) hint += "\n";
   return fail("unknown command '" + std::string(typed) + "'",
               hint + "Run 'awsprof --help' for the list of commands.");
 }

@@ -49,19 +49,35 @@ Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& s
   return resolve_configure_key(key, tool.context().profile.name);
 }
 
-Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& changes,
+Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports) {
+  const ToolContext& context = tool.context();
+  const Dialect dialect = context.dialect;
+  // A key removed from a profile that was named (by --profile, AWS_PROFILE, default.KEY or
+  // profile.NAME.KEY) but that the files lack: a usage error, not a silent success. A set creates
+  // such a profile, as aws configure set does.
+  const ProfileModel model = build_profile_model({context.config_path, &files.config},
+                                                 {context.credentials_path, &files.credentials}, dialect);
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;
-    std::optional<KeyLocation> before = locate_key(files, target, change.where.key);
+    const bool named = change.where.profile_named || (target.name == context.profile.name &&
+                                                      context.profile.source != ProfileSource::default_name);
+    if (!change.value && target.kind == EditTarget::Kind::profile && named &&
+        model.find_profile(target.name) == nullptr)
+      return Status::error(missing_profile_message(model, target.name));
+  }
+  for (const PlannedChange& change : changes) {
+    const EditTarget& target = change.where.target;
+    std::optional<KeyLocation> before = locate_key(files, dialect, target, change.where.key);
     SettingChange setting{change.where.key, change.value};
-    if (Status s = apply_changes(files, target, std::span<const SettingChange>(&setting, 1)); !s) return s;
-    std::optional<KeyLocation> after = locate_key(files, target, change.where.key);
+    if (Status s = apply_changes(files, dialect, target, std::span<const SettingChange>(&setting, 1)); !s)
+      return s;
+    std::optional<KeyLocation> after = locate_key(files, dialect, target, change.where.key);
     ChangeReport report;
     report.key = change.where.key;
     report.file = after ? after->file : before ? before->file : file_for_key(change.where.key);
     if (target.kind != EditTarget::Kind::profile) report.file = FileKind::config;
-    report.section = format_section_header(section_for(target, report.file, files.of(report.file)));
+    report.section = section_header(files, dialect, target, report.file);
     report.action = action_of(before, after);
     if (change.value && !is_secret(change.where.key)) report.value = change.value;
     reports.push_back(std::move(report));
@@ -69,7 +85,8 @@ Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& chang
   // Lines are those of the finished files, so later changes cannot make earlier ones stale.
   for (std::size_t i = 0; i < changes.size(); ++i) {
     ChangeReport& report = reports[reports.size() - changes.size() + i];
-    std::optional<KeyLocation> now = locate_key(files, changes[i].where.target, changes[i].where.key);
+    std::optional<KeyLocation> now =
+        locate_key(files, dialect, changes[i].where.target, changes[i].where.key);
     report.line = now && report.action != "removed" && report.action != "absent" ? now->line : 0;
   }
   return Status();
@@ -93,11 +110,23 @@ nlohmann::ordered_json reports_to_json(const std::vector<ChangeReport>& reports)
   return array;
 }
 
+void print_notes(const Tool& tool, const std::vector<EditNote>& notes) {
+  const ToolContext& context = tool.context();
+  for (const EditNote& note : notes) {
+    std::cerr << tool.display_name() << ": note: ";
+    if (note.line > 0)
+      std::cerr << (note.file == FileKind::config ? context.config_path : context.credentials_path) << ':'
+                << note.line << ": ";
+    std::cerr << note.message << '\n';
+  }
+}
+
 int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Status(ConfigFiles&)>& edit,
              const std::function<nlohmann::ordered_json()>& summary) {
   const ToolContext& context = tool.context();
   // Refuse a file the AWS CLI cannot read before touching it (the diagnostics name file:line).
   if (!flags.force && !load_profiles(tool)) return exit_code(Outcome::error);
+  std::vector<EditNote> notes;
   auto checked_edit = [&](ConfigFiles& files) -> Status {
     if (!flags.force) {
       // The files may have changed since the check above; this copy is the one being edited.
@@ -108,13 +137,16 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
         return Status::error((model.config_unreadable ? context.config_path : context.credentials_path) +
                              " changed while being edited and cannot be parsed now; run again to see why");
     }
-    return edit(files);
+    Status status = edit(files);
+    notes = files.notes;
+    return status;
   };
   RealFileSystem fs;
   Result<EditOutcome> outcome =
       edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run,
                         tool.file_access());
   if (!outcome) return tool.fail(outcome.message());
+  print_notes(tool, notes);
 
   std::string diff;
   if (flags.dry_run) diff = dry_run_diff(context, *outcome);

@@ -46,13 +46,20 @@ struct ChangeReport {
 Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections,
                                          std::string_view key);
 
-/// Applies `changes` in order to `files`, appending one report per change to `reports`.
-Status apply_planned(ConfigFiles& files, const std::vector<PlannedChange>& changes,
+/// Applies `changes` in order to `files` as the tool's dialect reads them, appending one report
+/// per change to `reports`. Removing a key from a profile that was named but does not exist is
+/// refused (missing_profile_message); a set creates such a profile.
+Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<PlannedChange>& changes,
                      std::vector<ChangeReport>& reports);
+
+/// Prints the notes of an edit on stderr: "awsprof CMD: note: PATH:LINE: message".
+void print_notes(const Tool& tool, const std::vector<EditNote>& notes);
 
 /// Runs `edit` on both files of the tool's context as one locked, atomic read-modify-write.
 ///  - Unless --force, a file the dialect cannot parse is refused first, with its diagnostics.
 ///  - --dry-run writes nothing and prints a unified diff per changed file, secret values masked.
+///  - The edits' notes (a section that looks like the target but is not read as it) go to
+///    stderr as "awsprof CMD: note: PATH:LINE: ...".
 ///  - --output json prints {"dry_run", "files": [{"file", "path", "changed"}], ...summary(),
 ///    and "diff" on a dry run}; otherwise a real run prints nothing.
 /// Errors (I/O, a refused edit) are printed as "awsprof CMD: error: ..."; returns the exit code.

@@ -35,6 +35,10 @@ void LoadedProfiles::parse_layout() {
   parse(credentials, credentials_layout_);
 }
 
+bool named_but_missing(const SelectedProfile& profile, const ProfileModel& model) {
+  return profile.source != ProfileSource::default_name && model.find_profile(profile.name) == nullptr;
+}
+
 std::shared_ptr<const std::string> shared_bytes(FileContent content) {
   if (!content.exists) return nullptr;
   return std::make_shared<const std::string>(std::move(content.bytes));

@@ -26,6 +26,11 @@ struct LoadedProfiles {
   std::unique_ptr<Document> config_layout_, credentials_layout_;  // stable addresses across moves
 };
 
+/// True when `profile` was named (on the command line, in AWS_PROFILE or AWS_DEFAULT_PROFILE) and
+/// the model does not define it: a usage error, reported with missing_profile_message()
+/// (docs/exit-codes.md). The default profile, when nothing names it, may be missing.
+bool named_but_missing(const SelectedProfile& profile, const ProfileModel& model);
+
 /// A file's bytes as shared text, for InputFile: nullptr when the file is missing.
 std::shared_ptr<const std::string> shared_bytes(FileContent content);
 

@@ -2,17 +2,56 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <utility>
 #include <vector>
 
+#include "awsprof/support/suggest.hpp"
 #include "common/completion_spec.hpp"
 #include "common/format.hpp"
 
 namespace awsprof::tool {
 namespace {
+
+// CLI11 reads an argument "[a,b]" given to an option that takes several values (KEY VALUE pairs,
+// --rename-profile OLD NEW, a list of paths) as the list a, b, and "[x]" as x. awsprof's arguments
+// are keys, values, names and paths, and reach it verbatim: an argument that ends in ']' gets this
+// byte appended before CLI11 sees it, which no argv string can hold and which keeps CLI11 from
+// splitting it, and every option takes it off again before its value is checked or stored.
+constexpr char kVerbatimMark = '\0';
+
+std::vector<std::string> marked_arguments(int argc, const char* const* argv) {
+  std::vector<std::string> arguments;
+  for (int i = argc - 1; i > 0; --i) {  // CLI11 takes them last first
+    std::string argument = argv[i];
+    if (argument.ends_with(']')) argument += kVerbatimMark;
+    arguments.push_back(std::move(argument));
+  }
+  return arguments;
+}
+
+void unmark(std::string& text) {
+  std::erase(text, kVerbatimMark);
+}
+
+// After a parse error: the options nearest to each unknown one the command line gave, as
+// "Did you mean: --dry-run?", or "".
+std::string option_hint(const CLI::App& app) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : app.get_options())
+    for (const std::string& name : option->get_lnames()) known.push_back("--" + name);
+  std::vector<std::string> near;
+  for (std::string argument : app.remaining()) {
+    unmark(argument);
+    if (!argument.starts_with("--")) continue;
+    for (std::string& name : nearest_names(argument.substr(0, argument.find('=')), known))
+      if (std::find(near.begin(), near.end(), name) == near.end()) near.push_back(std::move(name));
+  }
+  return did_you_mean(near);
+}
 
 std::optional<OutputFormat> parse_output_format(std::string_view text) {
   if (text == "text") return OutputFormat::text;
@@ -34,6 +73,12 @@ CLI::Validator one_of(std::vector<std::string> choices) {
         return "invalid value '" + value + "' (expected " + description + ")";
       },
       "");
+}
+
+std::string did_you_mean(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? "Did you mean: " : ", ") + names[i];
+  return text.empty() ? text : text + "?";
 }
 
 int exit_code(Outcome outcome) {
@@ -79,8 +124,11 @@ Tool::Tool(std::string_view command, std::string description, EnvLookup env)
 
 std::optional<int> Tool::parse(int argc, const char* const* argv) {
   if (auto exit = print_completion_spec_if_asked(app_, argc, argv, std::cout)) return exit;
+  for (CLI::Option* option : app_.get_options())
+    option->transform(CLI::Validator([](std::string& value) { return unmark(value), std::string(); }, ""));
+  std::vector<std::string> arguments = marked_arguments(argc, argv);
   try {
-    app_.parse(argc, argv);
+    app_.parse(arguments);
   } catch (const CLI::CallForHelp&) {
     std::cout << app_.help();
     return exit_code(Outcome::ok);
@@ -88,12 +136,15 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
     std::cout << app_.version() << '\n';
     return exit_code(Outcome::ok);
   } catch (const CLI::ParseError& e) {
-    std::string message = e.what();  // CLI11 starts some messages with a capital: "The following ..."
+    std::string message = e.what();
+    unmark(message);
+    // CLI11 starts some messages with a capital: "The following ..."
     if (message.size() > 1 && std::isupper(static_cast<unsigned char>(message[0])) &&
         std::islower(static_cast<unsigned char>(message[1]))) {
       message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     }
     fail(message);
+    if (std::string hint = option_hint(app_); !hint.empty()) std::cerr << hint << '\n';
     std::cerr << "Run '" << display_name_ << " --help' for usage.\n";
     return exit_code(Outcome::error);
   }

@@ -89,6 +89,9 @@ class Tool {
 /// "invalid value 'x' (expected text|json)".
 CLI::Validator one_of(std::vector<std::string> choices);
 
+/// "Did you mean: a, b?" for the names nearest to something unknown, or "" when there are none.
+std::string did_you_mean(const std::vector<std::string>& names);
+
 /// True when `fd` is a terminal, TERM is not "dumb" (a terminal without escape codes) and
 /// NO_COLOR is unset (https://no-color.org).
 bool colour_enabled(int fd, const EnvLookup& env);

@@ -1,6 +1,7 @@
 #include "awsprof/edit/config_edit.hpp"
 
 #include <algorithm>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -13,10 +14,6 @@ namespace {
 // The AWS CLI's three, and aws_expiration, which describes the session token beside it.
 constexpr std::string_view kCredentialKeys[] = {"aws_access_key_id", "aws_secret_access_key",
                                                 "aws_session_token", "aws_expiration"};
-
-bool is_default_header(const SectionName& name) {
-  return name.name == "default" && (name.prefix.empty() || name.prefix == "profile");
-}
 
 // Splits "s3.max_bandwidth" into parent and sub-key; a key without a dot has no parent.
 std::pair<std::string_view, std::string_view> split_dotted(std::string_view key) {
@@ -37,15 +34,6 @@ Status check_change(const SettingChange& change) {
     if (std::string why = check_edit_value(*change.value); !why.empty())
       return Status::error("the value of '" + change.key + "': " + why);
   }
-  return Status();
-}
-
-Status check_profile_name(std::string_view name) {
-  if (name.empty()) return Status::error("the profile name is empty");
-  for (char c : name)
-    if (c == '\r' || c == '\n' || c == '\0' || c == '[' || c == ']')
-      return Status::error("the profile name '" + std::string(name) +
-                           "' contains a character a header cannot hold");
   return Status();
 }
 
@@ -107,6 +95,294 @@ void keep_missing_final_eol(const Document& before, Document& after) {
   after = Document::parse(new_text.substr(0, cut));
 }
 
+// ---- The reader decides -------------------------------------------------------------------
+// Which section, which line and which header: every answer below comes from the dialect's
+// reader (build_profile_model) run on the documents as they are at that moment, or on a line
+// alone. No rule of how headers, keys or values are read is repeated here.
+
+const char* reader_name(Dialect dialect) {
+  return dialect == Dialect::cli ? "the AWS CLI" : "the AWS SDKs";
+}
+
+// Only the AWS CLI reads plain sections such as [plugins]; the SDKs ignore them.
+Dialect reader_for(const EditTarget& target, Dialect dialect) {
+  return target.kind == EditTarget::Kind::section ? Dialect::cli : dialect;
+}
+
+ProfileModel read_files(const ConfigFiles& files, Dialect dialect) {
+  return build_profile_model({"config", &files.config}, {"credentials", &files.credentials}, dialect);
+}
+
+constexpr EditTarget::Kind kKinds[] = {EditTarget::Kind::profile, EditTarget::Kind::sso_session,
+                                       EditTarget::Kind::services, EditTarget::Kind::section};
+
+const std::vector<Section>& sections_of(const ProfileModel& model, EditTarget::Kind kind) {
+  switch (kind) {
+    case EditTarget::Kind::sso_session:
+      return model.sso_sessions;
+    case EditTarget::Kind::services:
+      return model.services;
+    case EditTarget::Kind::section:
+      return model.other_sections;
+    case EditTarget::Kind::profile:
+      break;
+  }
+  return model.profiles;
+}
+
+const Section* find_target(const ProfileModel& model, const EditTarget& target) {
+  for (const Section& section : sections_of(model, target.kind))
+    if (section.name == target.name) return &section;
+  return nullptr;
+}
+
+int header_line(const Section& section, FileKind file) {
+  return file == FileKind::config ? section.config_line : section.credentials_line;
+}
+
+std::string describe(const EditTarget& target) {
+  switch (target.kind) {
+    case EditTarget::Kind::sso_session:
+      return "[sso-session " + target.name + "]";
+    case EditTarget::Kind::services:
+      return "[services " + target.name + "]";
+    case EditTarget::Kind::section:
+      return "[" + target.name + "]";
+    case EditTarget::Kind::profile:
+      break;
+  }
+  return "the profile '" + target.name + "'";
+}
+
+std::string in_file(FileKind file, int line) {
+  return "line " + std::to_string(line) + " of the " + to_string(file) + " file";
+}
+
+// What the reader makes of `text` alone as a file of that kind.
+ProfileModel read_alone(Dialect dialect, FileKind file, std::string text) {
+  Document probe = Document::parse(std::move(text));  // the model keeps the bytes it needs
+  InputFile in("", &probe);
+  InputFile none("", nullptr);
+  return file == FileKind::config ? build_profile_model(in, none, dialect) : build_profile_model(none, in, dialect);
+}
+
+// What the reader makes of `line` alone in a file of that kind: the section it names, if any;
+// else `why` (when given) receives the reader's reason, if it gives one.
+std::optional<EditTarget> read_header(Dialect dialect, FileKind file, std::string_view line,
+                                      std::string* why = nullptr) {
+  ProfileModel model = read_alone(dialect, file, std::string(line) + "\n");
+  for (EditTarget::Kind kind : kKinds)
+    for (const Section& section : sections_of(model, kind))
+      if (header_line(section, file) == 1) return EditTarget{kind, std::string(section.name)};
+  if (why != nullptr && !model.diagnostics.empty()) *why = model.diagnostics.front().message;
+  return std::nullopt;
+}
+
+// The text between the brackets of the header awsprof writes for the target.
+std::string header_for(const EditTarget& target, FileKind file) {
+  switch (target.kind) {
+    case EditTarget::Kind::sso_session:
+      return format_section_header({"sso-session", target.name});
+    case EditTarget::Kind::services:
+      return format_section_header({"services", target.name});
+    case EditTarget::Kind::section:
+      return target.name;
+    case EditTarget::Kind::profile:
+      break;
+  }
+  if (file == FileKind::credentials || target.name == "default") return target.name;
+  return format_section_header({"profile", target.name});
+}
+
+// The header awsprof would write for the target, once the reader has read it back as the target.
+Result<std::string> writable_header(Dialect dialect, FileKind file, const EditTarget& target) {
+  using R = Result<std::string>;
+  if (target.name.empty()) return R::error("cannot write " + describe(target) + ": the name is empty");
+  if (target.name.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+    return R::error("cannot write a name that holds a line break or a NUL byte: a header is one line");
+  std::string header = header_for(target, file);
+  std::string why;
+  std::optional<EditTarget> named = read_header(dialect, file, "[" + header + "]", &why);
+  if (named == target) return header;
+  return R::error("cannot write " + describe(target) + ": " + reader_name(dialect) +
+                  " would read the header [" + header + "] in the " + to_string(file) + " file " +
+                  (named ? "as " + describe(*named) : std::string("as no section of its own")) +
+                  (why.empty() ? "" : " (" + why + ")"));
+}
+
+// True when the reader takes the line of `source` from a section that it reads as the target
+// itself, and not, say, from the [DEFAULT] section every section of a file inherits.
+bool owns(const ConfigFiles& files, Dialect dialect, const EditTarget& target, const SourceRef& source) {
+  const Document& doc = files.of(source.file);
+  const SectionRange* section =
+      source.line > 0 ? doc.section_at(static_cast<std::size_t>(source.line - 1)) : nullptr;
+  return section != nullptr && read_header(dialect, source.file, doc.line_text(section->header)) == target;
+}
+
+// The headers (line indices) of the sections of `file` the reader takes `section` (read as
+// `target`) from: the one it names, and any other it takes a setting from (the SDKs merge
+// sections of one name), in file order.
+std::vector<std::size_t> sections_read_as(const ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                                          const Section& section, FileKind file) {
+  const Document& doc = files.of(file);
+  std::vector<std::size_t> headers;
+  auto take = [&](int line) {
+    const SectionRange* range = line > 0 ? doc.section_at(static_cast<std::size_t>(line - 1)) : nullptr;
+    if (range != nullptr && std::find(headers.begin(), headers.end(), range->header) == headers.end())
+      headers.push_back(range->header);
+  };
+  take(header_line(section, file));
+  for (const Setting& setting : section.settings)
+    if (setting.source.file == file && owns(files, dialect, target, setting.source))
+      take(setting.source.line);
+  std::sort(headers.begin(), headers.end());
+  return headers;
+}
+
+// Appends a section for the target to one file (with `body`), with a note for each section there
+// that looks like the target to a person but is not read as it. Returns the header's line index.
+Result<std::size_t> append_target_section(ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                                          FileKind file, std::string_view body = {}) {
+  Result<std::string> header = writable_header(dialect, file, target);
+  if (!header) return Result<std::size_t>::error(header.message());
+  Document& doc = files.of(file);
+  const SectionName looks_like = parse_section_name(*header);
+  for (const SectionRange& section : doc.sections()) {
+    if (doc.section_name(section) != looks_like) continue;
+    const int line = static_cast<int>(section.header) + 1;
+    files.notes.push_back({file, line,
+                           "[" + std::string(doc.key_of(section.header)) + "] is not read as " +
+                               describe(target) + " by " + reader_name(dialect) + ", so [" + *header +
+                               "] is added; awsprof validate says why"});
+  }
+  if (Status s = doc.append_section(*header, body); !s) return Result<std::size_t>::error(s.message());
+  return doc.sections().back().header;
+}
+
+// How the reader reads "key = value" (or, for "parent.sub", "parent =" over "    sub = value")
+// in a section of the target's kind: the key as it names it, the sub-key, and the value.
+struct KeyReading {
+  std::string key;
+  std::string sub;
+  std::string value;
+};
+Result<KeyReading> read_setting(Dialect dialect, FileKind file, EditTarget::Kind kind, std::string_view key,
+                                std::string_view value) {
+  using R = Result<KeyReading>;
+  auto [parent, sub] = split_dotted(key);
+  const EditTarget probe_target{kind, "p"};
+  std::string text =
+      "[" + header_for(probe_target, file) + "]\n" +
+      (parent.empty() ? std::string(key) + " = " + std::string(value)
+                      : std::string(parent) + " =\n    " + std::string(sub) + " = " + std::string(value)) +
+      "\n";
+  ProfileModel model = read_alone(dialect, file, std::move(text));
+  const Section* section = find_target(model, probe_target);
+  const Setting* setting = nullptr;
+  if (section != nullptr)
+    for (const Setting& s : section->settings)
+      if (s.source.line == 2) setting = &s;
+  const SubProperty* sub_property = setting != nullptr && !parent.empty() &&
+                                            setting->sub_properties != nullptr &&
+                                            setting->sub_properties->size() == 1
+                                        ? &setting->sub_properties->front()
+                                        : nullptr;
+  if (setting == nullptr || (!parent.empty() && sub_property == nullptr)) {
+    std::string why = model.diagnostics.empty() ? "" : " (" + model.diagnostics.front().message + ")";
+    return R::error("'" + std::string(key) + "': " + reader_name(dialect) + " would not read it as a key" +
+                    why);
+  }
+  KeyReading reading{std::string(setting->key), sub_property ? std::string(sub_property->key) : "",
+                     std::string(sub_property ? sub_property->value : setting->value)};
+  if (reading.value != detail::trim_blanks(value))
+    return R::error("the value of '" + std::string(key) + "' would not read back as written: " +
+                    reader_name(dialect) + " would read it differently");
+  return reading;
+}
+
+// ---- Checking a result by reading it back ---------------------------------------------------
+
+// Everything the reader reads from the two files, copied out of the model: each section's
+// settings, a block's sub-properties beside the block itself, as block + kSubKey + sub (a key may
+// hold a dot, never a line break).
+using Settings = std::map<std::string, std::string>;
+constexpr char kSubKey = '\n';
+struct Snapshot {
+  std::map<std::pair<EditTarget::Kind, std::string>, Settings> sections;
+  std::optional<Diagnostic> refusal;  ///< Why the reader refuses a file, when it does.
+};
+
+Settings settings_of(const Section& section) {
+  Settings settings;
+  for (const Setting& setting : section.settings) {
+    const std::string key(setting.key);
+    settings[key] = setting.value;
+    if (setting.sub_properties != nullptr)
+      for (const SubProperty& sub : *setting.sub_properties)
+        settings[key + kSubKey + std::string(sub.key)] = sub.value;
+  }
+  return settings;
+}
+
+Snapshot snapshot(const ConfigFiles& files, Dialect dialect) {
+  ProfileModel model = read_files(files, dialect);
+  Snapshot out;
+  for (EditTarget::Kind kind : kKinds)
+    for (const Section& section : sections_of(model, kind))
+      out.sections[{kind, std::string(section.name)}] = settings_of(section);
+  if (model.unreadable())
+    for (const Diagnostic& d : model.diagnostics)
+      if (d.severity == Severity::error) {
+        out.refusal = d;
+        break;
+      }
+  return out;
+}
+
+const Settings* find(const Snapshot& snap, const EditTarget& target) {
+  auto it = snap.sections.find({target.kind, target.name});
+  return it == snap.sections.end() ? nullptr : &it->second;
+}
+
+// A section the reader does not read and one it reads without settings mean the same to a user.
+Settings settings_or_none(const Settings* settings) {
+  return settings != nullptr ? *settings : Settings{};
+}
+
+// What an edit is meant to have done, compared with what the reader reads afterwards: "" when
+// they agree, else what differs. `touched` are the sections the edit may change; every other
+// one must read exactly as before, and the files must stay readable if they were.
+std::string compare(const Snapshot& before, const Snapshot& after, std::span<const EditTarget> touched) {
+  if (!before.refusal && after.refusal)
+    return "the " + std::string(after.refusal->path) + " file could not be read any more (line " +
+           std::to_string(after.refusal->line) + ": " + after.refusal->message + ")";
+  auto untouched = [&](const std::pair<EditTarget::Kind, std::string>& key) {
+    return std::none_of(touched.begin(), touched.end(),
+                        [&](const EditTarget& t) { return t.kind == key.first && t.name == key.second; });
+  };
+  for (const auto& [key, settings] : before.sections) {
+    if (!untouched(key)) continue;
+    auto now = after.sections.find(key);
+    if (now == after.sections.end() || now->second != settings)
+      return describe({key.first, key.second}) + " would read differently";
+  }
+  for (const auto& [key, settings] : after.sections)
+    if (untouched(key) && before.sections.count(key) == 0)
+      return describe({key.first, key.second}) + " would appear";
+  return "";
+}
+
+Status unexpected(const std::string& what, const std::string& difference) {
+  return Status::error(what + ": the result would not read back as intended (" + difference +
+                       "); nothing written");
+}
+
+// A copy to edit, so that a refused edit leaves the files as they were.
+ConfigFiles working_copy(const ConfigFiles& files) {
+  return ConfigFiles{Document::parse(files.config.text()), Document::parse(files.credentials.text()),
+                     files.notes};
+}
+
 // Replaces `files` by `edited`, keeping each file's missing final line ending.
 void commit(ConfigFiles& files, ConfigFiles& edited) {
   keep_missing_final_eol(files.config, edited.config);
@@ -114,40 +390,132 @@ void commit(ConfigFiles& files, ConfigFiles& edited) {
   files = std::move(edited);
 }
 
-bool profile_exists(ConfigFiles& files, std::string_view name) {
-  EditTarget target{EditTarget::Kind::profile, std::string(name)};
-  for (FileKind kind : {FileKind::config, FileKind::credentials})
-    if (files.of(kind).find_section(section_for(target, kind, files.of(kind))) != nullptr) return true;
-  return false;
+// The profiles other than `name` whose source_profile the reader reads as `name`, with the line
+// each takes it from.
+std::vector<std::pair<std::string, SourceRef>> source_profile_references(const ProfileModel& model,
+                                                                         std::string_view name) {
+  std::vector<std::pair<std::string, SourceRef>> references;
+  for (const Section& profile : model.profiles) {
+    const Setting* source = profile.find("source_profile");
+    if (source != nullptr && source->value == name) references.emplace_back(profile.name, source->source);
+  }
+  return references;
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + ("'" + names[i] + "'");
+  return text;
+}
+
+// Applies `step` to `files` until the reader no longer takes a section (or line) for what it
+// looks for: `step` returns false when there is nothing left to do. A step that changes neither
+// file would repeat forever, so it is an error.
+template <typename Step>
+Status repeat_until_done(ConfigFiles& files, const std::string& what, Step step) {
+  const std::size_t most = files.config.lines().size() + files.credentials.lines().size() + 2;
+  for (std::size_t round = 0; round < most; ++round) {
+    const std::string config_before = files.config.text(), credentials_before = files.credentials.text();
+    Result<bool> more = step();
+    if (!more) return more.status();
+    if (!*more) return Status();
+    if (files.config.text() == config_before && files.credentials.text() == credentials_before)
+      return Status::error(what + ": cannot find the line the reader takes; nothing written");
+  }
+  return Status::error(what + ": too many sections to change; nothing written");
+}
+
+// Where a set puts a key the reader does not take from a section of the target itself: the file
+// the inherited value comes from, else the key's own file.
+FileKind file_for_new_key(const EditTarget& target, std::string_view key, const Setting* inherited) {
+  if (inherited != nullptr) return inherited->source.file;
+  return target.kind == EditTarget::Kind::profile && split_dotted(key).first.empty() ? file_for_key(key)
+                                                                                     : FileKind::config;
+}
+
+Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, const std::string& key,
+               const std::string& value) {
+  auto [parent, sub] = split_dotted(key);
+  // The document's own refusals say what, not which key.
+  auto named = [&key](Status s) { return s ? s : Status::error("cannot set '" + key + "': " + s.message()); };
+  ProfileModel model = read_files(files, dialect);
+  const Section* section = find_target(model, target);
+  Result<KeyReading> wanted =
+      read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, value);
+  if (!wanted) return wanted.status();
+  const Setting* current = section != nullptr ? section->find(wanted->key) : nullptr;
+  if (current != nullptr && owns(files, dialect, target, current->source)) {
+    Document& doc = files.of(current->source.file);
+    const auto line = static_cast<std::size_t>(current->source.line - 1);
+    if (parent.empty()) return named(doc.set_value_at(line, value));
+    if (current->sub_properties == nullptr && !current->value.empty())
+      return named(Status::error("'" + std::string(parent) + "' has a value, not a block of sub-properties"));
+    const PropertyRange* block = doc.property_at(line);
+    if (block == nullptr) return named(Status::error("cannot find the line the reader takes it from"));
+    if (std::optional<std::size_t> at = doc.find_sub_property(*block, sub))
+      return named(doc.set_value_at(*at, value));
+    return named(
+        doc.set_sub_property_in(doc.section_at(line)->header, std::string(doc.key_of(line)), sub, value));
+  }
+  const FileKind file = file_for_new_key(target, key, current);
+  std::size_t header = 0;
+  if (const int line = section != nullptr ? header_line(*section, file) : 0; line > 0) {
+    header = static_cast<std::size_t>(line - 1);
+  } else {
+    Result<std::size_t> added = append_target_section(files, dialect, target, file);
+    if (!added) return added.status();
+    header = *added;
+  }
+  Document& doc = files.of(file);
+  return named(parent.empty() ? doc.set_property_in(header, key, value)
+                              : doc.set_sub_property_in(header, parent, sub, value));
+}
+
+Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, const std::string& key) {
+  // Named, not a structured binding: the lambda below uses them (clang 14 cannot capture those).
+  const std::string_view parent = split_dotted(key).first, sub = split_dotted(key).second;
+  const std::string what = "cannot unset '" + key + "'";
+  // Any value will do: the reader's name for the key is what is looked for.
+  Result<KeyReading> wanted =
+      read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, "x");
+  if (!wanted) return Status();  // a key the reader does not read is not set
+  return repeat_until_done(files, what, [&]() -> Result<bool> {
+    ProfileModel model = read_files(files, dialect);
+    const Section* section = find_target(model, target);
+    const Setting* current = section != nullptr ? section->find(wanted->key) : nullptr;
+    if (current == nullptr || (!parent.empty() && current->find_sub(wanted->sub) == nullptr)) return false;
+    if (!owns(files, dialect, target, current->source))
+      return Result<bool>::error(what + " for " + describe(target) + ": " + reader_name(dialect) +
+                                 " takes it from " + in_file(current->source.file, current->source.line) +
+                                 ", which every section of that file inherits; change it there");
+    Document& doc = files.of(current->source.file);
+    const auto line = static_cast<std::size_t>(current->source.line - 1);
+    const std::size_t header = doc.section_at(line)->header;
+    if (parent.empty()) {
+      doc.remove_property_at(line);
+    } else if (const PropertyRange* block = doc.property_at(line)) {
+      if (std::optional<std::size_t> at = doc.find_sub_property(*block, sub)) doc.remove_sub_property_at(*at);
+    }
+    // A section left empty goes too, unless that changes what the reader reads (an earlier
+    // section of the same name, or [DEFAULT] values, would then show through).
+    if (doc.section_at(header)->properties.empty()) {
+      ConfigFiles without = working_copy(files);
+      without.of(current->source.file).remove_section_at(header);
+      const Snapshot before = snapshot(files, dialect), after = snapshot(without, dialect);
+      if (settings_or_none(find(before, target)) == settings_or_none(find(after, target)) &&
+          compare(before, after, std::span<const EditTarget>(&target, 1)).empty())
+        files.of(current->source.file) = std::move(without.of(current->source.file));
+    }
+    return true;
+  });
+}
 }  // namespace
 
 FileKind file_for_key(std::string_view key) {
   for (std::string_view credential : kCredentialKeys)
     if (detail::iequals(key, credential)) return FileKind::credentials;
   return FileKind::config;
-}
-
-SectionName section_for(const EditTarget& target, FileKind file, const Document& document) {
-  switch (target.kind) {
-    case EditTarget::Kind::sso_session:
-      return SectionName{"sso-session", target.name};
-    case EditTarget::Kind::services:
-      return SectionName{"services", target.name};
-    case EditTarget::Kind::section:
-      return SectionName{"", target.name};
-    case EditTarget::Kind::profile:
-      break;
-  }
-  if (file == FileKind::credentials) return SectionName{"", target.name};
-  if (target.name != "default") return SectionName{"profile", target.name};
-  // The AWS CLI reads whichever of [default] and [profile default] comes later.
-  for (auto it = document.sections().rbegin(); it != document.sections().rend(); ++it) {
-    SectionName name = document.section_name(*it);
-    if (is_default_header(name)) return name;
-  }
-  return SectionName{"", "default"};
 }
 
 Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_view selected_profile) {
@@ -161,6 +529,7 @@ Result<ResolvedKey> resolve_configure_key(std::string_view varname, std::string_
   if (parts.size() == 1) return resolved;
   std::span<const std::string_view> rest(parts);
   if (parts[0] == "default" || parts[0] == "profile") {
+    resolved.profile_named = true;
     if (parts[0] == "profile") {
       if (parts.size() < 3) return R::error(quoted + " names no key: use profile.NAME.KEY");
       resolved.target.name = std::string(parts[1]);
@@ -230,132 +599,223 @@ SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget&
   return check;
 }
 
-std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target,
-                                      std::string_view key) {
-  auto [parent, sub] = split_dotted(key);
-  FileKind kind =
-      target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(key) : FileKind::config;
-  const Document& doc = files.of(kind);
-  const SectionRange* section = doc.find_section(section_for(target, kind, doc));
-  if (section == nullptr) return std::nullopt;
-  const PropertyRange* property = doc.find_property(*section, parent.empty() ? sub : parent);
-  if (property == nullptr) return std::nullopt;
-  std::size_t line = property->line;
-  if (!parent.empty()) {
-    std::optional<std::size_t> found = doc.find_sub_property(*property, sub);
-    if (!found) return std::nullopt;
-    line = *found;
-  }
-  return KeyLocation{kind, static_cast<int>(line) + 1, std::string(doc.value_of(line))};
+std::string section_header(const ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                           FileKind file) {
+  ProfileModel model = read_files(files, reader_for(target, dialect));
+  const Section* section = find_target(model, target);
+  const int line = section != nullptr ? header_line(*section, file) : 0;
+  if (line > 0) return std::string(files.of(file).key_of(static_cast<std::size_t>(line - 1)));
+  return header_for(target, file);
 }
 
-Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<const SettingChange> changes) {
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                                      std::string_view key) {
+  dialect = reader_for(target, dialect);
+  auto [parent, sub] = split_dotted(key);
+  Result<KeyReading> wanted =
+      read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, "x");
+  if (!wanted) return std::nullopt;
+  ProfileModel model = read_files(files, dialect);
+  const Section* section = find_target(model, target);
+  const Setting* setting = section != nullptr ? section->find(wanted->key) : nullptr;
+  if (setting == nullptr) return std::nullopt;
+  if (parent.empty())
+    return KeyLocation{setting->source.file, setting->source.line, std::string(setting->value)};
+  const SubProperty* found = setting->find_sub(wanted->sub);
+  if (found == nullptr) return std::nullopt;
+  std::optional<int> line = files.of(setting->source.file).sub_property_line(setting->source.line, sub);
+  return KeyLocation{setting->source.file, line.value_or(setting->source.line), std::string(found->value)};
+}
+
+Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                     std::span<const SettingChange> changes) {
   for (const SettingChange& change : changes)
     if (Status s = check_change(change); !s) return s;
-  ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
+  dialect = reader_for(target, dialect);
+  ConfigFiles edited = working_copy(files);
+  const Snapshot before = snapshot(files, dialect);
+  // What the target should read as afterwards: every key as before, but for those changed.
+  std::optional<Settings> intended;
+  if (const Settings* existing = find(before, target)) intended = *existing;
+  std::map<std::string, std::optional<std::string>> changed;  // by the reader's name for the key
   for (const SettingChange& change : changes) {
-    auto [parent, sub] = split_dotted(change.key);
-    FileKind kind = target.kind == EditTarget::Kind::profile && parent.empty() ? file_for_key(change.key)
-                                                                               : FileKind::config;
-    Document& doc = edited.of(kind);
-    SectionName section = section_for(target, kind, doc);
-    if (change.value) {
-      if (!parent.empty()) {
-        // Refused here rather than by the document, whose message would quote the value.
-        const SectionRange* range = doc.find_section(section);
-        const PropertyRange* block = range ? doc.find_property(*range, parent) : nullptr;
-        if (block != nullptr && !doc.lines()[block->line].value.empty())
-          return Status::error("cannot set '" + change.key + "': '" + std::string(parent) +
-                               "' has a value, not a block of sub-properties");
-      }
-      Status s = parent.empty() ? doc.set_property(section, sub, *change.value)
-                                : doc.set_sub_property(section, parent, sub, *change.value);
-      if (!s) return Status::error("cannot set '" + change.key + "': " + s.message());
-    } else {
-      if (parent.empty()) {
-        doc.unset_property(section, sub);
-      } else {
-        doc.unset_sub_property(section, parent, sub);
-      }
-      if (doc.section_is_empty(section)) doc.remove_section(section);
-    }
+    Status s = change.value ? set_key(edited, dialect, target, change.key, *change.value)
+                            : unset_key(edited, dialect, target, change.key);
+    if (!s) return s;
+    Result<KeyReading> reading = read_setting(dialect, file_for_new_key(target, change.key, nullptr),
+                                              target.kind, change.key, change.value.value_or("x"));
+    if (!reading) continue;  // an unset of a key the reader never reads
+    const std::string name = reading->sub.empty() ? reading->key : reading->key + kSubKey + reading->sub;
+    changed[name] = change.value ? std::optional<std::string>(reading->value) : std::nullopt;
+  }
+  const Snapshot after = snapshot(edited, dialect);
+  const std::string what = "cannot change " + describe(target);
+  if (std::string difference = compare(before, after, std::span<const EditTarget>(&target, 1));
+      !difference.empty())
+    return unexpected(what, difference);
+  Settings now = settings_or_none(find(after, target));
+  for (const auto& [name, value] : changed) {
+    auto it = now.find(name);
+    std::string shown = name;
+    std::replace(shown.begin(), shown.end(), kSubKey, '.');
+    if (value ? (it == now.end() || it->second != *value) : it != now.end())
+      return unexpected(what, "'" + shown + "' would " + (value ? "not read as set" : "still be set"));
+  }
+  // Every other key of the target reads as before (a new section may inherit [DEFAULT] values).
+  if (intended) {
+    Settings was = *intended;
+    for (auto& settings : {&was, &now})
+      std::erase_if(*settings, [&](const auto& entry) {
+        const std::string& key = entry.first;
+        return std::any_of(changed.begin(), changed.end(), [&](const auto& c) {
+          return key == c.first || key.starts_with(c.first + kSubKey) || c.first.starts_with(key + kSubKey);
+        });
+      });
+    if (was != now) return unexpected(what, "its other settings would read differently");
   }
   commit(files, edited);
   return Status();
 }
 
-Status rename_profile(ConfigFiles& files, std::string_view from, std::string_view to) {
-  if (Status s = check_profile_name(to); !s) return s;
-  if (!profile_exists(files, from))
-    return Status::error("the profile '" + std::string(from) + "' does not exist");
-  if (from != to && profile_exists(files, to))
+Status add_section_for(ConfigFiles& files, Dialect dialect, const EditTarget& target) {
+  dialect = reader_for(target, dialect);
+  ProfileModel model = read_files(files, dialect);
+  const Section* section = find_target(model, target);
+  if (section != nullptr && section->config_line > 0) return Status();
+  ConfigFiles edited = working_copy(files);
+  if (Result<std::size_t> added = append_target_section(edited, dialect, target, FileKind::config); !added)
+    return added.status();
+  commit(files, edited);
+  return Status();
+}
+
+Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from, std::string_view to) {
+  const EditTarget old_target{EditTarget::Kind::profile, std::string(from)};
+  const EditTarget new_target{EditTarget::Kind::profile, std::string(to)};
+  const Snapshot before = snapshot(files, dialect);
+  const Settings* renamed = find(before, old_target);
+  if (renamed == nullptr) return Status::error(missing_profile_message(read_files(files, dialect), from));
+  if (from == to) return Status();
+  if (find(before, new_target) != nullptr)
     return Status::error("the profile '" + std::string(to) + "' already exists");
-  ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
-  for (FileKind kind : {FileKind::config, FileKind::credentials}) {
-    Document& doc = edited.of(kind);
-    EditTarget old_target{EditTarget::Kind::profile, std::string(from)};
-    SectionName old_name = section_for(old_target, kind, doc);
-    if (doc.find_section(old_name) == nullptr) continue;
-    // The default profile may be [default] or [profile default]; any other name needs the prefix.
-    SectionName new_name = kind == FileKind::credentials ? SectionName{"", std::string(to)}
-                           : to == "default"             ? SectionName{"", "default"}
-                                                         : SectionName{"profile", std::string(to)};
-    if (Status s = doc.rename_section(old_name, new_name); !s) return s;
+  const std::string what = "cannot rename " + describe(old_target);
+  ConfigFiles edited = working_copy(files);
+  ProfileModel model = read_files(files, dialect);
+  const Section* section = find_target(model, old_target);
+  for (FileKind file : {FileKind::config, FileKind::credentials}) {
+    const std::vector<std::size_t> headers = sections_read_as(files, dialect, old_target, *section, file);
+    if (headers.empty()) continue;
+    Result<std::string> header = writable_header(dialect, file, new_target);
+    if (!header) return header.status();
+    for (std::size_t line : headers)
+      if (Status s = edited.of(file).rename_section_at(line, *header); !s)
+        return Status::error(what + ": " + s.message());
+    // A section the reader passed over (the AWS CLI reads only the later of two for one name)
+    // would now be read as the old name: the rename would not make it go away.
+    ProfileModel renamed_model = read_files(edited, dialect);
+    if (const Section* left = find_target(renamed_model, old_target);
+        left != nullptr && header_line(*left, file) > 0)
+      return Status::error(what + ": it is defined more than once in the " + to_string(file) + " file, and " +
+                           in_file(file, header_line(*left, file)) +
+                           " would be read as it afterwards; delete or " +
+                           "merge the other definitions first");
   }
   // Profiles that take their credentials from the renamed one follow it (its own
-  // "source_profile = OLD", which uses its static keys, included).
-  for (FileKind kind : {FileKind::config, FileKind::credentials}) {
-    Document& doc = edited.of(kind);
-    std::vector<SectionName> referring;
-    for (const SectionRange& range : doc.sections()) {
-      SectionName name = doc.section_name(range);
-      const bool is_profile = kind == FileKind::credentials
-                                  ? name.prefix.empty()
-                                  : name.prefix == "profile" || (name.prefix.empty() && name.name == "default");
-      const PropertyRange* reference = is_profile ? doc.find_property(range, "source_profile") : nullptr;
-      if (reference != nullptr && doc.value_of(reference->line) == from) referring.push_back(std::move(name));
-    }
-    for (const SectionName& name : referring)
-      if (Status s = doc.set_property(name, "source_profile", to); !s) return s;
+  // "source_profile = OLD", which uses its static keys, included): each on the line the reader
+  // takes the value from, read as the reader reads it.
+  std::vector<EditTarget> touched{old_target, new_target};
+  std::vector<SourceRef> lines;
+  for (const auto& reference : source_profile_references(read_files(edited, dialect), from)) {
+    const SourceRef& source = reference.second;
+    touched.push_back({EditTarget::Kind::profile, reference.first});
+    if (std::none_of(lines.begin(), lines.end(),
+                     [&](const SourceRef& l) { return l.file == source.file && l.line == source.line; }))
+      lines.push_back(source);
   }
+  for (const SourceRef& line : lines)
+    if (Status s = edited.of(line.file).set_value_at(static_cast<std::size_t>(line.line - 1), to); !s)
+      return Status::error(what + ": " + s.message());
+  const Snapshot after = snapshot(edited, dialect);
+  std::string difference = compare(before, after, touched);
+  // Each profile that referred to OLD reads as before, but for its source_profile.
+  Snapshot expected = before;
+  expected.sections.erase({EditTarget::Kind::profile, std::string(from)});
+  expected.sections[{EditTarget::Kind::profile, std::string(to)}] = *renamed;
+  for (auto& [key, settings] : expected.sections)
+    if (key.first == EditTarget::Kind::profile && settings.count("source_profile") != 0 &&
+        settings["source_profile"] == from)
+      settings["source_profile"] = to;
+  if (difference.empty()) difference = compare(expected, after, {});
+  if (!difference.empty()) return unexpected(what, difference);
   commit(files, edited);
   return Status();
 }
 
-Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view to) {
-  if (Status s = check_profile_name(to); !s) return s;
-  if (!profile_exists(files, from))
-    return Status::error("the profile '" + std::string(from) + "' does not exist");
-  if (profile_exists(files, to)) return Status::error("the profile '" + std::string(to) + "' already exists");
-  ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
-  EditTarget source{EditTarget::Kind::profile, std::string(from)};
-  EditTarget destination{EditTarget::Kind::profile, std::string(to)};
-  for (FileKind kind : {FileKind::config, FileKind::credentials}) {
-    Document& doc = edited.of(kind);
-    const SectionRange* section = doc.find_section(section_for(source, kind, doc));
-    if (section == nullptr) continue;
-    // The body is copied byte for byte, so comments, blocks and continued values come along.
-    std::string body(doc.section_body(*section));
-    if (Status s = doc.add_section(section_for(destination, kind, doc), body); !s) return s;
+Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, std::string_view to) {
+  const EditTarget source{EditTarget::Kind::profile, std::string(from)};
+  const EditTarget destination{EditTarget::Kind::profile, std::string(to)};
+  const Snapshot before = snapshot(files, dialect);
+  if (find(before, source) == nullptr)
+    return Status::error(missing_profile_message(read_files(files, dialect), from));
+  if (find(before, destination) != nullptr)
+    return Status::error("the profile '" + std::string(to) + "' already exists");
+  ConfigFiles edited = working_copy(files);
+  ProfileModel model = read_files(files, dialect);
+  const Section* section = find_target(model, source);
+  for (FileKind file : {FileKind::config, FileKind::credentials}) {
+    const Document& doc = files.of(file);
+    const std::vector<std::size_t> headers = sections_read_as(files, dialect, source, *section, file);
+    if (headers.empty()) continue;
+    // The bodies are copied byte for byte, so comments, blocks and continued values come along.
+    std::string body;
+    for (std::size_t header : headers) {
+      std::string_view part = doc.section_body(*doc.section_at(header));
+      body += part;
+      if (!part.empty() && part.back() != '\n' && part.back() != '\r') body += doc.preferred_eol();
+    }
+    if (Result<std::size_t> added = append_target_section(edited, dialect, destination, file, body); !added)
+      return added.status();
   }
+  Snapshot expected = before;
+  expected.sections[{EditTarget::Kind::profile, std::string(to)}] = *find(before, source);
+  if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
+    return unexpected("cannot copy " + describe(source), difference);
   commit(files, edited);
   return Status();
 }
 
-Status delete_profile(ConfigFiles& files, std::string_view name) {
-  if (!profile_exists(files, name))
-    return Status::error("the profile '" + std::string(name) + "' does not exist");
-  EditTarget target{EditTarget::Kind::profile, std::string(name)};
-  ConfigFiles edited{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
-  for (FileKind kind : {FileKind::config, FileKind::credentials}) {
-    Document& doc = edited.of(kind);
-    if (kind == FileKind::config && name == "default") {
-      doc.remove_section(SectionName{"", "default"});
-      doc.remove_section(SectionName{"profile", "default"});
-    } else {
-      doc.remove_section(section_for(target, kind, doc));
-    }
+Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name, Dependents dependents) {
+  const EditTarget target{EditTarget::Kind::profile, std::string(name)};
+  const Snapshot before = snapshot(files, dialect);
+  if (find(before, target) == nullptr)
+    return Status::error(missing_profile_message(read_files(files, dialect), name));
+  if (dependents == Dependents::refuse) {
+    std::vector<std::string> names;
+    for (const auto& [profile, source] : source_profile_references(read_files(files, dialect), name))
+      if (profile != name) names.push_back(profile);
+    if (!names.empty())
+      return Status::error("the profile '" + std::string(name) + "' is the source_profile of " +
+                           (names.size() == 1 ? "the profile " : "the profiles ") + join_names(names) +
+                           ", which would stop working; change or delete " +
+                           (names.size() == 1 ? "it" : "them") + " first (--force deletes it anyway)");
   }
+  const std::string what = "cannot delete " + describe(target);
+  ConfigFiles edited = working_copy(files);
+  for (FileKind file : {FileKind::config, FileKind::credentials}) {
+    Status s = repeat_until_done(edited, what, [&]() -> Result<bool> {
+      ProfileModel model = read_files(edited, dialect);
+      const Section* section = find_target(model, target);
+      const int line = section != nullptr ? header_line(*section, file) : 0;
+      if (line == 0) return false;
+      edited.of(file).remove_section_at(static_cast<std::size_t>(line - 1));
+      return true;
+    });
+    if (!s) return s;
+  }
+  Snapshot expected = before;
+  expected.sections.erase({EditTarget::Kind::profile, std::string(name)});
+  if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
+    return unexpected(what, difference);
   commit(files, edited);
   return Status();
 }

@@ -290,14 +290,15 @@ const char* to_string(ImportAction action) {
 
 namespace {
 
-// The user's files as the AWS CLI reads them, or an error naming the file it refuses.
-Result<ProfileModel> read_user_model(const ConfigFiles& files, const std::string& config_path,
-                                     const std::string& credentials_path) {
+// The user's files as the dialect reads them, or an error naming the file it refuses.
+Result<ProfileModel> read_user_model(const ConfigFiles& files, Dialect dialect,
+                                     const std::string& config_path, const std::string& credentials_path) {
   ProfileModel model =
-      build_profile_model({config_path, &files.config}, {credentials_path, &files.credentials}, Dialect::cli);
-  if (model.config_unreadable) return Result<ProfileModel>::error("the AWS CLI cannot parse " + config_path);
+      build_profile_model({config_path, &files.config}, {credentials_path, &files.credentials}, dialect);
+  const std::string reader = dialect == Dialect::cli ? "the AWS CLI" : "the AWS SDKs";
+  if (model.config_unreadable) return Result<ProfileModel>::error(reader + " cannot parse " + config_path);
   if (model.credentials_unreadable)
-    return Result<ProfileModel>::error("the AWS CLI cannot parse " + credentials_path);
+    return Result<ProfileModel>::error(reader + " cannot parse " + credentials_path);
   return model;
 }
 
@@ -308,13 +309,14 @@ std::string shown(std::string_view key, std::string_view value) {
 
 }  // namespace
 
-Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential> credentials, bool overwrite,
+Status import_credentials(ConfigFiles& files, Dialect dialect,
+                          std::span<const ImportedCredential> credentials, bool overwrite,
                           const std::string& config_path, const std::string& credentials_path,
                           ImportReport& report) {
   report = ImportReport{};
-  auto model = read_user_model(files, config_path, credentials_path);
+  auto model = read_user_model(files, dialect, config_path, credentials_path);
   if (!model) return model.status();
-  ConfigFiles work{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
+  ConfigFiles work = files;
   for (const ImportedCredential& credential : credentials) {
     const Section* existing = model->find_profile(credential.profile);
     std::vector<std::pair<std::string, std::optional<std::string>>> wanted = {
@@ -346,7 +348,8 @@ Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential
                       : had_any       ? ImportAction::updated
                                       : ImportAction::added;
     if (!changes.empty()) {
-      if (Status s = apply_changes(work, EditTarget{EditTarget::Kind::profile, credential.profile}, changes);
+      if (Status s = apply_changes(work, dialect, EditTarget{EditTarget::Kind::profile, credential.profile},
+                                   changes);
           !s)
         return Status::error("profile " + dq(credential.profile) + ": " + s.message());
     }
@@ -391,6 +394,7 @@ namespace {
 
 struct Merger {
   ConfigFiles& work;
+  Dialect dialect;
   OnConflict on_conflict;
   MergeReport& report;
 
@@ -406,16 +410,11 @@ struct Merger {
     return {EditTarget::Kind::profile, std::string(name)};
   }
 
-  // Writes `value` for key (dotted for a sub-property) in the file where the user's value is.
-  Status replace(BaselineSection kind, std::string_view name, FileKind file, const std::string& parent,
-                 const std::string& key, const std::string& value) {
-    Document& doc = work.of(file);
-    SectionName section = section_for(target_for(kind, name), file, doc);
-    Status s = parent.empty() ? doc.set_property(section, key, value)
-                              : doc.set_sub_property(section, parent, key, value);
-    if (!s)
-      return Status::error("cannot set " + (parent.empty() ? key : parent + "." + key) + ": " + s.message());
-    return Status();
+  // Writes `value` for key (dotted for a sub-property) where the user's value is read from.
+  Status replace(BaselineSection kind, std::string_view name, const std::string& key,
+                 const std::string& value) {
+    const SettingChange change{key, value};
+    return apply_changes(work, dialect, target_for(kind, name), std::span<const SettingChange>(&change, 1));
   }
 
   void conflict(BaselineSection kind, std::string_view name, std::string_view key, std::string_view mine,
@@ -448,9 +447,7 @@ struct Merger {
           } else if (user_sub->value != sub.value) {
             conflict(kind, name, dotted, user_sub->value, sub.value, true);
             if (on_conflict == OnConflict::theirs) {
-              if (Status s = replace(kind, name, user->source.file, key, std::string(sub.key), std::string(sub.value));
-                  !s)
-                return s;
+              if (Status s = replace(kind, name, dotted, std::string(sub.value)); !s) return s;
             }
           }
         }
@@ -465,19 +462,17 @@ struct Merger {
       } else if (user->value != value) {
         conflict(kind, name, key, user->value, value, true);
         if (on_conflict == OnConflict::theirs) {
-          if (Status s = replace(kind, name, user->source.file, "", key, value); !s)
-            return s;
+          if (Status s = replace(kind, name, key, value); !s) return s;
         }
       }
     }
     EditTarget target = target_for(kind, theirs.name);
     if (!additions.empty()) {
-      if (Status s = apply_changes(work, target, additions); !s)
+      if (Status s = apply_changes(work, dialect, target, additions); !s)
         return Status::error(std::string(to_string(kind)) + " " + dq(theirs.name) + ": " + s.message());
     } else if (mine == nullptr) {
       // An empty section is still a section the user did not have.
-      Document& doc = work.config;
-      if (Status s = doc.add_section(section_for(target, FileKind::config, doc)); !s)
+      if (Status s = add_section_for(work, dialect, target); !s)
         return Status::error(std::string(to_string(kind)) + " " + dq(theirs.name) + ": " + s.message());
     }
     return Status();
@@ -486,14 +481,14 @@ struct Merger {
 
 }  // namespace
 
-Status merge_baseline(ConfigFiles& files, const ProfileModel& baseline, OnConflict on_conflict,
-                      const std::string& config_path, const std::string& credentials_path,
-                      MergeReport& report) {
+Status merge_baseline(ConfigFiles& files, Dialect dialect, const ProfileModel& baseline,
+                      OnConflict on_conflict, const std::string& config_path,
+                      const std::string& credentials_path, MergeReport& report) {
   report = MergeReport{};
-  auto model = read_user_model(files, config_path, credentials_path);
+  auto model = read_user_model(files, dialect, config_path, credentials_path);
   if (!model) return model.status();
-  ConfigFiles work{Document::parse(files.config.text()), Document::parse(files.credentials.text())};
-  Merger merger{work, on_conflict, report};
+  ConfigFiles work = files;
+  Merger merger{work, dialect, on_conflict, report};
   for (const Section& profile : baseline.profiles)
     if (Status s = merger.merge_section(BaselineSection::profile, profile, model->find_profile(profile.name));
         !s)

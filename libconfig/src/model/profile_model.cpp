@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "awsprof/support/suggest.hpp"
 #include "profile_model_common.hpp"
 #include "unicode_text.hpp"
 
@@ -47,6 +48,16 @@ const Section* find_in(const std::vector<Section>& sections, std::string_view na
 const Section* ProfileModel::find_profile(std::string_view name) const { return find_in(profiles, name); }
 const Section* ProfileModel::find_sso_session(std::string_view name) const { return find_in(sso_sessions, name); }
 const Section* ProfileModel::find_services(std::string_view name) const { return find_in(services, name); }
+
+std::string missing_profile_message(const ProfileModel& model, std::string_view name) {
+  std::vector<std::string> names;
+  for (const Section& profile : model.profiles) names.emplace_back(profile.name);
+  std::vector<std::string> near = nearest_names(name, names);
+  std::string message = "the profile '" + std::string(name) + "' does not exist";
+  for (std::size_t i = 0; i < near.size(); ++i)
+    message += (i == 0 ? "; did you mean '" : i + 1 == near.size() ? " or '" : ", '") + near[i] + "'";
+  return near.empty() ? message : message + "?";
+}
 
 ProfileModel build_profile_model(const InputFile& config, const InputFile& credentials, Dialect dialect) {
   return dialect == Dialect::cli ? detail::build_cli_model(config, credentials)

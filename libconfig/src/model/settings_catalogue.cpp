@@ -594,19 +594,11 @@ const SettingSpec* SettingsCatalogue::find(std::string_view name) const {
 }
 
 std::vector<std::string> SettingsCatalogue::suggest(std::string_view unknown) const {
-  const std::string wanted = ascii_lowercase(trim_blanks(unknown));
-  if (wanted.empty()) return {};
-  const std::size_t limit = std::clamp<std::size_t>(wanted.size() / 3, 1, 3);
-  std::vector<std::pair<std::size_t, std::string>> close;
-  for (const SettingSpec& spec : settings_) {
-    if (spec.name.find('*') != std::string::npos) continue;
-    const std::size_t distance = edit_distance(wanted, spec.name);
-    if (distance > 0 && distance <= limit) close.emplace_back(distance, spec.name);
-  }
-  std::sort(close.begin(), close.end());
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < close.size() && i < 3; ++i) names.push_back(close[i].second);
-  return names;
+  for (const SettingSpec& spec : settings_)
+    if (spec.name.find('*') == std::string::npos) names.push_back(spec.name);
+  std::sort(names.begin(), names.end());  // equally near names come in alphabetical order
+  return nearest_names(ascii_lowercase(trim_blanks(unknown)), names);
 }
 
 Result<SettingsCatalogue> parse_catalogue(std::string_view toml_text, std::string_view source_name) {

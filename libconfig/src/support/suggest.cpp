@@ -23,4 +23,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b, bool transposi
   return d[n][m];
 }
 
+std::vector<std::string> nearest_names(std::string_view typed, std::span<const std::string> known,
+                                       std::size_t most) {
+  if (typed.empty()) return {};
+  const std::size_t limit = std::clamp<std::size_t>(typed.size() / 3, 1, 3);
+  std::vector<std::pair<std::size_t, std::string>> close;
+  for (const std::string& name : known) {
+    const std::size_t distance = edit_distance(typed, name);
+    if (distance > 0 && distance <= limit) close.emplace_back(distance, name);
+  }
+  std::stable_sort(close.begin(), close.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < close.size() && i < most; ++i) names.push_back(std::move(close[i].second));
+  return names;
+}
+
 }  // namespace awsprof

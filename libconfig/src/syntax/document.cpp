@@ -205,18 +205,25 @@ std::optional<std::size_t> Document::find_sub_property(const PropertyRange& prop
 }
 
 std::optional<int> Document::sub_property_line(int property_line, std::string_view key) const {
-  if (property_line < 1) return std::nullopt;
-  const auto line = static_cast<std::size_t>(property_line - 1);
-  // The section holding the line, then the property that starts on it (both are in line order).
-  auto section = std::upper_bound(sections_.begin(), sections_.end(), line,
-                                  [](std::size_t l, const SectionRange& s) { return l < s.header; });
-  if (section == sections_.begin()) return std::nullopt;
-  const std::vector<PropertyRange>& properties = std::prev(section)->properties;
-  auto property = std::lower_bound(properties.begin(), properties.end(), line,
-                                   [](const PropertyRange& p, std::size_t l) { return p.line < l; });
-  if (property == properties.end() || property->line != line) return std::nullopt;
+  const PropertyRange* property =
+      property_line < 1 ? nullptr : property_at(static_cast<std::size_t>(property_line - 1));
+  if (property == nullptr) return std::nullopt;
   std::optional<std::size_t> found = find_sub_property(*property, key);
   return found ? std::optional<int>(static_cast<int>(*found) + 1) : std::nullopt;
+}
+
+const SectionRange* Document::section_at(std::size_t index) const {
+  auto next = std::upper_bound(sections_.begin(), sections_.end(), index,
+                               [](std::size_t line, const SectionRange& s) { return line < s.header; });
+  return next == sections_.begin() ? nullptr : &*std::prev(next);
+}
+
+const PropertyRange* Document::property_at(std::size_t index) const {
+  const SectionRange* section = section_at(index);
+  if (section == nullptr) return nullptr;
+  auto property = std::lower_bound(section->properties.begin(), section->properties.end(), index,
+                                   [](const PropertyRange& p, std::size_t line) { return p.line < line; });
+  return property != section->properties.end() && property->line == index ? &*property : nullptr;
 }
 
 // ---- Edits --------------------------------------------------------------------------------
@@ -242,16 +249,35 @@ std::string check_edit_value(std::string_view value) {
 }
 
 namespace {
+// A header holds one line; the text between its brackets is whatever comes before the last ']'.
+std::string check_header_text(std::string_view text) {
+  if (text.empty()) return "the section name is empty";
+  for (char c : text)
+    if (c == '\r' || c == '\n' || c == '\0')
+      return "the section name contains a line break or a NUL byte, which a header cannot hold";
+  return "";
+}
+
 Status check_section_name(const SectionName& section) {
-  if (section.name.empty() && section.prefix.empty()) return Status::error("the section name is empty");
-  for (char c : section.name)
-    if (c == '\r' || c == '\n' || c == '\0' || c == ']' || c == '[')
-      return Status::error("the section name '" + section.name + "' contains a character a header cannot hold");
+  if (std::string why = check_header_text(format_section_header(section)); !why.empty())
+    return Status::error(why);
   // The header written must read back as this very name, or the edit could not find what it
   // wrote (e.g. {"", " x"} is written "[ x]", which reads as "x").
   if (parse_section_name(format_section_header(section)) != section)
     return Status::error("the section name '" + section.name + "' would not read back as written");
   return Status();
+}
+
+// The line with its value replaced: the text before and after the value stays, and a value
+// filled into "key =" gets the blank the delimiter had before it.
+std::string with_value(std::string_view content, const Line& line, std::string_view value) {
+  std::string updated(content.substr(0, line.value.begin));
+  if (line.value.empty() && !value.empty() && line.value.begin >= 2 &&
+      content[line.value.begin - 1] == line.delimiter && is_blank_char(content[line.value.begin - 2]))
+    updated += ' ';
+  updated += value;
+  updated += content.substr(line.value.end);
+  return updated;
 }
 }  // namespace
 
@@ -288,13 +314,18 @@ Status Document::add_section(const SectionName& section, std::string_view body) 
   if (Status s = check_section_name(section); !s) return s;
   if (find_section(section) != nullptr)
     return Status::error("section [" + format_section_header(section) + "] already exists");
+  return append_section(format_section_header(section), body);
+}
+
+Status Document::append_section(std::string_view header_text, std::string_view body) {
+  if (std::string why = check_header_text(header_text); !why.empty()) return Status::error(why);
   std::string eol(preferred_eol());
   std::string block;
   if (!lines_.empty()) {
     if (lines_.back().eol_length == 0) block += eol;
     if (lines_.back().kind != LineKind::blank || lines_.back().eol_length == 0) block += eol;
   }
-  block += "[" + format_section_header(section) + "]" + eol;
+  block += "[" + std::string(header_text) + "]" + eol;
   block += body;
   if (!body.empty() && body.back() != '\n' && body.back() != '\r') block += eol;
   writable_text() += block;
@@ -324,35 +355,39 @@ Status Document::set_property(const SectionName& section, std::string_view key, 
   if (find_section(section) == nullptr) {
     if (Status s = add_section(section); !s) return s;
   }
-  const SectionRange& sec = *find_section(section);
-  std::string eol(preferred_eol());
+  return set_property_in(find_section(section)->header, key, value);
+}
 
-  if (const PropertyRange* prop = find_property(sec, key)) {
-    const std::size_t at = prop->line;
-    const std::size_t last = prop->last_line;
-    std::string_view content = line_text(at);
-    const Line& line = lines_[at];
-    std::string updated(content.substr(0, line.value.begin));
-    if (line.value.empty() && !value.empty() && line.value.begin > 0 &&
-        content[line.value.begin - 1] == line.delimiter && line.value.begin >= 2 &&
-        is_blank_char(content[line.value.begin - 2]))
-      updated += ' ';
-    updated += value;
-    updated += content.substr(line.value.end);
-    updated += line_eol(last);
-    replace_lines(at, last + 1, updated);
-    return Status();
-  }
+Status Document::set_property_in(std::size_t header, std::string_view key, std::string_view value) {
+  if (std::string why = check_edit_key(key); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_value(value); !why.empty()) return Status::error(why);
+  const SectionRange* sec = section_at(header);
+  if (sec == nullptr || sec->header != header) return Status::error("no section header on that line");
+  if (const PropertyRange* prop = find_property(*sec, key)) return set_value_at(prop->line, value);
 
-  std::size_t insert_at = sec.header + 1;
+  std::size_t insert_at = sec->header + 1;
   std::string indent;
-  if (!sec.properties.empty()) {
-    const PropertyRange& tail = sec.properties.back();
+  if (!sec->properties.empty()) {
+    const PropertyRange& tail = sec->properties.back();
     insert_at = tail.last_line + 1;
     indent = line_text(tail.line).substr(0, lines_[tail.line].indent);
   }
   std::string line = indent + std::string(key) + (value.empty() ? " =" : " = " + std::string(value));
-  insert_before_line(insert_at, line + eol);
+  insert_before_line(insert_at, line + std::string(preferred_eol()));
+  return Status();
+}
+
+Status Document::set_value_at(std::size_t index, std::string_view value) {
+  if (std::string why = check_edit_value(value); !why.empty()) return Status::error(why);
+  if (index >= lines_.size()) return Status::error("no such line");
+  const Line& line = lines_[index];
+  std::size_t last = index;
+  if (line.kind == LineKind::property) {
+    last = property_at(index)->last_line;  // a new value replaces the continuation lines
+  } else if (line.kind != LineKind::sub_property) {
+    return Status::error("no property on that line");
+  }
+  replace_lines(index, last + 1, with_value(line_text(index), line, value) + std::string(line_eol(last)));
   return Status();
 }
 
@@ -364,29 +399,26 @@ Status Document::set_sub_property(const SectionName& section, std::string_view p
   if (find_section(section) == nullptr) {
     if (Status s = add_section(section); !s) return s;
   }
-  const SectionRange* sec = find_section(section);
-  std::string eol(preferred_eol());
+  return set_sub_property_in(find_section(section)->header, parent, key, value);
+}
+
+Status Document::set_sub_property_in(std::size_t header, std::string_view parent, std::string_view key,
+                                     std::string_view value) {
+  if (std::string why = check_edit_key(parent); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_key(key); !why.empty()) return Status::error(why);
+  if (std::string why = check_edit_value(value); !why.empty()) return Status::error(why);
+  const SectionRange* sec = section_at(header);
+  if (sec == nullptr || sec->header != header) return Status::error("no section header on that line");
   const PropertyRange* prop = find_property(*sec, parent);
   if (prop == nullptr) {
-    if (Status s = set_property(section, parent, ""); !s) return s;
-    sec = find_section(section);
-    prop = find_property(*sec, parent);
+    if (Status s = set_property_in(header, parent, ""); !s) return s;
+    prop = find_property(*section_at(header), parent);
   } else if (!lines_[prop->line].value.empty()) {
     return Status::error("'" + std::string(parent) + "' has the value '" + std::string(value_of(prop->line)) +
                          "', not a block of sub-properties");
   }
 
-  if (auto sub = find_sub_property(*prop, key)) {
-    std::string_view content = line_text(*sub);
-    const Line& line = lines_[*sub];
-    std::string updated(content.substr(0, line.value.begin));
-    if (line.value.empty() && line.value.begin >= 2 && is_blank_char(content[line.value.begin - 2])) updated += ' ';
-    updated += value;
-    updated += content.substr(line.value.end);
-    updated += line_eol(*sub);
-    replace_lines(*sub, *sub + 1, updated);
-    return Status();
-  }
+  if (auto sub = find_sub_property(*prop, key)) return set_value_at(*sub, value);
 
   std::string indent = std::string(line_text(prop->line).substr(0, lines_[prop->line].indent)) + "    ";
   for (std::size_t i = prop->last_line; i > prop->line; --i) {
@@ -395,7 +427,8 @@ Status Document::set_sub_property(const SectionName& section, std::string_view p
       break;
     }
   }
-  insert_before_line(prop->last_line + 1, indent + std::string(key) + " = " + std::string(value) + eol);
+  insert_before_line(prop->last_line + 1,
+                     indent + std::string(key) + " = " + std::string(value) + std::string(preferred_eol()));
   return Status();
 }
 
@@ -408,9 +441,13 @@ bool Document::unset_property(const SectionName& section, std::string_view key) 
       if (const PropertyRange* prop = find_property(sec, key)) found = prop;
     }
     if (found == nullptr) return removed;
-    replace_lines(found->line, found->last_line + 1, "");
+    remove_property_at(found->line);
     removed = true;
   }
+}
+
+void Document::remove_property_at(std::size_t index) {
+  if (const PropertyRange* prop = property_at(index)) replace_lines(prop->line, prop->last_line + 1, "");
 }
 
 bool Document::unset_sub_property(const SectionName& section, std::string_view parent, std::string_view key) {
@@ -418,20 +455,25 @@ bool Document::unset_sub_property(const SectionName& section, std::string_view p
   for (;;) {
     const SectionRange* sec = find_section(section);
     const PropertyRange* prop = sec ? find_property(*sec, parent) : nullptr;
-    if (prop == nullptr) return removed;
-    auto sub = find_sub_property(*prop, key);
-    if (!sub) {
-      if (removed) {
-        bool any_sub = false;
-        for (std::size_t i = prop->line + 1; i <= prop->last_line; ++i)
-          any_sub = any_sub || lines_[i].kind == LineKind::sub_property;
-        if (!any_sub) replace_lines(prop->line, prop->last_line + 1, "");
-      }
-      return removed;
-    }
-    replace_lines(*sub, *sub + 1, "");
+    std::optional<std::size_t> sub = prop ? find_sub_property(*prop, key) : std::nullopt;
+    if (!sub) return removed;
+    remove_sub_property_at(*sub);
     removed = true;
   }
+}
+
+void Document::remove_sub_property_at(std::size_t index) {
+  if (index >= lines_.size() || lines_[index].kind != LineKind::sub_property) return;
+  const std::vector<PropertyRange>& properties = section_at(index)->properties;
+  const std::size_t parent = std::find_if(properties.begin(), properties.end(), [&](const PropertyRange& p) {
+                               return p.last_line >= index;
+                             })->line;
+  replace_lines(index, index + 1, "");
+  const PropertyRange* prop = property_at(parent);
+  bool any_sub = false;
+  for (std::size_t i = prop->line + 1; i <= prop->last_line; ++i)
+    any_sub = any_sub || lines_[i].kind == LineKind::sub_property;
+  if (!any_sub) remove_property_at(parent);
 }
 
 Status Document::rename_section(const SectionName& from, const SectionName& to) {
@@ -439,35 +481,45 @@ Status Document::rename_section(const SectionName& from, const SectionName& to) 
   if (find_section(from) == nullptr) return Status::error("section [" + format_section_header(from) + "] does not exist");
   if (from != to && find_section(to) != nullptr)
     return Status::error("section [" + format_section_header(to) + "] already exists");
-  for (std::size_t s = 0; s < sections_.size(); ++s) {
-    if (section_name(sections_[s]) != from) continue;
-    std::size_t header = sections_[s].header;
-    std::string_view content = line_text(header);
-    const Line& line = lines_[header];
-    std::string updated(content.substr(0, line.key.begin));
-    updated += format_section_header(to);
-    updated += content.substr(line.key.end);
-    updated += line_eol(header);
-    replace_lines(header, header + 1, updated);
-  }
+  for (std::size_t s = 0; s < sections_.size(); ++s)
+    if (section_name(sections_[s]) == from) rename_section_at(sections_[s].header, format_section_header(to));
+  return Status();
+}
+
+Status Document::rename_section_at(std::size_t header, std::string_view header_text) {
+  if (std::string why = check_header_text(header_text); !why.empty()) return Status::error(why);
+  if (header >= lines_.size() || lines_[header].kind != LineKind::section)
+    return Status::error("no section header on that line");
+  std::string_view content = line_text(header);
+  const Line& line = lines_[header];
+  std::string updated(content.substr(0, line.key.begin));
+  updated += header_text;
+  updated += content.substr(line.key.end);
+  updated += line_eol(header);
+  replace_lines(header, header + 1, updated);
   return Status();
 }
 
 bool Document::remove_section(const SectionName& section) {
   bool removed = false;
   for (std::size_t s = sections_.size(); s-- > 0;) {
-    const SectionRange& sec = sections_[s];
-    if (section_name(sec) != section) continue;
-    // The section's own lines: its header, its properties, and comments that directly follow
-    // them. Comments after a blank line introduce the next section, so they stay.
-    std::size_t last = last_owned_line(lines_, sec);
-    if (last + 1 < sec.end && lines_[last + 1].kind != LineKind::blank) last = sec.end - 1;
-    std::size_t first = sec.header;
-    if (first > 0 && lines_[first - 1].kind == LineKind::blank) --first;
-    replace_lines(first, last + 1, "");
+    if (section_name(sections_[s]) != section) continue;
+    remove_section_at(sections_[s].header);
     removed = true;
   }
   return removed;
+}
+
+void Document::remove_section_at(std::size_t header) {
+  const SectionRange* sec = section_at(header);
+  if (sec == nullptr || sec->header != header) return;
+  // The section's own lines: its header, its properties, and comments that directly follow
+  // them. Comments after a blank line introduce the next section, so they stay.
+  std::size_t last = last_owned_line(lines_, *sec);
+  if (last + 1 < sec->end && lines_[last + 1].kind != LineKind::blank) last = sec->end - 1;
+  std::size_t first = sec->header;
+  if (first > 0 && lines_[first - 1].kind == LineKind::blank) --first;
+  replace_lines(first, last + 1, "");
 }
 
 bool Document::section_is_empty(const SectionName& section) const {

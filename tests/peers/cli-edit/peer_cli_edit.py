@@ -227,6 +227,10 @@ SET_SCENARIOS = [
     ("profile with a space", [("region", "af-south-1")], ["--profile", "with space"], {}, []),
     ("mixed-case key", [("region", "il-central-1")], ["--profile", "dev2"], {}, []),
     ("empty value", [("output", "")], ["--profile", "prod"], {}, ["--force"]),
+    ("profile names with brackets", [("region", "us-east-1"), ("profile.[x].output", "json")],
+     ["--profile", "a]b"], {}, []),
+    ("values in brackets", [("cli_pager", "[[x]]"), ("ca_bundle", "[a,b]"), ("profile.dev.cli_pager", "[]")],
+     [], {}, []),
 ]
 
 

@@ -140,6 +140,8 @@ def config_header(rng, name):
         (1, lambda: "profile"),
         (1, lambda: 'profile ""'),
         (1, lambda: "a]b"),
+        (1, lambda: "profile " + name.replace(" ", "") + "]x"),
+        (1, lambda: "profile [" + name.replace(" ", "") + "]"),
     ]
     return weighted(rng, forms)()
 
@@ -152,6 +154,8 @@ def credentials_header(rng, name):
         (3, lambda: "DEFAULT"),
         (2, lambda: " " + name + " "),
         (2, lambda: '"' + name + '"'),
+        (1, lambda: name + "]x"),
+        (1, lambda: "[" + name + "]"),
     ]
     return weighted(rng, forms)()
 

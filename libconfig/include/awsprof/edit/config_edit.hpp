@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "awsprof/syntax/document.hpp"
 #include "awsprof/platform/file_system.hpp"
@@ -22,6 +23,7 @@ struct EditTarget {
   enum class Kind { profile, sso_session, services, section };
   Kind kind = Kind::profile;
   std::string name = "default";
+  bool operator==(const EditTarget&) const = default;
 };
 
 /// One key to set (value) or remove (nullopt). A dotted key ("s3.max_bandwidth") is a
@@ -37,25 +39,41 @@ struct SettingChange {
 /// to the config file; botocore reads it from neither.)
 FileKind file_for_key(std::string_view key);
 
-/// The section of `document` (of the given kind) that holds the target, as the AWS CLI reads
-/// it: `[profile NAME]` or, for the default profile, whichever of `[default]` and
-/// `[profile default]` comes later (`[default]` when neither exists); `[NAME]` in the
-/// credentials file; `[sso-session NAME]`; `[services NAME]`.
-SectionName section_for(const EditTarget& target, FileKind file, const Document& document);
+/// Something an edit wants the user to know although it succeeded, such as a section that looks
+/// like the profile being written but that the dialect's reader does not take for it.
+struct EditNote {
+  FileKind file = FileKind::config;
+  int line = 0;  ///< 1-based line the note is about; 0 when it is about no line.
+  std::string message;
+};
 
 /// The two documents being edited together.
 struct ConfigFiles {
   Document config;
   Document credentials;
+  std::vector<EditNote> notes = {};  ///< Added to by the edits below.
   Document& of(FileKind kind) { return kind == FileKind::config ? config : credentials; }
   const Document& of(FileKind kind) const { return kind == FileKind::config ? config : credentials; }
 };
+
+// Every edit below works on the files as the dialect's reader (build_profile_model) reads them:
+// the section it changes is the one that reader takes for the target, the line it changes is the
+// one the reader takes the value from, and a section it adds has a header that reader reads back
+// as the target. [plugins] and other plain sections are read as the AWS CLI reads them, whatever
+// the dialect (the SDKs do not read them). An edit is checked by reading its result back: it must
+// give exactly the intended profiles and values (every other section as it was), or it is refused
+// and the files are left as they were.
+
+/// The text between the brackets of the section of `file` that the reader takes for the target,
+/// or, when it takes none, of the header an edit would add ("profile dev", "default", "dev").
+std::string section_header(const ConfigFiles& files, Dialect dialect, const EditTarget& target, FileKind file);
 
 /// A KEY argument of `awsprof set`/`unset` resolved the way `aws configure set VARNAME` resolves
 /// it: which section, and the key there ("region", or "s3.max_bandwidth" for a sub-property).
 struct ResolvedKey {
   EditTarget target;
   std::string key;
+  bool profile_named = false;  ///< The key itself names the profile: default.KEY, profile.NAME.KEY.
 };
 
 /// Resolves `varname` for a profile edit as `aws configure set` does: "KEY" and "PARENT.SUB" name
@@ -82,27 +100,44 @@ struct SettingCheck {
 SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget& target, std::string_view key,
                            const std::optional<std::string>& value);
 
-/// Where a key of the target is now, as apply_changes would find it: the file, the 1-based line
-/// of the property (or sub-property), and its value as written.
+/// Where the reader takes a key of the target from now: the file, the 1-based line of the
+/// property (or sub-property), and its value as read.
 struct KeyLocation {
   FileKind file = FileKind::config;
   int line = 0;
   std::string value;
 };
-std::optional<KeyLocation> locate_key(const ConfigFiles& files, const EditTarget& target,
+std::optional<KeyLocation> locate_key(const ConfigFiles& files, Dialect dialect, const EditTarget& target,
                                       std::string_view key);
 
-/// Applies the changes in memory. Sections left without properties by an unset are removed.
-/// Refuses (leaving both documents as they were) keys or values holding line breaks.
-Status apply_changes(ConfigFiles& files, const EditTarget& target, std::span<const SettingChange> changes);
+/// Applies the changes in memory, in order. A key is set on the line the reader takes it from,
+/// else added to the section the reader takes for the target (a section is added when there is
+/// none, with a note for each section that looks like it but is not read as it). An unset
+/// removes every line the reader would take the key from, and then a section left without
+/// properties when that changes nothing the reader reads. Refused, leaving both documents as they
+/// were: keys or values holding line breaks, a value the reader would read differently, a value
+/// inherited from [DEFAULT] that cannot be removed for one profile, and results that do not read
+/// back as intended.
+Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& target,
+                     std::span<const SettingChange> changes);
 
-/// Renames a profile in both files, and every "source_profile = OLD" of a profile with it.
-/// Refused if the new name exists or the old one does not.
-Status rename_profile(ConfigFiles& files, std::string_view from, std::string_view to);
-/// Copies every setting of a profile, in both files, to a new profile.
-Status copy_profile(ConfigFiles& files, std::string_view from, std::string_view to);
-/// Deletes a profile from both files. Refused if it exists in neither.
-Status delete_profile(ConfigFiles& files, std::string_view name);
+/// Adds an empty section for the target to the config file, unless the reader already takes one
+/// for it there.
+Status add_section_for(ConfigFiles& files, Dialect dialect, const EditTarget& target);
+
+/// Renames a profile in both files (every section the reader takes for it), and every
+/// source_profile whose value the reader reads as OLD with it. Refused if the new name exists or
+/// the old one does not, and for a name no header can give back (one holding a line break, or
+/// one the dialect does not read as a profile name, with the reader's reason).
+Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from, std::string_view to);
+/// Copies every setting of a profile, in both files, to a new profile (names as for rename).
+Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, std::string_view to);
+/// What delete_profile does when other profiles name the deleted one as their source_profile.
+enum class Dependents { refuse, orphan };
+/// Deletes a profile from both files. Refused if it exists in neither, or (with
+/// Dependents::refuse) if other profiles read it as their source_profile: the message names them.
+Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name,
+                      Dependents dependents = Dependents::refuse);
 
 /// Locks both files, reads them, runs `edit`, and writes whichever changed; when both change, they
 /// change as one (update_files). Missing files start empty. When `dry_run` is set nothing is

@@ -107,9 +107,10 @@ struct ImportReport {
 /// expiration the new keys do not have). A key the user already has with another value (in either
 /// file) is a conflict: without `overwrite` the whole import is refused, `report.conflicts` lists
 /// them, and `files` is left as it was. Keys with the same value are left alone, so importing twice
-/// changes nothing. `config_path` and `credentials_path` name the files in messages.
-Status import_credentials(ConfigFiles& files, std::span<const ImportedCredential> credentials, bool overwrite,
-                          const std::string& config_path, const std::string& credentials_path,
+/// changes nothing. The user's files are read, and edited (config_edit.hpp), as `dialect` reads
+/// them. `config_path` and `credentials_path` name the files in messages.
+Status import_credentials(ConfigFiles& files, Dialect dialect, std::span<const ImportedCredential> credentials,
+                          bool overwrite, const std::string& config_path, const std::string& credentials_path,
                           ImportReport& report);
 
 // ---------------------------------------------------------------------------------------------
@@ -148,7 +149,8 @@ struct MergeReport {
 /// a key with another value is a conflict, kept as the user has it (keep), replaced where the user
 /// has it (theirs), or, with fail, refused: the result is an error, `files` unchanged and
 /// `report.conflicts` filled. Adds no marker keys; merging the same baseline twice changes nothing.
-Status merge_baseline(ConfigFiles& files, const ProfileModel& baseline, OnConflict on_conflict,
+/// The user's files are read, and edited (config_edit.hpp), as `dialect` reads them.
+Status merge_baseline(ConfigFiles& files, Dialect dialect, const ProfileModel& baseline, OnConflict on_conflict,
                       const std::string& config_path, const std::string& credentials_path,
                       MergeReport& report);
 

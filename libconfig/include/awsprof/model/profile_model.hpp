@@ -125,6 +125,11 @@ struct ProfileModel {
   bool unreadable() const { return config_unreadable || credentials_unreadable; }
 };
 
+/// "the profile 'NAME' does not exist", then "; did you mean 'a' or 'b'?" naming the model's
+/// nearest profiles when some are near: the one message for a profile that was named but that
+/// the files do not define.
+std::string missing_profile_message(const ProfileModel& model, std::string_view name);
+
 /// Reads the two files in the given dialect.
 ProfileModel build_profile_model(const InputFile& config, const InputFile& credentials, Dialect dialect);
 

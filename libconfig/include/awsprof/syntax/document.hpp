@@ -115,7 +115,17 @@ class Document {
   /// model gives a setting): the 1-based line of its last sub-property `key`, or nullopt.
   std::optional<int> sub_property_line(int property_line, std::string_view key) const;
 
+  /// The section that owns line `index` (its header, or a line below it), or nullptr for a
+  /// line before the first header.
+  const SectionRange* section_at(std::size_t index) const;
+  /// The property that starts on line `index`, or nullptr.
+  const PropertyRange* property_at(std::size_t index) const;
+
   // ---- Edits. Each changes only the lines it must; on a refused edit the document is unchanged.
+  //
+  // Those named by a SectionName find the section the way section_name() reads headers; those
+  // named by a line (`header`, `index`, 0-based) edit exactly that line's section or property,
+  // for callers that know which lines a dialect's reader takes (config_edit.hpp).
 
   /// Sets key = value in the named section, creating the section if needed. An existing key
   /// (matched ignoring case, e.g. "REGION") is changed in place.
@@ -139,6 +149,26 @@ class Document {
   bool remove_section(const SectionName& section);
   /// True if the section exists and has no properties.
   bool section_is_empty(const SectionName& section) const;
+
+  /// set_property in the section whose header is on line `header`.
+  Status set_property_in(std::size_t header, std::string_view key, std::string_view value);
+  /// set_sub_property in the section whose header is on line `header`.
+  Status set_sub_property_in(std::size_t header, std::string_view parent, std::string_view key,
+                             std::string_view value);
+  /// Sets the value of the property (replacing its continuation lines) or sub-property on line
+  /// `index`, keeping the rest of the line as it is.
+  Status set_value_at(std::size_t index, std::string_view value);
+  /// Removes the property that starts on line `index`, with its continuation lines and block.
+  void remove_property_at(std::size_t index);
+  /// Removes the sub-property on line `index`, and its parent once no sub-property is left.
+  void remove_sub_property_at(std::size_t index);
+  /// Appends "[header_text]" as add_section does, whatever sections already exist; refused only
+  /// when it would not be one header line holding exactly `header_text` between its brackets.
+  Status append_section(std::string_view header_text, std::string_view body = {});
+  /// Rewrites the text between the brackets of the header on line `header`.
+  Status rename_section_at(std::size_t header, std::string_view header_text);
+  /// Removes the section whose header is on line `header`, as remove_section does.
+  void remove_section_at(std::size_t header);
 
  private:
   void index();
