@@ -312,8 +312,9 @@ TEST(CredentialResolver, SsoGetsRoleCredentialsWithTheBearerTokenAndAdvisesLogin
   EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIASSO");
   ASSERT_EQ(transport.sent.size(), 1u);
   EXPECT_EQ(transport.sent[0].origin, "https://portal.sso.eu-west-1.amazonaws.com");
+  // botocore's order: the input shape's members (roleName, accountId).
   EXPECT_EQ(transport.sent[0].request.path,
-            "/federation/credentials?account_id=123456789012&role_name=Admin");
+            "/federation/credentials?role_name=Admin&account_id=123456789012");
   EXPECT_EQ(header(transport.sent[0].request, "x-amz-sso_bearer_token"), "bearer-secret");
 
   MemoryFileSystem disk2;
