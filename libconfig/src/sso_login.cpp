@@ -74,9 +74,9 @@ Error service_error(const SsoApiError& error) {
             "check the network, sso_region and the SSO OIDC endpoint (AWS_ENDPOINT_URL_SSO_OIDC)"};
   if (error.kind == SsoErrorKind::bad_response) return {"BadResponse", error.to_string(), ""};
   if (error.code == "AccessDeniedException" || error.oauth_error == "access_denied")
-    return {"AccessDenied", error.to_string() + ": the authorization was denied", "run the login again and approve it"};
+    return {"AccessDenied", "the login was denied: " + error.to_string(), "run the login again and approve it"};
   if (error.code == "ExpiredTokenException" || error.oauth_error == "expired_token")
-    return {"ExpiredToken", error.to_string() + ": the pending authorization expired before it was approved",
+    return {"ExpiredToken", "the login expired before it was approved: " + error.to_string(),
             "run the login again, and approve it sooner"};
   return {error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code, error.to_string(), ""};
 }
