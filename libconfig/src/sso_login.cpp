@@ -1,7 +1,6 @@
 // `sso login`'s two flows (botocore SSOTokenFetcher and SSOTokenFetcherAuth, AWS CLI v2).
 #include "awsprof/sso_login.hpp"
 
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
@@ -9,6 +8,7 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/credential_process.hpp"
+#include "oauth_random.hpp"
 #include "sso_loopback.hpp"
 
 namespace awsprof {
@@ -19,54 +19,9 @@ using Error = CredentialError;
 
 constexpr std::string_view kRedirectPath = "/oauth/callback";
 constexpr std::string_view kDefaultScope = "sso:account:access";  // _AUTH_GRANT_DEFAULT_SCOPE
-constexpr int kDefaultInterval = 5;                                // RFC 8628 3.5
+constexpr int kDefaultInterval = 5;                               // RFC 8628 3.5
 constexpr int kSlowDownDelay = 5;
 constexpr std::chrono::seconds kRegistrationWindow{15 * 60};  // BaseSSOTokenFetcher._EXPIRY_WINDOW
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  for (std::size_t i = 0; i < size; i += 3) {
-    unsigned value = static_cast<unsigned>(data[i]) << 16;
-    if (i + 1 < size) value |= static_cast<unsigned>(data[i + 1]) << 8;
-    if (i + 2 < size) value |= data[i + 2];
-    out += kAlphabet[(value >> 18) & 63];
-    out += kAlphabet[(value >> 12) & 63];
-    if (i + 1 < size) out += kAlphabet[(value >> 6) & 63];
-    if (i + 2 < size) out += kAlphabet[value & 63];
-  }
-  return out;
-}
-
-/// `count` characters drawn uniformly from `alphabet` with the system's CSPRNG; false when it fails.
-bool random_text(std::string_view alphabet, std::size_t count, std::string& out) {
-  out.clear();
-  const unsigned limit = 256 - 256 % alphabet.size();  // rejection sampling keeps it uniform
-  while (out.size() < count) {
-    std::array<unsigned char, 64> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return false;
-    for (unsigned char b : bytes)
-      if (b < limit && out.size() < count) out += alphabet[b % alphabet.size()];
-  }
-  return true;
-}
-
-/// A random (version 4) UUID, as Python's str(uuid.uuid4()).
-Result<std::string> random_uuid() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
-    return Result<std::string>::error("the system's random number generator failed");
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
-  }
-  return out;
-}
 
 Error service_error(const SsoApiError& error) {
   if (error.kind == SsoErrorKind::transport)
@@ -74,11 +29,13 @@ Error service_error(const SsoApiError& error) {
             "check the network, sso_region and the SSO OIDC endpoint (AWS_ENDPOINT_URL_SSO_OIDC)"};
   if (error.kind == SsoErrorKind::bad_response) return {"BadResponse", error.to_string(), ""};
   if (error.code == "AccessDeniedException" || error.oauth_error == "access_denied")
-    return {"AccessDenied", "the login was denied: " + error.to_string(), "run the login again and approve it"};
+    return {"AccessDenied", "the login was denied: " + error.to_string(),
+            "run the login again and approve it"};
   if (error.code == "ExpiredTokenException" || error.oauth_error == "expired_token")
     return {"ExpiredToken", "the login expired before it was approved: " + error.to_string(),
             "run the login again, and approve it sooner"};
-  return {error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code, error.to_string(), ""};
+  return {error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code, error.to_string(),
+          ""};
 }
 
 class Login {
@@ -122,7 +79,8 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
     if (!file) return Error{"CacheError", file.message(), ""};
     if (file->exists) {
       Result<SsoClientRegistration> cached = parse_sso_registration(file->bytes);
-      if (cached && cached->expiry - now() >= kRegistrationWindow && cached->for_authorization_code() == browser_) {
+      if (cached && cached->expiry - now() >= kRegistrationWindow &&
+          cached->for_authorization_code() == browser_) {
         log("using the client registration in " + path);
         return std::move(*cached);
       }
@@ -131,10 +89,11 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
   RegisterClientRequest request;
   // botocore-client-<session name>, or -<unix time> for a legacy login.
   request.client_name =
-      "botocore-client-" + (session_.session_name ? *session_.session_name
-                                                  : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                                       now().time_since_epoch())
-                                                                       .count()));
+      "botocore-client-" +
+      (session_.session_name
+           ? *session_.session_name
+           : std::to_string(
+                 std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count()));
   std::optional<std::vector<std::string>> scopes;
   if (browser_) {
     scopes = session_.registration_scopes && !session_.registration_scopes->empty()
@@ -165,10 +124,11 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
 }
 
 Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& registration) {
-  SsoResult<DeviceAuthorization> authorization =
-      oidc_.start_device_authorization(registration.client_id, registration.client_secret, session_.start_url);
+  SsoResult<DeviceAuthorization> authorization = oidc_.start_device_authorization(
+      registration.client_id, registration.client_secret, session_.start_url);
   if (!authorization) return service_error(authorization.error());
-  const auto expires = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(authorization->expires_in, 1));
+  const auto expires =
+      std::chrono::steady_clock::now() + std::chrono::seconds(std::max(authorization->expires_in, 1));
   int interval = authorization->interval.value_or(kDefaultInterval);
   CreateTokenRequest request;
   request.client_id = registration.client_id;
@@ -182,7 +142,8 @@ Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& re
     const SsoApiError& error = token.error();
     if (error.code == "SlowDownException" || error.oauth_error == "slow_down") {
       interval += kSlowDownDelay;
-    } else if (error.code != "AuthorizationPendingException" && error.oauth_error != "authorization_pending") {
+    } else if (error.code != "AuthorizationPendingException" &&
+               error.oauth_error != "authorization_pending") {
       return service_error(error);
     }
     if (!prompted) {
@@ -197,17 +158,19 @@ Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& re
 }
 
 Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& registration) {
-  std::string verifier;  // 64 characters, as the CLI makes it
-  if (!random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", 64, verifier))
-    return Error{"LoginFailed", "the system's random number generator failed", ""};
-  Result<std::string> state = random_uuid();
-  if (!state) return Error{"LoginFailed", state.message(), ""};
+  // 64 characters, as the CLI makes it.
+  std::optional<std::string> verifier =
+      detail::random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", 64);
+  std::optional<std::string> state = detail::random_uuid();
+  if (!verifier || !state) return Error{"LoginFailed", "the system's random number generator failed", ""};
   const std::string redirect_uri =
       "http://127.0.0.1:" + std::to_string(listener_->port()) + std::string(kRedirectPath);
   const std::string scopes = [&] {
-    if (!session_.registration_scopes || session_.registration_scopes->empty()) return std::string(kDefaultScope);
+    if (!session_.registration_scopes || session_.registration_scopes->empty())
+      return std::string(kDefaultScope);
     std::string joined;
-    for (const std::string& scope : *session_.registration_scopes) joined += (joined.empty() ? "" : " ") + scope;
+    for (const std::string& scope : *session_.registration_scopes)
+      joined += (joined.empty() ? "" : " ") + scope;
     return joined;
   }();
   const std::string url = oidc_.base_url() + "/authorize?" +
@@ -217,7 +180,7 @@ Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& r
                                        {"state", *state},
                                        {"code_challenge_method", "S256"},
                                        {"scopes", scopes}}) +
-                          "&code_challenge=" + pkce_challenge(verifier);
+                          "&code_challenge=" + pkce_challenge(*verifier);
   options_.on_pending(SsoLoginPrompt{true, url, url, ""});
   auto callback = listener_->wait(std::string(kRedirectPath),
                                   std::chrono::steady_clock::now() + options_.browser_timeout);
@@ -242,7 +205,7 @@ Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& r
   request.client_secret = registration.client_secret;
   request.grant_type = "authorization_code";
   request.redirect_uri = redirect_uri;
-  request.code_verifier = verifier;
+  request.code_verifier = *verifier;
   request.code = code->second;
   SsoResult<CreatedToken> token = oidc_.create_token(request);
   if (!token) return service_error(token.error());
@@ -255,7 +218,8 @@ Expected<SsoToken, Error> Login::save(const CreatedToken& created, const SsoClie
   token.start_url = session_.start_url;
   token.region = session_.region;
   token.access_token = created.access_token;
-  token.expiry = std::chrono::time_point_cast<std::chrono::seconds>(issued) + std::chrono::seconds(created.expires_in);
+  token.expiry =
+      std::chrono::time_point_cast<std::chrono::seconds>(issued) + std::chrono::seconds(created.expires_in);
   token.expires_at = format_expiration_time(token.expiry);
   token.client_id = registration.client_id;
   token.client_secret = registration.client_secret;
@@ -266,7 +230,8 @@ Expected<SsoToken, Error> Login::save(const CreatedToken& created, const SsoClie
   access.lock_timeout = options_.lock_timeout;
   const std::string bytes = format_sso_token(token);
   Status written = options_.fs->update(
-      {path}, [&bytes](const std::vector<FileContent>&) -> Result<std::vector<std::string>> {
+      {path},
+      [&bytes](const std::vector<FileContent>&) -> Result<std::vector<std::string>> {
         return std::vector<std::string>{bytes};
       },
       access);
@@ -280,7 +245,8 @@ Expected<SsoLoginResult, Error> Login::run() {
   browser_ = session_.session_name.has_value() && !options_.use_device_code;
   if (browser_) {
     Result<detail::LoopbackListener> listener = detail::LoopbackListener::open();
-    if (!listener) return Error{"LoginFailed", listener.message(), "log in with the device code flow instead"};
+    if (!listener)
+      return Error{"LoginFailed", listener.message(), "log in with the device code flow instead"};
     listener_.emplace(std::move(*listener));
   }
   auto client = registration(false);
@@ -305,10 +271,11 @@ Expected<SsoLoginResult, Error> Login::run() {
 std::string pkce_challenge(std::string_view code_verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(code_verifier.data()), code_verifier.size(), digest);
-  return base64url(digest, sizeof digest);
+  return detail::base64url(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session, const SsoLoginOptions& options) {
+Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session,
+                                                    const SsoLoginOptions& options) {
   if (options.fs == nullptr || options.transport == nullptr || !options.on_pending)
     return CredentialError{"ConfigError", "sso_login needs a file system, a transport and on_pending", ""};
   return Login(session, options).run();

@@ -14,6 +14,9 @@ Cases:
   oracle          botocore reads and refreshes what awsprof writes, and awsprof reads and refreshes
                   what the AWS CLI's own login code (do_sso_login) and botocore write; each side
                   reuses the other's client registration.
+  login-session   a profile's login_session (`aws login`, botocore 1.43's LoginProvider): credentials
+                  due within 5 minutes are refreshed with AWS Sign-In CreateOAuth2Token and a DPoP
+                  proof (the fake checks its shape), the file rewritten, once for four processes.
   refresh-once    an expired access token with a live refresh token: `awsprof test --all` over 500
                   SSO profiles (STS from moto_server) succeeds with one CreateToken, and eight
                   export-credentials processes at once refresh once too.
@@ -562,6 +565,62 @@ region = us-east-1
     return 0
 
 
+# A P-256 test key (openssl ecparam -name prime256v1 -genkey), and its public coordinates.
+TEST_DPOP_KEY = """-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIFVJoSSDioxt/A5HpYmozlZ+w4niVfmtNJ0vAobL5/nZoAoGCCqGSM49
+AwEHoUQDQgAEdzY5GNv/RnWI1Q++GQuk6b4Ar5s5JJu35rBAZp4+KiW37zAIvMgb
+n0cY/j/ADPvvoiSupcVwka5xaVHQNMDabA==
+-----END EC PRIVATE KEY-----
+"""
+TEST_DPOP_JWK = ["dzY5GNv_RnWI1Q--GQuk6b4Ar5s5JJu35rBAZp4-KiU", "t-8wCLzIG59HGP4_wAz776IkrqXFcJGucWlR0DTA2mw"]
+
+
+def case_login_session(bin_dir, work, checks):
+    config = "[profile me]\nlogin_session = me\nregion = us-east-1\n"
+    with FakeIdentityCenter(work, lifetime=300) as fake:
+        home = Home(work, fake, config=config)
+        cache = os.path.join(home.path, ".aws", "login", "cache")
+        path = os.path.join(cache, hashlib.sha256(b"me").hexdigest() + ".json")
+        env = {"AWS_ENDPOINT_URL_SIGNIN": fake.url}
+
+        def issue(expires_at):
+            fake.control("issue_login_session", cache_dir=cache, session="me", dpop_key=TEST_DPOP_KEY,
+                         jwk=TEST_DPOP_JWK, expires_at=expires_at)
+            fake.control("reset_counters")
+
+        issue("2020-01-01T00:00:00Z")
+        with open(path, encoding="utf-8") as f:
+            before = json.loads(f.read())
+        got = awsprof(bin_dir, home, "export-credentials", "--profile", "me", "--format", "env-no-export",
+                      extra_env=env)
+        checks.check(got.returncode == 0 and "AWS_ACCESS_KEY_ID=ASIA" in got.stdout,
+                     "export-credentials refreshes an expired login session", got.stderr)
+        checks.check(fake.counts()["CreateOAuth2Token"] == 1, "with one CreateOAuth2Token (its DPoP proof accepted)",
+                     fake.counts())
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        after = json.loads(text)
+        checks.check(list(after) == list(before) and list(after["accessToken"]) == list(before["accessToken"]) and
+                     text == json.dumps(after), "the session file keeps botocore's keys and layout", text[:200])
+        checks.check(after["refreshToken"] != before["refreshToken"] and
+                     after["accessToken"]["accountId"] == before["accessToken"]["accountId"] and
+                     after["dpopKey"] == TEST_DPOP_KEY, "new credentials and refresh token; account and key kept")
+        got = awsprof(bin_dir, home, "export-credentials", "--profile", "me", extra_env=env)
+        checks.check(got.returncode == 0 and fake.counts()["CreateOAuth2Token"] == 1,
+                     "fresh credentials are used without a call", fake.counts())
+
+        issue("2020-01-01T00:00:00Z")
+        procs = [subprocess.Popen([os.path.join(bin_dir, "awsprof"), "export-credentials", "--profile", "me"],
+                                  env=dict(home.env, **env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        checks.check(all(p.returncode == 0 for p in procs), "four processes at once all get credentials",
+                     "".join(errors))
+        checks.check(fake.counts()["CreateOAuth2Token"] == 1, "and refresh the session once between them",
+                     fake.counts())
+    return 0
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -585,6 +644,7 @@ CASES = {
     "login-device": case_login_device,
     "oracle": case_oracle,
     "refresh-once": case_refresh_once,
+    "login-session": case_login_session,
 }
 
 
