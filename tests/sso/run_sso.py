@@ -19,7 +19,8 @@ Cases:
                   proof (the fake checks its shape), the file rewritten, once for four processes.
   refresh-once    an expired access token with a live refresh token: `awsprof test --all` over 500
                   SSO profiles (STS from moto_server) succeeds with one CreateToken, and eight
-                  export-credentials processes at once refresh once too.
+                  export-credentials processes at once refresh once too; with a revoked refresh
+                  token, test --all fails every profile after one CreateToken.
 
 Each botocore check runs under every Python that has botocore: this interpreter (Debian's, whose
 botocore is the AWS CLI v2's own) and the first python3 on PATH (botocore from PyPI), so both
@@ -403,6 +404,21 @@ def case_login_device(bin_dir, work, checks):
             registration = json.loads(f.read())
         checks.check(list(registration) == ["clientId", "clientSecret", "expiresAt", "scopes"],
                      "a device-flow registration has no grantTypes, as the CLI writes it", registration)
+
+        # A cached registration that expired is replaced; so is one the service no longer knows.
+        fake.control("configure", device_decision="approve")
+        registration["expiresAt"] = "2020-01-01T00:00:00Z"
+        with open(os.path.join(home.cache, name), "w", encoding="utf-8") as f:
+            f.write(json.dumps(registration))
+        got = awsprof(bin_dir, home, "sso", "login", "--profile", "dev", "--use-device-code", "--output", "json")
+        checks.check(got.returncode == 0 and json.loads(got.stdout or "{}").get("registered") is True and
+                     fake.counts()["RegisterClient"] == 2, "an expired cached registration is replaced",
+                     got.stderr or fake.counts())
+        fake.control("expire_clients")
+        got = awsprof(bin_dir, home, "sso", "login", "--profile", "dev", "--use-device-code")
+        counts = fake.counts()
+        checks.check(got.returncode == 0 and counts["RegisterClient"] == 3,
+                     "a registration the service refuses (invalid_client) is replaced once", got.stderr or counts)
     return 0
 
 
@@ -534,6 +550,18 @@ region = us-east-1
         counts = fake.counts()
         checks.check(counts["CreateToken"] == 1, "they refreshed the token once between them", counts)
         checks.check(counts["GetRoleCredentials"] == 8, "and each got its role credentials", counts)
+
+        # The refresh token was revoked: the first profile's attempt fails, and the others of the run
+        # do not try again within the minute (botocore's one attempt a minute).
+        expire()
+        fake.control("revoke_refresh_tokens")
+        got = awsprof(bin_dir, home, "test", "--all", "--output", "json", timeout=600)
+        results = json.loads(got.stdout or "[]")
+        checks.check(len(results) == profiles + 1 and
+                     all(r["error"] and r["error"]["code"] == "SsoLoginRequired" for r in results),
+                     "test --all with a revoked refresh token: every profile asks for a login",
+                     got.stderr[-1000:] or results[:2])
+        checks.check(fake.counts()["CreateToken"] == 1, "after one CreateToken, not one per profile", fake.counts())
 
         moto = shutil.which("moto_server")
         if not checks.check(moto is not None, "moto_server is there for STS (test --all)"):
