@@ -89,6 +89,11 @@ def main():
             expect(r.returncode == 1, line, "exit 1: the example keys do not work", r),
             expect([row.split("\t")[0] for row in r.stdout.splitlines()] == ["default", "legacy"], line,
                    "a row for each profile", r)),
+        "awsprof sso status": lambda r, line: (
+            expect(r.returncode == 1, line, "exit 1: nobody has logged in to the example session", r),
+            expect([row.split("\t")[:2] + row.split("\t")[3:4] for row in r.stdout.splitlines()] ==
+                   [["corp", "https://my-sso-portal.awsapps.com/start", "missing"]], line,
+                   "the example's [sso-session corp], its start URL, and no token yet", r)),
     }
     with tempfile.TemporaryDirectory(prefix="awsprof-tour-") as home:
         env = {"HOME": home, "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",

@@ -5,6 +5,8 @@
 
 #include "awsprof/credentials/credential_cache.hpp"
 #include "awsprof/credentials/credential_chain.hpp"
+#include "awsprof/credentials/login_session.hpp"
+#include "awsprof/credentials/sso_token.hpp"
 
 namespace awsprof {
 namespace {
@@ -61,6 +63,20 @@ Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const Offl
     base = ResolvedCredentials{got->credentials, got->expiration,
                                got->account_id.empty() ? process->account_id : got->account_id,
                                "credential_process (profile \"" + process->profile + "\")"};
+  } else if (auto* login = std::get_if<LoginStep>(&first)) {
+    // botocore's LoginProvider: the cached credentials while more than 5 minutes are left.
+    const std::string path = login_cache_path(context.env, login->session);
+    Result<FileContent> file = context.fs->read_file(path);
+    if (!file) return R::error(file.message());
+    if (!file->exists)
+      return R::error("Unable to load a existing login session for session " + login->session +
+                      ". Please reauthenticate with 'aws login'. (" + path + ")");
+    Result<LoginToken> token = parse_login_token(file->bytes);
+    if (!token) return R::error("Error loading login session token: " + token.message() + " (" + path + ")");
+    if (token->expiry - context.now <= kLoginRefreshThreshold)
+      return needs_network(0, "signin:CreateOAuth2Token", std::nullopt);
+    base = ResolvedCredentials{token->credentials, token->expiry, token->account_id,
+                               "login session " + login->session + " (" + path + ")"};
   } else if (auto* container = std::get_if<ContainerStep>(&first)) {
     if (!container->authorization_token_file.empty()) {
       Result<FileContent> token = context.fs->read_file(container->authorization_token_file);
@@ -104,13 +120,20 @@ Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const Offl
   const std::size_t next = known == n ? 0 : known + 1;
   const CredentialStep& step = plan.steps[next];
   if (auto* sso = std::get_if<SsoStep>(&step)) {
-    auto token = read_sso_token(*context.fs, context.env, *sso, context.now);
-    if (!token) return R::error(token.message());
-    if (token->expired && !(sso->sso_session && token->has_refresh_token))
-      return R::error("the SSO token for profile \"" + sso->profile +
-                      "\" has expired; run `aws sso login --profile " + sso->profile + "`");
+    const SsoSessionConfig session = sso_session_of(*sso);
+    const std::string path = sso_token_path(context.env, session);
+    const std::string login = "; run `aws sso login --profile " + sso->profile + "`";
+    Result<FileContent> file = context.fs->read_file(path);
+    if (!file) return R::error(file.message());
+    if (!file->exists)
+      return R::error("the SSO token for " + session.label() + " does not exist (" + path + ")" + login);
+    Result<SsoToken> token = parse_sso_token(file->bytes);
+    if (!token) return R::error("the SSO token for " + session.label() + " in " + path + " " + token.message() + login);
+    const bool expired = token->expiry <= context.now;
+    if (auto why = why_not_refreshable(session, *token, context.now); expired && why)
+      return R::error("the SSO token for profile \"" + sso->profile + "\" has expired (" + *why + ")" + login);
     return needs_network(
-        next, token->expired ? "sso-oidc:CreateToken, then sso:GetRoleCredentials" : "sso:GetRoleCredentials",
+        next, expired ? "sso-oidc:CreateToken, then sso:GetRoleCredentials" : "sso:GetRoleCredentials",
         std::nullopt);
   }
   if (auto* web = std::get_if<WebIdentityStep>(&step)) {
