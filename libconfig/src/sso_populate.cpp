@@ -1,0 +1,619 @@
+#include "awsprof/sso_populate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "text_util.hpp"
+
+namespace awsprof {
+namespace {
+
+// The keys populate writes, in the order it writes them (the marker comes last).
+constexpr std::string_view kGeneratedKeys[] = {"sso_session", "sso_account_id", "sso_role_name", "region"};
+
+// What adopting a granted or aws-sso-util profile removes: their markers and the keys of the forms
+// they write (the legacy inline SSO form, granted's credential-process form).
+constexpr std::string_view kForeignKeys[] = {"common_fate_generated_from",
+                                             "sso_auto_populated",
+                                             "sso_util_populate",
+                                             "granted_sso_start_url",
+                                             "granted_sso_region",
+                                             "granted_sso_account_id",
+                                             "granted_sso_role_name",
+                                             "sso_start_url",
+                                             "sso_region",
+                                             "sso_account_name"};
+
+using Values = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+// Sets or removes keys of one section of `doc`, in order.
+Status apply_changes_to(Document& doc, const SectionName& name, const std::vector<SettingChange>& changes) {
+  for (const SettingChange& change : changes) {
+    if (!change.value) {
+      doc.unset_property(name, change.key);
+    } else if (Status s = doc.set_property(name, change.key, *change.value); !s) {
+      return Status::error("profile '" + name.name + "': cannot set " + change.key + ": " + s.message());
+    }
+  }
+  return Status();
+}
+
+std::string identity_key(std::string_view account_id, std::string_view role_name) {
+  return std::string(account_id) + '\n' + std::string(role_name);
+}
+
+std::optional<std::string> setting_value(const Section& profile, std::string_view key) {
+  const Setting* setting = profile.find(key);
+  if (!setting) return std::nullopt;
+  return std::string(detail::trim_blanks(setting->value));
+}
+
+// A credential_process that runs the tool being adopted, which the sso_session form replaces.
+bool runs_generating_tool(std::string_view command) {
+  command = detail::trim_blanks(command);
+  return command.find("granted credential-process") != std::string_view::npos ||
+         command.find("aws-sso-util credential-process") != std::string_view::npos ||
+         command.starts_with("granted ");
+}
+
+// One identity the portal listed, and what this run does for it.
+struct Want {
+  const SsoAccountRoles* account = nullptr;
+  std::string role;
+  std::string key;
+  std::string candidate;  // the template's name
+  enum class Kind { create, update, adopt, skip } kind = Kind::create;
+  const Section* profile = nullptr;  // the existing profile (update, adopt, skip)
+  SsoProfileIdentity identity;       // of that profile
+  std::string final_name;
+  bool user_renamed = false;
+  std::string note;
+};
+
+// Edits to apply to existing config sections, batched so that thousands of edited profiles cost one
+// pass over the file: each section's lines are edited as a document of their own (the same edits,
+// on the same lines: a Document edit never reaches past its section), then joined.
+class SectionEdits {
+ public:
+  void add(const std::string& profile, std::vector<SettingChange> changes) {
+    auto& list = changes_[profile];
+    for (SettingChange& change : changes) list.push_back(std::move(change));
+  }
+  bool empty() const { return changes_.empty(); }
+
+  Status apply(Document& config) const {
+    std::map<std::size_t, const std::vector<SettingChange>*> by_section;
+    for (const auto& [profile, changes] : changes_) {
+      const SectionName name =
+          section_for(EditTarget{EditTarget::Kind::profile, profile}, FileKind::config, config);
+      const SectionRange* range = config.find_section(name);
+      if (range == nullptr) return Status::error("the profile '" + profile + "' is not in the config file");
+      by_section[static_cast<std::size_t>(range - config.sections().data())] = &changes;
+    }
+    const std::string& text = config.text();
+    auto offset_of = [&](std::size_t line) {
+      return line < config.lines().size() ? config.lines()[line].offset : text.size();
+    };
+    std::string out;
+    out.reserve(text.size() + by_section.size() * 128);
+    std::size_t copied = 0;
+    for (const auto& [index, changes] : by_section) {
+      const SectionRange& range = config.sections()[index];
+      const std::size_t begin = offset_of(range.header), end = offset_of(range.end);
+      out.append(text, copied, begin - copied);
+      Document section = Document::parse(text.substr(begin, end - begin));
+      // A file with mixed line endings: new lines take the file's first ending, which the
+      // section alone may not start with. Such files are edited whole.
+      if (section.preferred_eol() != config.preferred_eol()) return apply_whole(config);
+      const SectionName name = section.section_name(section.sections().front());
+      if (Status s = apply_changes_to(section, name, *changes); !s) return s;
+      out += section.text();
+      copied = end;
+    }
+    out.append(text, copied, std::string::npos);
+    config = Document::parse(std::move(out));
+    return Status();
+  }
+
+ private:
+  Status apply_whole(Document& config) const {
+    for (const auto& [profile, changes] : changes_) {
+      const SectionName name =
+          section_for(EditTarget{EditTarget::Kind::profile, profile}, FileKind::config, config);
+      if (Status s = apply_changes_to(config, name, changes); !s) return s;
+    }
+    return Status();
+  }
+
+  std::map<std::string, std::vector<SettingChange>> changes_;
+};
+
+// New sections, appended after the last line as Document::add_section would, in one pass.
+class NewSections {
+ public:
+  explicit NewSections(const Document& config) : eol_(config.preferred_eol()) {}
+
+  // `body`: whole lines to start from (an adopted section's), then `changes`.
+  Status add(const std::string& profile, std::string_view body, const std::vector<SettingChange>& changes) {
+    const SectionName name{"profile", profile};
+    Document section = Document::parse("[" + format_section_header(name) + "]" + eol_ + std::string(body));
+    if (!body.empty() && body.back() != '\n' && body.back() != '\r')
+      section = Document::parse(section.text() + eol_);
+    if (Status s = apply_changes_to(section, name, changes); !s) return s;
+    blocks_.push_back(section.text());
+    return Status();
+  }
+
+  void append_to(Document& config) const {
+    if (blocks_.empty()) return;
+    std::string text = config.text();
+    const bool lacked_final_eol = !text.empty() && text.back() != '\n' && text.back() != '\r';
+    if (!config.lines().empty()) {
+      const Line& last = config.lines().back();
+      if (last.eol_length == 0) text += eol_;
+      if (last.kind != LineKind::blank || last.eol_length == 0) text += eol_;
+    }
+    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+      if (i > 0) text += eol_;
+      text += blocks_[i];
+    }
+    // A file that did not end in a line ending still does not (as config_edit's edits keep it).
+    if (lacked_final_eol) text.resize(text.size() - eol_.size());
+    config = Document::parse(std::move(text));
+  }
+
+ private:
+  std::string eol_;
+  std::vector<std::string> blocks_;
+};
+
+class Populator {
+ public:
+  Populator(ConfigFiles& files, const SsoListing& listing, const PopulateOptions& options,
+            PopulateReport& report)
+      : files_(files), listing_(listing), options_(options), report_(report) {}
+
+  Status run() {
+    model_ =
+        build_profile_model({"config", &files_.config}, {"credentials", &files_.credentials}, Dialect::cli);
+    const Section* session = model_.find_sso_session(options_.session);
+    if (session == nullptr)
+      return Status::error("the config file has no [sso-session " + options_.session + "] section");
+    start_url_ = setting_value(*session, "sso_start_url").value_or("");
+    if (start_url_.empty())
+      return Status::error("[sso-session " + options_.session + "] has no sso_start_url");
+    report_.session = options_.session;
+    report_.start_url = start_url_;
+    if (Status s = plan(); !s) return s;
+    return apply();
+  }
+
+ private:
+  bool same_start_url(std::string_view url) const {
+    return normalize_start_url(url) == normalize_start_url(start_url_);
+  }
+
+  Status plan() {
+    for (const SsoAccountRoles& account : listing_.accounts) {
+      ++report_.accounts;
+      for (const std::string& role : account.roles) {
+        ++report_.roles;
+        Want want;
+        want.account = &account;
+        want.role = role;
+        want.key = identity_key(account.id, role);
+        want.candidate = options_.name_template.render(
+            {account.name, account.id, role, options_.session, options_.region.value_or("")});
+        if (want.candidate.empty())
+          return Status::error("the name template '" + options_.name_template.text() +
+                               "' gives an empty name for role " + role + " of account " + account.id);
+        wants_.push_back(std::move(want));
+      }
+    }
+    std::sort(wants_.begin(), wants_.end(), [](const Want& a, const Want& b) {
+      return std::tie(a.account->id, a.role) < std::tie(b.account->id, b.role);
+    });
+    std::map<std::string, Want*, std::less<>> by_key;
+    for (Want& want : wants_) by_key.emplace(want.key, &want);
+
+    // Every profile that stands for an SSO role, by what it is to this session.
+    const std::vector<std::pair<int, int>> blocks = aws_sso_cli_blocks(files_.config);
+    std::map<std::string, std::vector<std::pair<const Section*, SsoProfileIdentity>>> ours, foreign, covered;
+    for (const Section& profile : model_.profiles) {
+      std::optional<SsoProfileIdentity> identity = sso_profile_identity(model_, profile, blocks);
+      if (!identity) continue;
+      const std::string key = identity_key(identity->account_id, identity->role_name);
+      const bool listed = by_key.count(key) > 0;
+      if (identity->origin == ProfileOrigin::awsprof && identity->marker->session == options_.session) {
+        if (listed && same_start_url(identity->start_url)) {
+          ours[key].emplace_back(&profile, std::move(*identity));
+        } else {
+          stale_.emplace_back(&profile, std::move(*identity));
+        }
+        continue;
+      }
+      const bool same_instance = identity->start_url.empty() || same_start_url(identity->start_url);
+      if (!listed || !same_instance) continue;
+      const bool other_tool = identity->origin == ProfileOrigin::granted ||
+                              identity->origin == ProfileOrigin::aws_sso_util ||
+                              identity->origin == ProfileOrigin::aws_sso_cli;
+      (other_tool ? foreign : covered)[key].emplace_back(&profile, std::move(*identity));
+    }
+
+    for (Want& want : wants_) {
+      if (auto found = ours.find(want.key); found != ours.end()) {
+        auto& list = found->second;
+        // Of copies of one generated profile, the one still called what populate called it.
+        auto primary = std::find_if(list.begin(), list.end(),
+                                    [](auto& p) { return p.first->name == p.second.marker->name; });
+        if (primary == list.end()) primary = list.begin();
+        want.kind = Want::Kind::update;
+        want.profile = primary->first;
+        want.identity = primary->second;
+        want.user_renamed = want.profile->name != want.identity.marker->name;
+        for (auto& [copy, identity] : list)
+          if (copy != want.profile)
+            skipped(
+                want, *copy,
+                "a copy of the generated profile '" + std::string(want.profile->name) + "'; left as it is");
+      } else if (auto other = foreign.find(want.key); other != foreign.end()) {
+        const auto& [profile, identity] = other->second.front();
+        if (options_.adopt) {
+          want.kind = Want::Kind::adopt;
+          want.profile = profile;
+          want.identity = identity;
+        } else {
+          want.kind = Want::Kind::skip;
+          want.profile = profile;
+          want.note = "generated by " + std::string(to_string(identity.origin)) + " as '" +
+                      std::string(profile->name) + "'; --adopt takes it over";
+        }
+      } else if (auto owner = covered.find(want.key); owner != covered.end()) {
+        const auto& [profile, identity] = owner->second.front();
+        want.kind = Want::Kind::skip;
+        want.profile = profile;
+        want.note = "already configured by the " +
+                    std::string(identity.origin == ProfileOrigin::awsprof
+                                    ? "profile generated for [sso-session " + identity.marker->session + "]"
+                                    : "hand-written profile") +
+                    " '" + std::string(profile->name) + "'";
+      }
+    }
+    assign_names();
+    return Status();
+  }
+
+  void skipped(const Want& want, const Section& profile, std::string note) {
+    PopulatedProfile entry;
+    entry.action = PopulateAction::skipped;
+    entry.name = std::string(profile.name);
+    entry.account_id = want.account->id;
+    entry.account_name = want.account->name;
+    entry.role_name = want.role;
+    entry.note = std::move(note);
+    report_.profiles.push_back(std::move(entry));
+  }
+
+  // Gives every created, updated and adopted profile its final name (see the header).
+  void assign_names() {
+    std::set<std::string, std::less<>> taken;
+    for (const Section& profile : model_.profiles) taken.insert(std::string(profile.name));
+    for (const Want& want : wants_)
+      if (want.kind == Want::Kind::update || want.kind == Want::Kind::adopt)
+        taken.erase(std::string(want.profile->name));
+    if (options_.prune)
+      for (const auto& [profile, identity] : stale_) taken.erase(std::string(profile->name));
+    taken.insert("default");  // the default profile is never generated
+
+    std::vector<Want*> pending;
+    for (Want& want : wants_) {
+      if (want.kind == Want::Kind::skip) continue;
+      if (want.user_renamed) {
+        want.final_name = std::string(want.profile->name);
+        taken.insert(want.final_name);
+      } else {
+        pending.push_back(&want);
+      }
+    }
+    // A profile that already has its name keeps it, before anyone else is served.
+    for (Want* want : pending) {
+      if (want->profile != nullptr && want->profile->name == want->candidate &&
+          !taken.count(want->candidate)) {
+        want->final_name = want->candidate;
+        taken.insert(want->final_name);
+      }
+    }
+    for (Want* want : pending) {
+      if (!want->final_name.empty()) continue;
+      std::string name = want->candidate;
+      if (taken.count(name)) name = want->candidate + "-" + want->account->id;
+      if (taken.count(name)) name += "-" + sanitize_profile_name_part(want->role);
+      for (int n = 2; taken.count(name); ++n)
+        name = want->candidate + "-" + want->account->id + "-" + sanitize_profile_name_part(want->role) +
+               "-" + std::to_string(n);
+      want->final_name = name;
+      taken.insert(name);
+    }
+  }
+
+  std::vector<std::string> referrers_of(std::string_view name) const {
+    std::vector<std::string> out;
+    for (const Section& profile : model_.profiles) {
+      const Setting* source = profile.find("source_profile");
+      if (source && detail::trim_blanks(source->value) == name && profile.name != name)
+        out.emplace_back(profile.name);
+    }
+    return out;
+  }
+
+  GeneratedMarker marker_for(const Want& want) const {
+    GeneratedMarker marker;
+    marker.session = options_.session;
+    marker.start_url = start_url_;
+    marker.account_id = want.account->id;
+    marker.role_name = want.role;
+    // A name the user chose is theirs: the marker keeps the one populate gave, which tells it so.
+    marker.name = want.user_renamed ? want.identity.marker->name : want.final_name;
+    marker.region = options_.region;
+    return marker;
+  }
+
+  Values generated_values(const Want& want) const {
+    return {{"sso_session", options_.session},
+            {"sso_account_id", want.account->id},
+            {"sso_role_name", want.role},
+            {"region", options_.region}};
+  }
+
+  static std::vector<SettingChange> values_to_changes(const Values& values) {
+    std::vector<SettingChange> changes;
+    for (std::string_view key : kGeneratedKeys) {
+      auto found = values.find(key);
+      if (found != values.end() && found->second) changes.push_back({std::string(key), found->second});
+    }
+    return changes;
+  }
+
+  Status apply() {
+    SectionEdits edits;
+    NewSections created(files_.config);
+    std::vector<std::string> deletions;
+
+    // Stale profiles: removed (prune), else marked.
+    for (const auto& [profile, identity] : stale_) {
+      PopulatedProfile entry;
+      entry.name = std::string(profile->name);
+      entry.account_id = identity.account_id;
+      entry.role_name = identity.role_name;
+      entry.referrers = referrers_of(profile->name);
+      if (options_.prune) {
+        entry.action = PopulateAction::pruned;
+        deletions.push_back(entry.name);
+      } else {
+        entry.action = PopulateAction::stale;
+        entry.note = "since " + identity.marker->stale_since.value_or(options_.today);
+        if (!identity.marker->stale_since) {
+          GeneratedMarker marker = *identity.marker;
+          marker.stale_since = options_.today;
+          edits.add(entry.name, {{std::string(kGeneratedMarkerKey), format_generated_marker(marker)}});
+        }
+      }
+      report_.profiles.push_back(std::move(entry));
+    }
+
+    std::vector<std::pair<std::string, std::string>> renames;
+    for (Want& want : wants_) {
+      PopulatedProfile entry;
+      entry.name =
+          want.final_name.empty() && want.profile ? std::string(want.profile->name) : want.final_name;
+      entry.account_id = want.account->id;
+      entry.account_name = want.account->name;
+      entry.role_name = want.role;
+      entry.note = want.note;
+      if (!want.user_renamed && want.final_name != want.candidate && want.kind != Want::Kind::skip)
+        entry.wanted_name = want.candidate;
+      switch (want.kind) {
+        case Want::Kind::skip:
+          entry.action = PopulateAction::skipped;
+          break;
+        case Want::Kind::create:
+          entry.action = PopulateAction::created;
+          if (Status s = create(want, {}, created); !s) return s;
+          break;
+        case Want::Kind::update:
+          if (Status s = update(want, entry, edits); !s) return s;
+          break;
+        case Want::Kind::adopt:
+          entry.action = PopulateAction::adopted;
+          entry.note = "generated by " + std::string(to_string(want.identity.origin));
+          if (Status s = adopt(want, entry, edits, created, deletions); !s) return s;
+          break;
+      }
+      if (want.profile && want.kind != Want::Kind::skip && want.profile->name != want.final_name) {
+        entry.renamed_from = std::string(want.profile->name);
+        entry.referrers = referrers_of(want.profile->name);
+        // aws-sso-cli's section is removed and written anew under its final name.
+        if (!(want.kind == Want::Kind::adopt && want.identity.origin == ProfileOrigin::aws_sso_cli))
+          renames.emplace_back(entry.renamed_from, want.final_name);
+      }
+      report_.profiles.push_back(std::move(entry));
+    }
+
+    ConfigFiles work = files_;
+    for (const std::string& name : deletions)
+      if (Status s = delete_profile(work, name); !s) return s;
+    if (Status s = rename_all(work, renames); !s) return s;
+    if (Status s = edits.apply(work.config); !s) return s;
+    created.append_to(work.config);
+    files_ = std::move(work);
+
+    std::sort(report_.profiles.begin(), report_.profiles.end(),
+              [](const PopulatedProfile& a, const PopulatedProfile& b) {
+                return std::tie(a.name, a.account_id, a.role_name) <
+                       std::tie(b.name, b.account_id, b.role_name);
+              });
+    return Status();
+  }
+
+  Status create(const Want& want, std::string_view body, NewSections& created) const {
+    std::vector<SettingChange> changes = values_to_changes(generated_values(want));
+    changes.push_back({std::string(kGeneratedMarkerKey), format_generated_marker(marker_for(want))});
+    return created.add(want.final_name, body, changes);
+  }
+
+  // The three-way merge of a generated profile's keys.
+  Status update(const Want& want, PopulatedProfile& entry, SectionEdits& edits) const {
+    const GeneratedMarker& last = *want.identity.marker;
+    const Values base{{"sso_session", last.session},
+                      {"sso_account_id", last.account_id},
+                      {"sso_role_name", last.role_name},
+                      {"region", last.region}};
+    const Values now = generated_values(want);
+    std::vector<SettingChange> changes;
+    for (std::string_view key : kGeneratedKeys) {
+      const std::optional<std::string> theirs = setting_value(*want.profile, key);
+      const std::optional<std::string>& was = base.find(key)->second;
+      const std::optional<std::string>& wanted = now.find(key)->second;
+      if (theirs == was) {
+        if (wanted != theirs) changes.push_back({std::string(key), wanted});
+      } else if (wanted != was && wanted != theirs) {
+        entry.kept_values.emplace_back(key);
+      }
+    }
+    entry.action = changes.empty() && !last.stale_since ? PopulateAction::unchanged : PopulateAction::updated;
+    const std::string marker = format_generated_marker(marker_for(want));
+    // A key the profile lacks is added after its last line: the marker moves below it, so that it
+    // stays the last of what populate wrote.
+    const bool adds_key = std::any_of(changes.begin(), changes.end(), [&](const SettingChange& change) {
+      return change.value && !want.profile->find(change.key);
+    });
+    if (adds_key) changes.insert(changes.begin(), {std::string(kGeneratedMarkerKey), std::nullopt});
+    if (adds_key || setting_value(*want.profile, kGeneratedMarkerKey) != marker)
+      changes.push_back({std::string(kGeneratedMarkerKey), marker});
+    if (!changes.empty()) edits.add(want.final_name, std::move(changes));
+    return Status();
+  }
+
+  Status adopt(const Want& want, PopulatedProfile& entry, SectionEdits& edits, NewSections& created,
+               std::vector<std::string>& deletions) const {
+    std::vector<SettingChange> changes;
+    for (std::string_view key : kForeignKeys)
+      if (want.profile->find(key)) changes.push_back({std::string(key), std::nullopt});
+    if (const Setting* process = want.profile->find("credential_process");
+        process &&
+        (want.identity.origin == ProfileOrigin::aws_sso_cli || runs_generating_tool(process->value)))
+      changes.push_back({"credential_process", std::nullopt});
+    // What the user set survives: a region of theirs stays (and is reported when it differs).
+    const Values now = generated_values(want);
+    for (std::string_view key : kGeneratedKeys) {
+      const std::optional<std::string>& value = now.find(key)->second;
+      const std::optional<std::string> theirs = setting_value(*want.profile, key);
+      if (key == "region" && theirs) {
+        if (value && value != theirs) entry.kept_values.emplace_back(key);
+        continue;
+      }
+      if (value && value != theirs) changes.push_back({std::string(key), value});
+    }
+    changes.push_back({std::string(kGeneratedMarkerKey), format_generated_marker(marker_for(want))});
+    if (want.identity.origin != ProfileOrigin::aws_sso_cli) {
+      edits.add(want.final_name, std::move(changes));
+      return Status();
+    }
+    // Out of aws-sso-cli's block, which it rewrites whole: the section is written anew after the
+    // last line, its lines (comments, the user's keys) carried over.
+    const Document& config = files_.config;
+    const SectionRange* range = config.find_section(section_for(
+        EditTarget{EditTarget::Kind::profile, std::string(want.profile->name)}, FileKind::config, config));
+    std::string body = range ? std::string(config.section_body(*range)) : std::string();
+    deletions.push_back(std::string(want.profile->name));
+    return created.add(want.final_name, body, changes);
+  }
+
+  // Renames in an order where each new name is free, through a temporary name where two
+  // profiles trade names.
+  Status rename_all(ConfigFiles& work, std::vector<std::pair<std::string, std::string>> renames) const {
+    std::set<std::string, std::less<>> present;
+    {
+      ProfileModel now =
+          build_profile_model({"config", &work.config}, {"credentials", &work.credentials}, Dialect::cli);
+      for (const Section& profile : now.profiles) present.insert(std::string(profile.name));
+    }
+    int temporary = 0;
+    while (!renames.empty()) {
+      auto ready =
+          std::find_if(renames.begin(), renames.end(), [&](auto& r) { return !present.count(r.second); });
+      if (ready == renames.end()) {
+        std::string parked;
+        do parked = "awsprof-renaming-" + std::to_string(++temporary);
+        while (present.count(parked));
+        ready = renames.begin();
+        if (Status s = rename_profile(work, ready->first, parked); !s) return s;
+        present.erase(ready->first);
+        present.insert(parked);
+        ready->first = parked;
+        continue;
+      }
+      if (Status s = rename_profile(work, ready->first, ready->second); !s) return s;
+      present.erase(ready->first);
+      present.insert(ready->second);
+      renames.erase(ready);
+    }
+    return Status();
+  }
+
+  ConfigFiles& files_;
+  const SsoListing& listing_;
+  const PopulateOptions& options_;
+  PopulateReport& report_;
+  ProfileModel model_;
+  std::string start_url_;
+  std::vector<Want> wants_;
+  std::vector<std::pair<const Section*, SsoProfileIdentity>> stale_;
+};
+
+}  // namespace
+
+const char* to_string(PopulateAction action) {
+  switch (action) {
+    case PopulateAction::created:
+      return "created";
+    case PopulateAction::updated:
+      return "updated";
+    case PopulateAction::unchanged:
+      return "unchanged";
+    case PopulateAction::adopted:
+      return "adopted";
+    case PopulateAction::pruned:
+      return "pruned";
+    case PopulateAction::stale:
+      return "stale";
+    case PopulateAction::skipped:
+      break;
+  }
+  return "skipped";
+}
+
+int PopulateReport::count(PopulateAction action) const {
+  return static_cast<int>(std::count_if(profiles.begin(), profiles.end(),
+                                        [&](const PopulatedProfile& p) { return p.action == action; }));
+}
+
+int PopulateReport::renamed() const {
+  return static_cast<int>(std::count_if(profiles.begin(), profiles.end(),
+                                        [](const PopulatedProfile& p) { return !p.renamed_from.empty(); }));
+}
+
+Status populate_profiles(ConfigFiles& files, const SsoListing& listing, const PopulateOptions& options,
+                         PopulateReport& report) {
+  report = PopulateReport();
+  PopulateReport draft;
+  ConfigFiles work = files;
+  Populator populator(work, listing, options, draft);
+  if (Status s = populator.run(); !s) return s;
+  files = std::move(work);
+  report = std::move(draft);
+  return Status();
+}
+
+}  // namespace awsprof
