@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "sectioned_files.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -26,18 +27,6 @@ constexpr std::string_view kForeignKeys[] = {"common_fate_generated_from",
                                              "sso_account_name"};
 
 using Values = std::map<std::string, std::optional<std::string>, std::less<>>;
-
-// Sets or removes keys of one section of `doc`, in order.
-Status apply_changes_to(Document& doc, const SectionName& name, const std::vector<SettingChange>& changes) {
-  for (const SettingChange& change : changes) {
-    if (!change.value) {
-      doc.unset_property(name, change.key);
-    } else if (Status s = doc.set_property(name, change.key, *change.value); !s) {
-      return Status::error("profile '" + name.name + "': cannot set " + change.key + ": " + s.message());
-    }
-  }
-  return Status();
-}
 
 std::string identity_key(std::string_view account_id, std::string_view role_name) {
   return std::string(account_id) + '\n' + std::string(role_name);
@@ -69,103 +58,6 @@ struct Want {
   std::string final_name;
   bool user_renamed = false;
   std::string note;
-};
-
-// Edits to apply to existing config sections, batched so that thousands of edited profiles cost one
-// pass over the file: each section's lines are edited as a document of their own (the same edits,
-// on the same lines: a Document edit never reaches past its section), then joined.
-class SectionEdits {
- public:
-  void add(const std::string& profile, std::vector<SettingChange> changes) {
-    auto& list = changes_[profile];
-    for (SettingChange& change : changes) list.push_back(std::move(change));
-  }
-  bool empty() const { return changes_.empty(); }
-
-  Status apply(Document& config) const {
-    std::map<std::size_t, const std::vector<SettingChange>*> by_section;
-    for (const auto& [profile, changes] : changes_) {
-      const SectionName name =
-          section_for(EditTarget{EditTarget::Kind::profile, profile}, FileKind::config, config);
-      const SectionRange* range = config.find_section(name);
-      if (range == nullptr) return Status::error("the profile '" + profile + "' is not in the config file");
-      by_section[static_cast<std::size_t>(range - config.sections().data())] = &changes;
-    }
-    const std::string& text = config.text();
-    auto offset_of = [&](std::size_t line) {
-      return line < config.lines().size() ? config.lines()[line].offset : text.size();
-    };
-    std::string out;
-    out.reserve(text.size() + by_section.size() * 128);
-    std::size_t copied = 0;
-    for (const auto& [index, changes] : by_section) {
-      const SectionRange& range = config.sections()[index];
-      const std::size_t begin = offset_of(range.header), end = offset_of(range.end);
-      out.append(text, copied, begin - copied);
-      Document section = Document::parse(text.substr(begin, end - begin));
-      // A file with mixed line endings: new lines take the file's first ending, which the
-      // section alone may not start with. Such files are edited whole.
-      if (section.preferred_eol() != config.preferred_eol()) return apply_whole(config);
-      const SectionName name = section.section_name(section.sections().front());
-      if (Status s = apply_changes_to(section, name, *changes); !s) return s;
-      out += section.text();
-      copied = end;
-    }
-    out.append(text, copied, std::string::npos);
-    config = Document::parse(std::move(out));
-    return Status();
-  }
-
- private:
-  Status apply_whole(Document& config) const {
-    for (const auto& [profile, changes] : changes_) {
-      const SectionName name =
-          section_for(EditTarget{EditTarget::Kind::profile, profile}, FileKind::config, config);
-      if (Status s = apply_changes_to(config, name, changes); !s) return s;
-    }
-    return Status();
-  }
-
-  std::map<std::string, std::vector<SettingChange>> changes_;
-};
-
-// New sections, appended after the last line as Document::add_section would, in one pass.
-class NewSections {
- public:
-  explicit NewSections(const Document& config) : eol_(config.preferred_eol()) {}
-
-  // `body`: whole lines to start from (an adopted section's), then `changes`.
-  Status add(const std::string& profile, std::string_view body, const std::vector<SettingChange>& changes) {
-    const SectionName name{"profile", profile};
-    Document section = Document::parse("[" + format_section_header(name) + "]" + eol_ + std::string(body));
-    if (!body.empty() && body.back() != '\n' && body.back() != '\r')
-      section = Document::parse(section.text() + eol_);
-    if (Status s = apply_changes_to(section, name, changes); !s) return s;
-    blocks_.push_back(section.text());
-    return Status();
-  }
-
-  void append_to(Document& config) const {
-    if (blocks_.empty()) return;
-    std::string text = config.text();
-    const bool lacked_final_eol = !text.empty() && text.back() != '\n' && text.back() != '\r';
-    if (!config.lines().empty()) {
-      const Line& last = config.lines().back();
-      if (last.eol_length == 0) text += eol_;
-      if (last.kind != LineKind::blank || last.eol_length == 0) text += eol_;
-    }
-    for (std::size_t i = 0; i < blocks_.size(); ++i) {
-      if (i > 0) text += eol_;
-      text += blocks_[i];
-    }
-    // A file that did not end in a line ending still does not (as config_edit's edits keep it).
-    if (lacked_final_eol) text.resize(text.size() - eol_.size());
-    config = Document::parse(std::move(text));
-  }
-
- private:
-  std::string eol_;
-  std::vector<std::string> blocks_;
 };
 
 class Populator {
@@ -375,11 +267,16 @@ class Populator {
     return changes;
   }
 
-  Status apply() {
-    SectionEdits edits;
-    NewSections created(files_.config);
-    std::vector<std::string> deletions;
+  // The edits of one run, in the order they are made.
+  struct Edits {
+    std::vector<std::string> removals;
+    std::vector<std::pair<std::string, std::string>> renames;
+    std::vector<std::string> moves;  ///< profiles to move after the last section
+    std::vector<std::pair<std::string, std::vector<SettingChange>>> changes;  ///< existing and new profiles
+  };
 
+  Status apply() {
+    Edits edits;
     // Stale profiles: removed (prune), else marked.
     for (const auto& [profile, identity] : stale_) {
       PopulatedProfile entry;
@@ -389,20 +286,20 @@ class Populator {
       entry.referrers = referrers_of(profile->name);
       if (options_.prune) {
         entry.action = PopulateAction::pruned;
-        deletions.push_back(entry.name);
+        edits.removals.push_back(entry.name);
       } else {
         entry.action = PopulateAction::stale;
         entry.note = "since " + identity.marker->stale_since.value_or(options_.today);
         if (!identity.marker->stale_since) {
           GeneratedMarker marker = *identity.marker;
           marker.stale_since = options_.today;
-          edits.add(entry.name, {{std::string(kGeneratedMarkerKey), format_generated_marker(marker)}});
+          edits.changes.push_back(
+              {entry.name, {{std::string(kGeneratedMarkerKey), format_generated_marker(marker)}}});
         }
       }
       report_.profiles.push_back(std::move(entry));
     }
 
-    std::vector<std::pair<std::string, std::string>> renames;
     for (Want& want : wants_) {
       PopulatedProfile entry;
       entry.name =
@@ -419,34 +316,34 @@ class Populator {
           break;
         case Want::Kind::create:
           entry.action = PopulateAction::created;
-          if (Status s = create(want, {}, created); !s) return s;
+          create(want, edits);
           break;
         case Want::Kind::update:
-          if (Status s = update(want, entry, edits); !s) return s;
+          update(want, entry, edits);
           break;
         case Want::Kind::adopt:
           entry.action = PopulateAction::adopted;
           entry.note = "generated by " + std::string(to_string(want.identity.origin));
-          if (Status s = adopt(want, entry, edits, created, deletions); !s) return s;
+          adopt(want, entry, edits);
           break;
       }
       if (want.profile && want.kind != Want::Kind::skip && want.profile->name != want.final_name) {
         entry.renamed_from = std::string(want.profile->name);
         entry.referrers = referrers_of(want.profile->name);
-        // aws-sso-cli's section is removed and written anew under its final name.
-        if (!(want.kind == Want::Kind::adopt && want.identity.origin == ProfileOrigin::aws_sso_cli))
-          renames.emplace_back(entry.renamed_from, want.final_name);
+        edits.renames.emplace_back(entry.renamed_from, want.final_name);
       }
       report_.profiles.push_back(std::move(entry));
     }
 
-    ConfigFiles work = files_;
-    for (const std::string& name : deletions)
-      if (Status s = delete_profile(work, name); !s) return s;
-    if (Status s = rename_all(work, renames); !s) return s;
-    if (Status s = edits.apply(work.config); !s) return s;
-    created.append_to(work.config);
-    files_ = std::move(work);
+    detail::SectionedFiles files(files_);
+    for (const std::string& name : edits.removals)
+      if (Status s = files.remove(name); !s) return s;
+    if (Status s = rename_all(files, edits.renames); !s) return s;
+    for (const std::string& name : edits.moves)
+      if (Status s = files.move_to_end(name, free_name()); !s) return s;
+    for (const auto& [name, changes] : edits.changes)
+      if (Status s = files.apply(name, changes); !s) return s;
+    files_ = files.join();
 
     std::sort(report_.profiles.begin(), report_.profiles.end(),
               [](const PopulatedProfile& a, const PopulatedProfile& b) {
@@ -456,14 +353,14 @@ class Populator {
     return Status();
   }
 
-  Status create(const Want& want, std::string_view body, NewSections& created) const {
+  void create(const Want& want, Edits& edits) const {
     std::vector<SettingChange> changes = values_to_changes(generated_values(want));
     changes.push_back({std::string(kGeneratedMarkerKey), format_generated_marker(marker_for(want))});
-    return created.add(want.final_name, body, changes);
+    edits.changes.emplace_back(want.final_name, std::move(changes));
   }
 
   // The three-way merge of a generated profile's keys.
-  Status update(const Want& want, PopulatedProfile& entry, SectionEdits& edits) const {
+  void update(const Want& want, PopulatedProfile& entry, Edits& edits) const {
     const GeneratedMarker& last = *want.identity.marker;
     const Values base{{"sso_session", last.session},
                       {"sso_account_id", last.account_id},
@@ -482,28 +379,27 @@ class Populator {
       }
     }
     entry.action = changes.empty() && !last.stale_since ? PopulateAction::unchanged : PopulateAction::updated;
+    finish_with_marker(want, changes);
+    if (!changes.empty()) edits.changes.emplace_back(want.final_name, std::move(changes));
+  }
+
+  // Ends `changes` with the marker. A key the profile lacks is added after its last line: the marker
+  // is then written anew below it, so that it stays the last of what populate wrote. (Keys are set
+  // before any is removed: a section apply_changes leaves empty is removed, comments and all.)
+  void finish_with_marker(const Want& want, std::vector<SettingChange>& changes) const {
+    std::stable_partition(changes.begin(), changes.end(),
+                          [](const SettingChange& c) { return c.value.has_value(); });
     const std::string marker = format_generated_marker(marker_for(want));
-    // A key the profile lacks is added after its last line: the marker moves below it, so that it
-    // stays the last of what populate wrote.
     const bool adds_key = std::any_of(changes.begin(), changes.end(), [&](const SettingChange& change) {
       return change.value && !want.profile->find(change.key);
     });
-    if (adds_key) changes.insert(changes.begin(), {std::string(kGeneratedMarkerKey), std::nullopt});
-    if (adds_key || setting_value(*want.profile, kGeneratedMarkerKey) != marker)
-      changes.push_back({std::string(kGeneratedMarkerKey), marker});
-    if (!changes.empty()) edits.add(want.final_name, std::move(changes));
-    return Status();
+    const std::optional<std::string> current = setting_value(*want.profile, kGeneratedMarkerKey);
+    if (adds_key && current) changes.push_back({std::string(kGeneratedMarkerKey), std::nullopt});
+    if (adds_key || current != marker) changes.push_back({std::string(kGeneratedMarkerKey), marker});
   }
 
-  Status adopt(const Want& want, PopulatedProfile& entry, SectionEdits& edits, NewSections& created,
-               std::vector<std::string>& deletions) const {
+  void adopt(const Want& want, PopulatedProfile& entry, Edits& edits) const {
     std::vector<SettingChange> changes;
-    for (std::string_view key : kForeignKeys)
-      if (want.profile->find(key)) changes.push_back({std::string(key), std::nullopt});
-    if (const Setting* process = want.profile->find("credential_process");
-        process &&
-        (want.identity.origin == ProfileOrigin::aws_sso_cli || runs_generating_tool(process->value)))
-      changes.push_back({"credential_process", std::nullopt});
     // What the user set survives: a region of theirs stays (and is reported when it differs).
     const Values now = generated_values(want);
     for (std::string_view key : kGeneratedKeys) {
@@ -515,46 +411,47 @@ class Populator {
       }
       if (value && value != theirs) changes.push_back({std::string(key), value});
     }
-    changes.push_back({std::string(kGeneratedMarkerKey), format_generated_marker(marker_for(want))});
-    if (want.identity.origin != ProfileOrigin::aws_sso_cli) {
-      edits.add(want.final_name, std::move(changes));
-      return Status();
-    }
-    // Out of aws-sso-cli's block, which it rewrites whole: the section is written anew after the
-    // last line, its lines (comments, the user's keys) carried over.
-    const Document& config = files_.config;
-    const SectionRange* range = config.find_section(section_for(
-        EditTarget{EditTarget::Kind::profile, std::string(want.profile->name)}, FileKind::config, config));
-    std::string body = range ? std::string(config.section_body(*range)) : std::string();
-    deletions.push_back(std::string(want.profile->name));
-    return created.add(want.final_name, body, changes);
+    for (std::string_view key : kForeignKeys)
+      if (want.profile->find(key)) changes.push_back({std::string(key), std::nullopt});
+    if (const Setting* process = want.profile->find("credential_process");
+        process &&
+        (want.identity.origin == ProfileOrigin::aws_sso_cli || runs_generating_tool(process->value)))
+      changes.push_back({"credential_process", std::nullopt});
+    finish_with_marker(want, changes);
+    // Out of aws-sso-cli's block, which it rewrites whole: the section moves after the last one,
+    // its lines (comments, the user's keys) with it.
+    if (want.identity.origin == ProfileOrigin::aws_sso_cli) edits.moves.push_back(want.final_name);
+    edits.changes.emplace_back(want.final_name, std::move(changes));
   }
 
-  // Renames in an order where each new name is free, through a temporary name where two
-  // profiles trade names.
-  Status rename_all(ConfigFiles& work, std::vector<std::pair<std::string, std::string>> renames) const {
+  // A profile name no profile has, to park a profile on while it moves or trades names.
+  std::string free_name() {
+    std::string name;
+    do name = "awsprof-populate-parking-" + std::to_string(++parked_);
+    while (model_.find_profile(name) != nullptr);
+    return name;
+  }
+
+  // Renames in an order where each new name is free, through a parking name where two profiles
+  // trade names.
+  Status rename_all(detail::SectionedFiles& files, std::vector<std::pair<std::string, std::string>> renames) {
     std::set<std::string, std::less<>> present;
-    {
-      ProfileModel now =
-          build_profile_model({"config", &work.config}, {"credentials", &work.credentials}, Dialect::cli);
-      for (const Section& profile : now.profiles) present.insert(std::string(profile.name));
-    }
-    int temporary = 0;
+    for (const Section& profile : model_.profiles) present.insert(std::string(profile.name));
+    for (const PopulatedProfile& p : report_.profiles)
+      if (p.action == PopulateAction::pruned) present.erase(p.name);
     while (!renames.empty()) {
       auto ready =
           std::find_if(renames.begin(), renames.end(), [&](auto& r) { return !present.count(r.second); });
       if (ready == renames.end()) {
-        std::string parked;
-        do parked = "awsprof-renaming-" + std::to_string(++temporary);
-        while (present.count(parked));
         ready = renames.begin();
-        if (Status s = rename_profile(work, ready->first, parked); !s) return s;
+        const std::string parked = free_name();
+        if (Status s = files.rename(ready->first, parked); !s) return s;
         present.erase(ready->first);
         present.insert(parked);
         ready->first = parked;
         continue;
       }
-      if (Status s = rename_profile(work, ready->first, ready->second); !s) return s;
+      if (Status s = files.rename(ready->first, ready->second); !s) return s;
       present.erase(ready->first);
       present.insert(ready->second);
       renames.erase(ready);
@@ -570,6 +467,7 @@ class Populator {
   std::string start_url_;
   std::vector<Want> wants_;
   std::vector<std::pair<const Section*, SsoProfileIdentity>> stale_;
+  int parked_ = 0;
 };
 
 }  // namespace
