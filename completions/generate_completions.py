@@ -98,6 +98,34 @@ def command_model(name, spec):
     return {"name": name, "description": description, "options": options, "positionals": positionals}
 
 
+def command_models(name, spec):
+    """The command, and for a command with subcommands (sso login, ...) one more model each, named
+    "CMD SUB": its own options and the command's (CLI11 lets them fall through)."""
+    parent = command_model(name, spec)
+    subcommands = spec.get("subcommands") or []
+    if not subcommands:
+        return [parent]
+    parent["subcommands"] = [{"name": s["name"], "description": s["description"].rstrip(".")} for s in subcommands]
+    parent["positionals"] = {"fixed": [], "repeat": []}
+    models = [parent]
+    for sub in subcommands:
+        model = command_model(name + " " + sub["name"], sub)
+        own = {n for o in model["options"] for n in o["names"]}
+        model["options"] += [o for o in parent["options"] if not set(o["names"]) & own]
+        model["parent_options"] = [n for o in parent["options"] if not set(o["names"]) & own for n in o["names"]]
+        models.append(model)
+    return models
+
+
+def top_level(commands):
+    """The commands typed after `awsprof` (not "CMD SUB")."""
+    return [c for c in commands if " " not in c["name"]]
+
+
+def subcommand_models(commands, command):
+    return [c for c in commands if c["name"].startswith(command["name"] + " ")]
+
+
 def settings_model(catalogue):
     settings = []
     for entry in catalogue:
@@ -118,7 +146,7 @@ def build_model(bin_dir, catalogue_dump, commands):
         except json.JSONDecodeError as error:
             sys.exit(f"generate_completions: {exe} --awsprof-completion-spec printed no JSON ({error}); "
                      "does it parse its flags through tools/common/tool.hpp?")
-        model["commands"].append(command_model(name, spec))
+        model["commands"].extend(command_models(name, spec))
     out = subprocess.run([catalogue_dump], check=True, capture_output=True, text=True)
     model["settings"] = settings_model(json.loads(out.stdout))
     return model
@@ -144,10 +172,20 @@ def bash_script(model):
     commands = model["commands"]
     out = [f"# bash completion for awsprof                                -*- shell-script -*-",
            f"# {HEADER}", ""]
-    out.append("_awsprof_commands=" + sh_quote(" ".join(c["name"] for c in commands)))
+    out.append("_awsprof_commands=" + sh_quote(" ".join(c["name"] for c in top_level(commands))))
     out.append("_awsprof_settings=" + sh_quote(" ".join(s["name"] for s in model["settings"])))
     out.append("")
-    out.append("# The options of command $1, in REPLY.")
+    out.append("# The subcommands of command $1 (none for most), in REPLY.")
+    out.append("_awsprof_subcommands() {")
+    out.append("  case $1 in")
+    for c in commands:
+        if c.get("subcommands"):
+            out.append(f"    {sh_quote(c['name'])}) REPLY={sh_quote(' '.join(s['name'] for s in c['subcommands']))} ;;")
+    out.append("    *) REPLY='' ;;")
+    out.append("  esac")
+    out.append("}")
+    out.append("")
+    out.append("# The options of command $1 (\"CMD\", or \"CMD SUB\"), in REPLY.")
     out.append("_awsprof_options() {")
     out.append("  case $1 in")
     for c in commands:
@@ -268,10 +306,30 @@ _awsprof() {
     return 0
   fi
 
+  # A command with subcommands (sso login): the subcommand first; then "CMD SUB" is the command.
+  local first=2
+  _awsprof_subcommands "$cmd"
+  if [[ -n $REPLY ]]; then
+    if (( cword == 2 )); then
+      local subcommands=$REPLY
+      if [[ $cur == -* ]]; then
+        _awsprof_options "$cmd"
+        _awsprof_reply_words "$cur" "${REPLY// /$'\n'}"
+      else
+        _awsprof_reply_words "$cur" "${subcommands// /$'\n'}"
+      fi
+      return 0
+    fi
+    if [[ " $REPLY " == *" ${words[2]} "* ]]; then
+      cmd="$cmd ${words[2]}"
+      first=3
+    fi
+  fi
+
   # Walk the words before the cursor: options, their values, and positional arguments.
   local -a positionals=() file_flags=()
   local i word option pending='' multi='' only_positionals=0
-  for (( i = 2; i < cword; i++ )); do
+  for (( i = first; i < cword; i++ )); do
     word=${words[i]}
     if [[ -n $pending ]]; then
       [[ $pending == --config-file || $pending == --credentials-file ]] && file_flags+=("$pending=$word")
@@ -378,12 +436,17 @@ def zsh_option_specs(option):
     return specs
 
 
+def zsh_function(command):
+    """_awsprof_command_export_credentials, _awsprof_command_sso_login, ..."""
+    return "_awsprof_command_" + command.replace("-", "_").replace(" ", "_")
+
+
 def zsh_script(model):
     commands = model["commands"]
     out = ["#compdef awsprof", f"# zsh completion for awsprof. {HEADER}", ""]
     out.append("_awsprof_commands() {")
     out.append("  local -a commands=(")
-    for c in commands:
+    for c in top_level(commands):
         out.append("    " + zsh_describe_item(c["name"], c["description"]))
     out.append("  )")
     out.append("  _describe -t commands 'awsprof command' commands")
@@ -425,19 +488,43 @@ def zsh_script(model):
     out.append("}")
     out.append("")
     for c in commands:
-        out.append(f"_awsprof_command_{c['name'].replace('-', '_')}() {{")
+        out.append(f"{zsh_function(c['name'])}() {{")
         specs = [s for o in c["options"] for s in zsh_option_specs(o)]
         p = c["positionals"]
         if p["fixed"] or p["repeat"]:
-            specs.append(f"'*::argument:{{_awsprof_positional {c['name']}}}'")
-        out.append("  _arguments -s -S \\")
+            specs.append(f"'*::argument:{{_awsprof_positional {c['name'].replace(' ', chr(92) + ' ')}}}'")
+        if c.get("subcommands"):
+            # The subcommand first; then its own function, for the words after it.
+            out.append("  local curcontext=$curcontext state state_descr line")
+            out.append("  typeset -A opt_args")
+            specs += ["'1:subcommand:->subcommand'", "'*::argument:->argument'"]
+            out.append("  _arguments -C -s -S \\")
+        else:
+            out.append("  _arguments -s -S \\")
         for spec in specs:
             out.append(f"    {spec} \\")
         out[-1] = out[-1][:-2]
+        if c.get("subcommands"):
+            out.append("  case $state in")
+            out.append("    subcommand)")
+            out.append("      local -a subcommands=(")
+            for sub in c["subcommands"]:
+                out.append("        " + zsh_describe_item(sub["name"], sub["description"]))
+            out.append("      )")
+            out.append(f"      _describe -t subcommands {sh_quote('awsprof ' + c['name'] + ' subcommand')} subcommands")
+            out.append("      ;;")
+            out.append("    argument)")
+            out.append(f"      curcontext=${{curcontext%:*:*}}:awsprof-{c['name']}-$words[1]:")
+            out.append("      case $words[1] in")
+            for sub in subcommand_models(commands, c):
+                out.append(f"        {sh_quote(sub['name'].split(' ', 1)[1])}) {zsh_function(sub['name'])} ;;")
+            out.append("      esac")
+            out.append("      ;;")
+            out.append("  esac")
         out.append("}")
         out.append("")
     out.append(ZSH_BODY.replace("@DISPATCH@", "\n".join(
-        f"        {sh_quote(c['name'])}) _awsprof_command_{c['name'].replace('-', '_')} ;;" for c in commands)))
+        f"        {sh_quote(c['name'])}) {zsh_function(c['name'])} ;;" for c in top_level(commands))))
     return "\n".join(out)
 
 
@@ -555,18 +642,37 @@ def fish_script(model):
     out.append("    end")
     out.append("end")
     out.append("")
+    out.append("# The subcommands of command $argv[1], with their descriptions.")
+    out.append("function __awsprof_subcommands")
+    out.append("    switch $argv[1]")
+    for c in commands:
+        if c.get("subcommands"):
+            out.append(f"        case {fish_quote(c['name'])}")
+            for sub in c["subcommands"]:
+                out.append(f"            printf '%s\\t%s\\n' {fish_quote(sub['name'])} {fish_quote(sub['description'])}")
+    out.append("    end")
+    out.append("end")
+    out.append("")
     out.append("complete -c awsprof -f")
     out.append("complete -c awsprof -n __awsprof_needs_command -s h -l help -d 'Print the help and exit'")
     out.append("complete -c awsprof -n __awsprof_needs_command -l version -d 'Print the version and exit'")
     out.append("complete -c awsprof -n __awsprof_needs_command -a help -d 'Print the help of a command'")
-    for c in commands:
+    for c in top_level(commands):
         out.append(f"complete -c awsprof -n __awsprof_needs_command -a {fish_quote(c['name'])} "
                    f"-d {fish_quote(c['description'])}")
+        if c.get("subcommands"):
+            due = f"__awsprof_using {c['name']}; and test (count (commandline -opc)) -eq 2"
+            out.append(f"complete -c awsprof -n {fish_quote(due)} "
+                       f"-a {fish_quote('(__awsprof_subcommands ' + c['name'] + ')')}")
     out.append("complete -c awsprof -n '__awsprof_using help; and __awsprof_positional_is any' "
                "-a '(__awsprof_commands)'")
     for c in commands:
         condition = fish_quote("__awsprof_using " + c["name"])
-        for o in c["options"]:
+        options = c["options"]
+        if " " in c["name"]:  # "CMD SUB": its own options (the command's are offered by CMD's lines)
+            condition = fish_quote("__awsprof_using " + c["name"])
+            options = [o for o in options if not set(o["names"]) & set(c.get("parent_options", []))]
+        for o in options:
             parts = [f"complete -c awsprof -n {condition}"]
             for n in o["names"]:
                 parts.append(f"-l {n[2:]}" if n.startswith("--") else f"-s {n[1:]}")
@@ -589,7 +695,7 @@ def fish_script(model):
     out.append("complete -c awsprof -n '__awsprof_positional_is command' -a '(__awsprof_commands)'")
     out.append("")
     out.append("function __awsprof_commands")
-    for c in commands:
+    for c in top_level(commands):
         out.append(f"    printf '%s\\t%s\\n' {fish_quote(c['name'])} {fish_quote(c['description'])}")
     out.append("end")
     return "\n".join(out) + "\n"
@@ -599,9 +705,24 @@ FISH_HELPERS = r'''function __awsprof_needs_command
     test (count (commandline -opc)) -eq 1
 end
 
+# True when the line's command is $argv[1] and, when given, its subcommand $argv[2] ("sso login").
 function __awsprof_using
     set -l tokens (commandline -opc)
-    test (count $tokens) -ge 2; and test "$tokens[2]" = "$argv[1]"
+    set -l n (count $argv)
+    test (count $tokens) -gt $n; or return 1
+    set -l last (math $n + 1)
+    test "$tokens[2..$last]" = "$argv"
+end
+
+# Sets __awsprof_key (the command, or "CMD SUB") and __awsprof_first (the index of its first argument).
+function __awsprof_command_key
+    set -l tokens (commandline -opc)
+    set -g __awsprof_key $tokens[2]
+    set -g __awsprof_first 3
+    if test (count $tokens) -ge 3; and contains -- $tokens[3] (__awsprof_subcommands $tokens[2] | string replace -r '\t.*' '')
+        set __awsprof_key "$tokens[2] $tokens[3]"
+        set __awsprof_first 4
+    end
 end
 
 # Walks the words before the cursor; sets __awsprof_positional_count and __awsprof_last, and
@@ -611,10 +732,11 @@ function __awsprof_scan
     set -g __awsprof_positional_count 0
     set -g __awsprof_last ''
     test (count $tokens) -ge 2; or return 1
-    set -l value_options (__awsprof_value_options $tokens[2])
+    __awsprof_command_key
+    set -l value_options (__awsprof_value_options $__awsprof_key)
     set -l skip 0
     set -l only_positionals 0
-    for token in $tokens[3..-1]
+    for token in $tokens[$__awsprof_first..-1]
         if test $skip -eq 1
             set skip 0
             continue
@@ -643,7 +765,7 @@ function __awsprof_positional_is
     if test "$argv[1]" = any
         return 0
     end
-    __awsprof_positional_kinds $tokens[2]
+    __awsprof_positional_kinds $__awsprof_key
     set -l n $__awsprof_positional_count
     set -l kind none
     if test $n -lt (count $__awsprof_fixed)

@@ -6,20 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "awsprof/sso_token.hpp"
+
 namespace awsprof {
 namespace {
-
-std::string sha1_hex(std::string_view data) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 std::string home_path(const EnvLookup& env, std::string_view rest) {
   std::string home = home_directory(env).value_or("~");
@@ -85,6 +75,18 @@ Result<FileContent> read_existing(const FileSystem& fs, const std::string& path)
 
 }  // namespace
 
+std::string hex_sha1(std::string_view data) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
 std::string python_json_string(std::string_view utf8) {
   std::string out = "\"";
   for (std::size_t i = 0; i < utf8.size();) {
@@ -140,13 +142,13 @@ std::string assume_role_cache_key(const AssumeRoleStep& step) {
   if (step.external_id) args.push_back({"ExternalId", *step.external_id, std::nullopt});
   if (step.mfa_serial) args.push_back({"SerialNumber", *step.mfa_serial, std::nullopt});
   if (step.duration_seconds) args.push_back({"DurationSeconds", std::nullopt, *step.duration_seconds});
-  return sha1_hex(python_dumps(std::move(args), ", ", ": "));
+  return hex_sha1(python_dumps(std::move(args), ", ", ": "));
 }
 
 std::string web_identity_cache_key(const WebIdentityStep& step) {
   std::vector<JsonArg> args = {{"RoleArn", step.role_arn, std::nullopt}};
   if (auto v = non_empty(step.role_session_name)) args.push_back({"RoleSessionName", *v, std::nullopt});
-  return sha1_hex(python_dumps(std::move(args), ", ", ": "));
+  return hex_sha1(python_dumps(std::move(args), ", ", ": "));
 }
 
 std::string sso_role_cache_key(const SsoStep& step) {
@@ -156,11 +158,11 @@ std::string sso_role_cache_key(const SsoStep& step) {
     args.push_back({"sessionName", *step.sso_session, std::nullopt});
   else
     args.push_back({"startUrl", step.sso_start_url, std::nullopt});
-  return sha1_hex(python_dumps(std::move(args), ",", ":"));
+  return hex_sha1(python_dumps(std::move(args), ",", ":"));
 }
 
 std::string sso_token_cache_key(const SsoStep& step) {
-  return sha1_hex(step.sso_session ? *step.sso_session : step.sso_start_url);
+  return sso_token_cache_key(sso_session_of(step));
 }
 
 std::optional<std::string> cache_key(const CredentialStep& step) {
@@ -217,32 +219,9 @@ Status write_cached_credentials(FileSystem& fs, const std::string& directory, co
                            {"SecretAccessKey", entry.credentials.secret_access_key},
                            {"SessionToken", entry.credentials.session_token},
                            {"Expiration", format_expiration_time(entry.expiration)}}}};
+  if (!entry.provider_type.empty()) json["ProviderType"] = entry.provider_type;
+  if (!entry.account_id.empty()) json["Credentials"]["AccountId"] = entry.account_id;
   return fs.write_file_atomic(directory + "/" + key + ".json", json.dump());
-}
-
-Result<SsoTokenStatus> read_sso_token(const FileSystem& fs, const EnvLookup& env, const SsoStep& step,
-                                      std::chrono::system_clock::time_point now) {
-  using R = Result<SsoTokenStatus>;
-  SsoTokenStatus status;
-  status.path = sso_token_cache_directory(env) + "/" + sso_token_cache_key(step) + ".json";
-  const std::string name = step.sso_session ? "sso-session " + *step.sso_session : step.sso_start_url;
-  const std::string login = "; run `aws sso login --profile " + step.profile + "`";
-  Result<FileContent> content = fs.read_file(status.path);
-  if (!content) return R::error(content.message());
-  if (!content->exists)
-    return R::error("the SSO token for " + name + " does not exist (" + status.path + ")" + login);
-  nlohmann::json json = nlohmann::json::parse(content->bytes.begin(), content->bytes.end(), nullptr,
-                                              /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("accessToken") ||
-      !json.contains("expiresAt") || !json["expiresAt"].is_string())
-    return R::error("the SSO token for " + name + " in " + status.path + " is invalid" + login);
-  auto expires = parse_expiration_time(json["expiresAt"].get<std::string>());
-  if (!expires)
-    return R::error("the SSO token for " + name + " in " + status.path + " has an invalid expiresAt" + login);
-  status.expires_at = *expires;
-  status.expired = *expires <= now;
-  status.has_refresh_token = json.contains("refreshToken") && json["refreshToken"].is_string();
-  return status;
 }
 
 }  // namespace awsprof

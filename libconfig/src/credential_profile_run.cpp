@@ -124,10 +124,15 @@ Result<NetworkSettings> read_network_settings(const ProfileModel& model, std::st
   }
   out.imds_v1_disabled = read.flag("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
   if (!sts.ignore_configured_endpoint_urls) {
-    out.sso_endpoint_url = read.env("AWS_ENDPOINT_URL_SSO")
-                               .value_or(read.env("AWS_ENDPOINT_URL")
-                                             .value_or(read.services_endpoint("sso").value_or(
-                                                 read.config("endpoint_url").value_or(""))));
+    // botocore's order for a service: AWS_ENDPOINT_URL_<ID>, AWS_ENDPOINT_URL, the [services]
+    // entry, the profile's endpoint_url.
+    auto configured = [&read](std::string_view variable, std::string_view service) {
+      return read.env(variable).value_or(
+          read.env("AWS_ENDPOINT_URL")
+              .value_or(read.services_endpoint(service).value_or(read.config("endpoint_url").value_or(""))));
+    };
+    out.sso_endpoint_url = configured("AWS_ENDPOINT_URL_SSO", "sso");
+    out.sso_oidc_endpoint_url = configured("AWS_ENDPOINT_URL_SSO_OIDC", "sso_oidc");
   }
   return out;
 }
@@ -208,6 +213,7 @@ ProfileRun run_profile(const ProfileModel& model, const SelectedProfile& profile
   context.sts_endpoint = *endpoint;
   context.mfa_code = options.mfa_code;
   context.mfa_sessions = options.mfa_sessions;
+  context.sso_tokens = options.sso_tokens;
   context.process.stderr_mode = options.process_stderr;
   context.deadline = run.deadline;
   context.log = options.log;

@@ -5,6 +5,7 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/credential_chain.hpp"
+#include "awsprof/sso_token.hpp"
 
 namespace awsprof {
 namespace {
@@ -104,13 +105,20 @@ Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const Offl
   const std::size_t next = known == n ? 0 : known + 1;
   const CredentialStep& step = plan.steps[next];
   if (auto* sso = std::get_if<SsoStep>(&step)) {
-    auto token = read_sso_token(*context.fs, context.env, *sso, context.now);
-    if (!token) return R::error(token.message());
-    if (token->expired && !(sso->sso_session && token->has_refresh_token))
-      return R::error("the SSO token for profile \"" + sso->profile +
-                      "\" has expired; run `aws sso login --profile " + sso->profile + "`");
+    const SsoSessionConfig session = sso_session_of(*sso);
+    const std::string path = sso_token_path(context.env, session);
+    const std::string login = "; run `aws sso login --profile " + sso->profile + "`";
+    Result<FileContent> file = context.fs->read_file(path);
+    if (!file) return R::error(file.message());
+    if (!file->exists)
+      return R::error("the SSO token for " + session.label() + " does not exist (" + path + ")" + login);
+    Result<SsoToken> token = parse_sso_token(file->bytes);
+    if (!token) return R::error("the SSO token for " + session.label() + " in " + path + " " + token.message() + login);
+    const bool expired = token->expiry <= context.now;
+    if (auto why = why_not_refreshable(session, *token, context.now); expired && why)
+      return R::error("the SSO token for profile \"" + sso->profile + "\" has expired (" + *why + ")" + login);
     return needs_network(
-        next, token->expired ? "sso-oidc:CreateToken, then sso:GetRoleCredentials" : "sso:GetRoleCredentials",
+        next, expired ? "sso-oidc:CreateToken, then sso:GetRoleCredentials" : "sso:GetRoleCredentials",
         std::nullopt);
   }
   if (auto* web = std::get_if<WebIdentityStep>(&step)) {

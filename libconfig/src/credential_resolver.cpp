@@ -137,6 +137,7 @@ class Resolver {
                                                          const Credentials& long_term);
   Step web_identity(const WebIdentityStep& step);
   Step sso(const SsoStep& step);
+  SsoClientOptions sso_client_options(Url endpoint) const;
   Step container(const ContainerStep& step);
   Step imds(const ImdsStep& step, const std::string& profile);
 
@@ -263,8 +264,12 @@ void Resolver::write_cache(const CredentialStep& step, const ResolvedCredentials
     return;
   }
   const std::string dir = cli_cache_directory(ctx_.env);
-  Status s = write_cached_credentials(*ctx_.fs, dir, *key,
-                                      CachedCredentials{credentials.credentials, *credentials.expiration});
+  CachedCredentials entry{credentials.credentials, *credentials.expiration};
+  if (std::holds_alternative<SsoStep>(step)) {
+    entry.provider_type = "sso";  // what `aws sso logout` removes
+    entry.account_id = credentials.account_id;
+  }
+  Status s = write_cached_credentials(*ctx_.fs, dir, *key, entry);
   log(plan_.profile + ": " + (s ? "cached in " + dir + "/" + *key + ".json" : "not cached: " + s.message()));
 }
 
@@ -413,78 +418,65 @@ Resolver::Step Resolver::web_identity(const WebIdentityStep& step) {
                          "sts:AssumeRoleWithWebIdentity " + step.role_arn);
 }
 
+SsoClientOptions Resolver::sso_client_options(Url endpoint) const {
+  SsoClientOptions options;
+  options.endpoint = std::move(endpoint);
+  options.retry = ctx_.settings.retry;
+  options.sleep = [this](std::chrono::milliseconds wait) { sleep_for(wait); };
+  options.random = ctx_.random;
+  options.deadline = deadline_;
+  options.log = [this](std::string_view line) { log(plan_.profile + ": " + std::string(line)); };
+  return options;
+}
+
 Resolver::Step Resolver::sso(const SsoStep& step) {
   const std::string login = "run `aws sso login --profile " + step.profile + "`";
   if (ctx_.transport == nullptr) return make_error("ConfigError", "no HTTP transport for the SSO portal");
-  const std::string path = sso_token_cache_directory(ctx_.env) + "/" + sso_token_cache_key(step) + ".json";
-  Result<FileContent> file = ctx_.fs->read_file(path);
-  if (!file) return make_error("SsoLoginRequired", file.message(), login);
-  nlohmann::json doc = nlohmann::json::parse(file->bytes, nullptr, false);
-  std::string access_token;
-  if (doc.is_object() && doc.contains("accessToken") && doc["accessToken"].is_string())
-    access_token = doc["accessToken"].get<std::string>();
-  std::string expires_at;
-  if (doc.is_object() && doc.contains("expiresAt") && doc["expiresAt"].is_string())
-    expires_at = doc["expiresAt"].get<std::string>();
-  auto expiry = parse_expiration_time(expires_at);
-  if (!file->exists || access_token.empty())
-    return make_error("SsoLoginRequired",
-                      "no SSO token for profile " + in_quotes(step.profile) + " in " + path, login);
-  if (!expiry || *expiry <= now())
-    return make_error("SsoLoginRequired",
-                      "the SSO token for profile " + in_quotes(step.profile) + " has expired", login);
-  std::string configured = !ctx_.sso_endpoint.empty() ? ctx_.sso_endpoint : ctx_.settings.sso_endpoint_url;
-  std::string origin;
-  if (!configured.empty()) {
-    Result<Url> url = parse_url(configured);
-    if (!url) return make_error("ConfigError", "the SSO endpoint URL is not valid: " + url.message());
-    origin = url->origin();
-  } else {
-    const bool fips = ctx_.settings.sts.use_fips_endpoint, dual = ctx_.settings.sts.use_dualstack_endpoint;
-    origin = std::string("https://portal.sso") + (fips ? "-fips." : ".") + step.sso_region +
-             (dual ? ".api.aws" : ".amazonaws.com");
-  }
-  HttpRequest request;
-  request.method = "GET";
-  request.path = "/federation/credentials?account_id=" + form_url_encode(step.sso_account_id) +
-                 "&role_name=" + form_url_encode(step.sso_role_name);
-  request.headers = {{"x-amz-sso_bearer_token", access_token}, {"Accept", "application/json"}};
-  Result<HttpResponse> response = send(*ctx_.transport, origin, request,
-                                       ctx_.settings.retry.effective_max_attempts(), std::chrono::seconds(1));
-  if (!response)
-    return make_error("TransportError",
-                      "sso:GetRoleCredentials at " + origin + " failed: " + response.message(),
-                      "check the network and sso_region");
-  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
-  if (response->status != 200) {
-    std::string code = response->header("x-amzn-errortype").value_or("");
-    code = code.substr(0, code.find(':'));
-    if (code.empty() && body.is_object() && body.contains("__type") && body["__type"].is_string())
-      code = body["__type"].get<std::string>();
-    if (code.empty()) code = "HTTP" + std::to_string(response->status);
-    std::string message = "sso:GetRoleCredentials for profile " + in_quotes(step.profile) +
-                          " failed: " + code + " (HTTP " + std::to_string(response->status) + ")";
-    if (response->status == 401)
+  const bool fips = ctx_.settings.sts.use_fips_endpoint, dual = ctx_.settings.sts.use_dualstack_endpoint;
+  const std::string portal_url = !ctx_.sso_endpoint.empty() ? ctx_.sso_endpoint : ctx_.settings.sso_endpoint_url;
+  Result<Url> portal_endpoint = sso_endpoint(SsoService::portal, step.sso_region, portal_url, fips, dual);
+  if (!portal_endpoint) return make_error("ConfigError", "profile " + in_quotes(step.profile) + ": " + portal_endpoint.message());
+  Result<Url> oidc_endpoint =
+      sso_endpoint(SsoService::oidc, step.sso_region, ctx_.settings.sso_oidc_endpoint_url, fips, dual);
+  if (!oidc_endpoint) return make_error("ConfigError", "profile " + in_quotes(step.profile) + ": " + oidc_endpoint.message());
+
+  SsoTokenContext token_context;
+  token_context.fs = ctx_.fs;
+  token_context.env = ctx_.env;
+  token_context.now = ctx_.now;
+  token_context.transport = ctx_.transport;
+  token_context.oidc = sso_client_options(std::move(*oidc_endpoint));
+  token_context.login_command = "aws sso login --profile " + step.profile;
+  token_context.log = [this](std::string_view line) { log(plan_.profile + ": " + std::string(line)); };
+  SsoTokenProvider own_tokens;
+  SsoTokenProvider& tokens = ctx_.sso_tokens != nullptr ? *ctx_.sso_tokens : own_tokens;
+  auto token = tokens.access_token(sso_session_of(step), token_context);
+  if (!token) return token.error();
+
+  SsoPortalClient portal(*ctx_.transport, sso_client_options(*portal_endpoint));
+  SsoResult<RoleCredentials> got =
+      portal.get_role_credentials(token->access_token, step.sso_account_id, step.sso_role_name);
+  if (!got) {
+    const SsoApiError& error = got.error();
+    if (error.kind == SsoErrorKind::transport)
+      return make_error(error.out_of_time ? "Timeout" : "TransportError",
+                        "sso:GetRoleCredentials at " + portal_endpoint->origin() + " failed: " + error.message,
+                        "check the network and sso_region");
+    if (error.kind == SsoErrorKind::bad_response) return make_error("BadResponse", error.to_string());
+    std::string code = error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code;
+    std::string message = "sso:GetRoleCredentials for profile " + in_quotes(step.profile) + " failed: " + code +
+                          " (HTTP " + std::to_string(error.http_status) + ")";
+    if (error.http_status == 401)
       return make_error("SsoLoginRequired", message + ": the SSO token is no longer valid", login);
-    if (response->status == 403)
+    if (error.http_status == 403)
       return make_error(
           code, message + ": no access to role " + step.sso_role_name + " in account " + step.sso_account_id,
           "check sso_account_id and sso_role_name, and the permission set assignment");
-    return make_error(code, message);
+    return make_error(code, message + (error.message.empty() ? "" : ": " + error.message));
   }
-  const nlohmann::json* role =
-      body.is_object() && body.contains("roleCredentials") ? &body["roleCredentials"] : nullptr;
-  auto field = [role](const char* key) -> std::string {
-    return role != nullptr && role->is_object() && role->contains(key) && (*role)[key].is_string()
-               ? (*role)[key].get<std::string>()
-               : std::string();
-  };
   ResolvedCredentials out;
-  out.credentials = {field("accessKeyId"), field("secretAccessKey"), field("sessionToken")};
-  if (out.credentials.access_key_id.empty() || out.credentials.secret_access_key.empty())
-    return make_error("BadResponse", "sso:GetRoleCredentials answered without role credentials");
-  if (role->contains("expiration") && (*role)["expiration"].is_number())
-    out.expiration = SysClock::time_point(std::chrono::milliseconds((*role)["expiration"].get<long long>()));
+  out.credentials = got->credentials;
+  out.expiration = got->expiration;
   out.account_id = step.sso_account_id;
   out.source = "sso:GetRoleCredentials " + step.sso_account_id + "/" + step.sso_role_name;
   write_cache(step, out);

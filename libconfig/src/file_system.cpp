@@ -1,5 +1,6 @@
 #include "awsprof/file_system.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -268,6 +269,37 @@ Status RealFileSystem::write_file_atomic(const std::string& path, std::string_vi
   return Status();
 }
 
+Result<std::vector<std::string>> FileSystem::list_directory(const std::string& directory) const {
+  return Result<std::vector<std::string>>::error(directory + ": this file system cannot list directories");
+}
+
+Status FileSystem::remove_file(const std::string& path) {
+  return Status::error(path + ": this file system cannot remove files");
+}
+
+Result<std::vector<std::string>> RealFileSystem::list_directory(const std::string& directory) const {
+  using R = Result<std::vector<std::string>>;
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT) return std::vector<std::string>{};
+    return R::error(directory + ": cannot list: " + errno_text(errno));
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Status RealFileSystem::remove_file(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) return Status::error(path + ": cannot remove: " + errno_text(errno));
+  (void)sync_directory(dirname_of(path));
+  return Status();
+}
+
 bool RealFileSystem::same_file(const std::string& a, const std::string& b) const {
   if (a == b) return true;
   std::optional<FileIdentity> first = identity_of(a);
@@ -313,6 +345,24 @@ Result<FileContent> MemoryFileSystem::read_file(const std::string& path) const {
 Status MemoryFileSystem::write_file_atomic(const std::string& path, std::string_view bytes) {
   if (fail_writes_) return Status::error(path + ": cannot write: No space left on device");
   files_[path] = std::string(bytes);
+  return Status();
+}
+
+Result<std::vector<std::string>> MemoryFileSystem::list_directory(const std::string& directory) const {
+  const std::string prefix = directory + "/";
+  std::vector<std::string> names;
+  for (const auto& [path, bytes] : files_) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    const std::string rest = path.substr(prefix.size());
+    const std::string name = rest.substr(0, rest.find('/'));
+    if (names.empty() || names.back() != name) names.push_back(name);
+  }
+  return names;
+}
+
+Status MemoryFileSystem::remove_file(const std::string& path) {
+  if (fail_writes_) return Status::error(path + ": cannot remove: Read-only file system");
+  files_.erase(path);
   return Status();
 }
 

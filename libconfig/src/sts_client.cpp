@@ -317,17 +317,12 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view code
   return std::find(list.begin(), list.end(), code) != list.end();
 }
 
-std::string printable_excerpt(std::string_view body, std::size_t limit) {
-  std::string out;
-  for (char c : body.substr(0, limit)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
-  }
-  if (body.size() > limit) out += "...";
-  return out;
-}
-
 }  // namespace
+
+PartitionDnsSuffixes partition_dns_suffixes(const std::string& region) {
+  const Partition& p = partition_of(region);
+  return {std::string(p.dns_suffix), std::string(p.dual_stack_dns_suffix)};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Endpoint
@@ -672,7 +667,7 @@ StsResult<StsClient::Reply> StsClient::call(
         error.code.clear();
         error.request_id.clear();
         error.message =
-            response->body.empty() ? std::string() : "reply: " + printable_excerpt(response->body, 200);
+            response->body.empty() ? std::string() : "reply: " + detail::printable_excerpt(response->body, 200);
       }
       retryable = is_retryable(options_.retry.mode, false, error.http_status, error.code);
     }

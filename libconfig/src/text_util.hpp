@@ -123,4 +123,15 @@ inline std::vector<std::string_view> split(std::string_view text, char separator
   }
 }
 
+/// At most `limit` bytes of a reply for a message, control characters blanked, "..." when cut.
+inline std::string printable_excerpt(std::string_view body, std::size_t limit) {
+  std::string out;
+  for (char c : body.substr(0, limit)) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+  }
+  if (body.size() > limit) out += "...";
+  return out;
+}
+
 }  // namespace awsprof::detail

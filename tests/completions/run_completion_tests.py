@@ -52,6 +52,14 @@ def cases(source):
         ("awsprof list --config-file medium/config --profile acme-sec",
          ("exact", ["acme-security-admin", "acme-security-audit"]), {"env": medium, "cwd": examples}),
         ("awsprof validate --config-file con", ("exact", ["config"]), {"cwd": examples}),
+        # sso has subcommands: they come first, then each one's options and the shared ones.
+        ("awsprof sso ", ("exact", ["login", "logout", "status"]), {}),
+        ("awsprof sso lo", ("exact", ["login", "logout"]), {}),
+        ("awsprof sso login --no", ("exact", ["--no-browser", "--no-verify-ssl"]), {}),
+        ("awsprof sso login --use", ("exact", ["--use-device-code"]), {}),
+        ("awsprof sso status --output ", ("exact", ["json", "table", "text"]), {}),
+        ("awsprof sso logout --profile d", ("exact", ["default", "dev"]), {"env": env}),
+        ("awsprof sso status --use", ("exact", []), {}),
         # list takes no arguments: neither profiles nor files (zsh offers the options here).
         ("awsprof list --names ", ("excludes", ["default", "config", "credentials"]), {"env": env, "cwd": examples}),
     ]

@@ -16,6 +16,13 @@ marker line beginning with "--- ":
     --- copy awsprof bin/awsprof    a copy of the built binary awsprof at %t/bin/awsprof
     --- env AWS_PROFILE=dev         set a variable (--- env NAME alone removes it)
     --- stdin                       what the command reads on stdin (omitted: nothing, /dev/null)
+    --- sso-server                  start the fake IAM Identity Center (tests/sso/fake_identity_center.py)
+    {"access_token_seconds": 60}    for this case; its content, if any, is a JSON object of its settings
+                                    (and "accounts"). %sso is its URL; AWS_ENDPOINT_URL_SSO and
+                                    AWS_ENDPOINT_URL_SSO_OIDC point at it
+    --- sso-control ACTION          a call of its control interface, made where the block stands; the
+    {"operation": "CreateToken"}    content is the JSON body (issue_token with "cache_dir" writes a token
+                                    file as the AWS CLI would)
     --- run                         the command: the next line, split like a shell would (no pipes);
     awsprof list --output json      a first word "awsprof..." without "/" is the built binary
     --- stdout                      the expected stdout (omitted: must be empty)
@@ -27,7 +34,7 @@ marker line beginning with "--- ":
 Each block's content ends with a newline. A content line that itself begins with "--- " (a unified
 diff's header, say) is written with a backslash before it, "\\--- a/config"; --update does this. Substitutions, in file contents, env values, the command
 and the expected output: %t (the case directory, also HOME and the cwd), %bin (the binary
-directory), %version (the awsprof version).
+directory), %version (the awsprof version), %sso (the fake Identity Center's URL).
 
 Every case runs in a scrubbed environment: HOME=%t, AWS_CONFIG_FILE=%t/.aws/config,
 AWS_SHARED_CREDENTIALS_FILE=%t/.aws/credentials, PATH=/usr/bin:/bin, LC_ALL=C.UTF-8, and nothing
@@ -39,12 +46,16 @@ the diff before committing it).
 
 import argparse
 import difflib
+import json
 import os
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sso"))
+from fake_identity_center import FakeIdentityCenter  # noqa: E402
 
 MARKER = "--- "
 ESCAPED_MARKER = "\\" + MARKER
@@ -80,7 +91,18 @@ def substitute(text, subs):
 
 
 def run_case(path, bin_dir, version):
-    """Runs one case; returns (expected, actual, tmp), each a dict of stdout/stderr/exit."""
+    """Runs one case; returns (expected, actual, tmp, URLs of its fake servers); expected and actual
+    are dicts of stdout/stderr/exit."""
+    servers = []
+    try:
+        expected, actual, tmp = run_case_with(path, bin_dir, version, servers)
+        return expected, actual, tmp, [server.url for server in servers]
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def run_case_with(path, bin_dir, version, servers):
     with open(path, encoding="utf-8") as f:
         _, blocks = parse_case(f.read())
     tmp = os.path.realpath(tempfile.mkdtemp(prefix="awsprof-golden-"))
@@ -126,6 +148,15 @@ def run_case(path, bin_dir, version):
             if len(lines) != 1:
                 raise CaseError("--- run needs exactly one command line")
             command = shlex.split(substitute(lines[0], subs))
+        elif kind == "sso-server" and not args:
+            server = FakeIdentityCenter(tmp, lifetime=120, config=json.loads(substitute(content, subs) or "{}"))
+            servers.append(server.start())
+            subs.insert(0, ("%sso", server.url))
+            env["AWS_ENDPOINT_URL_SSO"] = env["AWS_ENDPOINT_URL_SSO_OIDC"] = server.url
+        elif kind == "sso-control" and len(args) == 1:
+            if not servers:
+                raise CaseError("--- sso-control before --- sso-server")
+            servers[-1].control(args[0], **json.loads(substitute(content, subs) or "{}"))
         elif kind == "stdin" and not args:
             stdin = substitute(content, subs).encode("utf-8")
         elif kind in ("stdout", "stderr") and not args:
@@ -160,12 +191,12 @@ def diff(name, expected, actual):
                                         "expected " + name, "actual " + name))
 
 
-def update_case(path, actual, tmp, bin_dir, version):
+def update_case(path, actual, tmp, bin_dir, version, sso_urls):
     """Rewrites the result blocks of the case from `actual`."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     description, blocks = parse_case(text)
-    unsubs = [(tmp, "%t"), (bin_dir, "%bin")] + ([("awsprof " + version, "awsprof %version")] if version else [])
+    unsubs = [(tmp, "%t"), (bin_dir, "%bin")] + [(url, "%sso") for url in sso_urls] + ([("awsprof " + version, "awsprof %version")] if version else [])
     out = [description]
     for words, content in blocks:
         if words and words[0] in RESULT_BLOCKS:
@@ -210,18 +241,18 @@ def main():
         total += 1
         name = case_name(path)
         try:
-            expected, actual, tmp = run_case(path, bin_dir, args.awsprof_version)
+            expected, actual, tmp, sso_urls = run_case(path, bin_dir, args.awsprof_version)
         except CaseSkipped as why:
             skipped += 1
             print("SKIPPED %s: %s" % (name, why))
             continue
-        except (CaseError, OSError, ValueError, subprocess.TimeoutExpired) as error:
+        except (CaseError, OSError, ValueError, RuntimeError, subprocess.TimeoutExpired) as error:
             failed += 1
             print("FAIL %s: %s" % (name, error))
             continue
         try:
             if args.update:
-                update_case(path, actual, tmp, bin_dir, args.awsprof_version)
+                update_case(path, actual, tmp, bin_dir, args.awsprof_version, sso_urls)
                 print("UPDATED %s" % name)
             elif expected == actual:
                 print("PASS %s" % name)

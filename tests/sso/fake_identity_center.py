@@ -65,7 +65,8 @@ Control interface (JSON bodies; every answer is JSON)
         access_token_seconds (3600), client_secret_seconds (7776000), device_code_seconds (600),
         interval (1), role_credentials_seconds (3600), default_page_size (20),
         rotate_refresh_tokens (true), return_refresh_token (true; false: CreateToken omits it),
-        authorize ("approve" | "deny": what /authorize does), auto_approve_device (false),
+        authorize ("approve" | "deny": what /authorize does), device_decision ("pending" |
+        "approve" | "deny": the state of each new device code; "pending" waits for approve_device),
         enforce_interval (true: slow_down when polled too fast), latency_ms (0, every API call)
   POST /_control/accounts        {"accounts": [{"accountId", "accountName", "emailAddress",
                                  "roles": [names]}]} or {"generate": {"count": N, "roles": [names],
@@ -84,7 +85,11 @@ Control interface (JSON bodies; every answer is JSON)
   POST /_control/expire_clients         every client registration is expired
   POST /_control/issue_token     {"start_url"?, "scopes"?}: registers a client and mints a token as
                                  a finished login would -> {clientId, clientSecret,
-                                 clientSecretExpiresAt, accessToken, refreshToken, expiresIn}
+                                 clientSecretExpiresAt, accessToken, refreshToken, expiresIn}.
+                                 With "cache_dir" (and "start_url", "session"?, "region"?,
+                                 "expires_at"?, "registration_expires_at"?, "refresh"? (false: no
+                                 refresh token in the file)) it also writes the token file there as
+                                 the AWS CLI v2 would (name, key order, times, mode 0600).
   POST /_control/reset_counters
 Operation names (counts, inject, rate_limit): RegisterClient, StartDeviceAuthorization, Authorize,
 CreateToken, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout.
@@ -125,7 +130,7 @@ DEFAULT_SETTINGS = {
     "rotate_refresh_tokens": True,
     "return_refresh_token": True,
     "authorize": "approve",
-    "auto_approve_device": False,
+    "device_decision": "pending",
     "enforce_interval": True,
     "latency_ms": 0,
 }
@@ -184,6 +189,8 @@ class State:
             raise ValueError("unknown settings: " + ", ".join(unknown))
         if "authorize" in body and body["authorize"] not in ("approve", "deny"):
             raise ValueError('authorize must be "approve" or "deny"')
+        if "device_decision" in body and body["device_decision"] not in ("pending", "approve", "deny"):
+            raise ValueError('device_decision must be "pending", "approve" or "deny"')
         self.settings.update(body)
 
     def set_accounts(self, accounts):
@@ -282,6 +289,29 @@ class State:
         except (ValueError, TypeError, json.JSONDecodeError):
             pass
         raise portal_error(400, "InvalidRequestException", "Invalid next token")
+
+
+def cli_time(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def write_cache_token(body, registration, token):
+    """Writes the token as `aws sso login` (AWS CLI v2) would have: <cache_dir>/<sha1 of the session
+    name, or of the start URL>.json, json.dumps in the CLI's key order, 0600 in a 0700 directory.
+    expires_at / registration_expires_at (strings) override the times the fake gave."""
+    name = body.get("session") or body["start_url"]
+    data = {"startUrl": body["start_url"], "region": body.get("region", "us-east-1"),
+            "accessToken": token["accessToken"],
+            "expiresAt": body.get("expires_at") or cli_time(time.time() + token["expiresIn"]),
+            "clientId": registration["clientId"], "clientSecret": registration["clientSecret"],
+            "registrationExpiresAt": body.get("registration_expires_at")
+            or cli_time(registration["clientSecretExpiresAt"])}
+    if "refreshToken" in token and body.get("refresh", True):
+        data["refreshToken"] = token["refreshToken"]
+    os.makedirs(body["cache_dir"], mode=0o700, exist_ok=True)
+    path = os.path.join(body["cache_dir"], hashlib.sha1(name.encode()).hexdigest() + ".json")
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(json.dumps(data))
 
 
 def generated(count, roles, prefix, first_id):
@@ -448,13 +478,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise oidc_error(400, "UnauthorizedClientException", "unauthorized_client",
                                  "the client may not use the device code grant")
             device_code = "dev-" + secrets.token_urlsafe(24)
-            user_code = "%04X-%04X" % (secrets.randbelow(65536), secrets.randbelow(65536))
+            user_code = "FAKE-%04d" % (len(state.devices) + 1)  # predictable, for golden tests
             lifetime = int(state.settings["device_code_seconds"])
             interval = int(state.settings["interval"])
             state.devices[device_code] = {
                 "client": body["clientId"], "userCode": user_code, "startUrl": body["startUrl"],
                 "expires": time.time() + lifetime, "interval": interval, "last_poll": None,
-                "status": "approved" if state.settings["auto_approve_device"] else "pending",
+                "status": {"pending": "pending", "approve": "approved", "deny": "denied"}[
+                    state.settings["device_decision"]],
                 "scopes": client["scopes"]}
         base = f"http://{self.headers.get('Host', '127.0.0.1')}"
         return 200, {"deviceCode": device_code, "userCode": user_code,
@@ -699,6 +730,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             grants = [DEVICE_GRANT, "refresh_token"]
             registration = state.register("fake-issued", grants, [], scopes, None)
             token = state.new_session(registration["clientId"], scopes, body.get("start_url"))
+            if "cache_dir" in body:
+                write_cache_token(body, registration, token)
             return {**registration, **token}
         elif action == "reset_counters":
             state.counts = {op: 0 for op in OPERATIONS}

@@ -34,33 +34,6 @@ struct Files {
   }
 };
 
-/// Answers each request with the next canned response and records what was sent.
-class FakeTransport final : public HttpTransport {
- public:
-  struct Sent {
-    std::string origin;
-    HttpRequest request;
-  };
-  void add(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    responses_.push_back(std::move(r));
-  }
-  Result<HttpResponse> send(std::string_view origin, const HttpRequest& request) override {
-    sent.push_back({std::string(origin), request});
-    if (responses_.empty()) return Result<HttpResponse>::error("connection refused (no canned response)");
-    HttpResponse r = std::move(responses_.front());
-    responses_.pop_front();
-    return r;
-  }
-  std::vector<Sent> sent;
-
- private:
-  std::deque<HttpResponse> responses_;
-};
-
 std::string assume_role_xml(const std::string& key, const std::string& arn, const std::string& expiration,
                             const char* action = "AssumeRole") {
   return std::string("<") + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" +
@@ -73,7 +46,7 @@ std::string assume_role_xml(const std::string& key, const std::string& arn, cons
 
 const char* kFarFuture = "2099-01-01T00:00:00Z";
 
-ResolverContext context_for(FileSystem& disk, FakeTransport& transport, EnvLookup env) {
+ResolverContext context_for(FileSystem& disk, CannedTransport& transport, EnvLookup env) {
   ResolverContext c;
   c.fs = &disk;
   c.env = std::move(env);
@@ -118,7 +91,7 @@ sso_role_name = Admin
 TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   Files files(kChainConfig, "");
   MemoryFileSystem disk;
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200, assume_role_xml("ASIAONE", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
   transport.add(200, assume_role_xml("ASIATWO", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
   auto env = fake_env({{"HOME", "/home/u"}});
@@ -144,7 +117,7 @@ TEST(CredentialResolver, TwoHopChainSignsEachHopWithThePreviousAndCaches) {
   EXPECT_EQ(disk.files().size(), 2u);  // one cache entry per hop
 
   // Again: the newest hop comes from the cache, nothing is sent.
-  FakeTransport none;
+  CannedTransport none;
   CredentialResolution again = resolve_credentials(*plan, context_for(disk, none, env));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.credentials->credentials.access_key_id, "ASIATWO");
@@ -162,7 +135,7 @@ TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
                              "services.sts.endpoint_url", "endpoint_url"}) {
     SCOPED_TRACE(source);
     MemoryFileSystem disk;
-    FakeTransport fake;
+    CannedTransport fake;
     fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
     fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
     ResolverContext c = context_for(disk, fake, env);
@@ -186,7 +159,7 @@ TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
         CachedCredentials{{"ASIAREAL" + std::to_string(hop), "real-secret", "real-token"},
                           SysClock::time_point(std::chrono::seconds(4'000'000'000))}));
   const auto before = disk.files();
-  FakeTransport fake;
+  CannedTransport fake;
   fake.add(200, assume_role_xml("ASIAFAKE1", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
   fake.add(200, assume_role_xml("ASIAFAKE2", "arn:aws:sts::123456789012:assumed-role/two/x", kFarFuture));
   ResolverContext c = context_for(disk, fake, env);
@@ -205,7 +178,7 @@ TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
   MemoryFileSystem sso_disk;
   sso_disk.put("/h/.aws/sso/cache/" + sso_token_cache_key(std::get<SsoStep>(sso_plan->steps[0])) + ".json",
                R"({"accessToken": "bearer-secret", "expiresAt": "2099-01-01T00:00:00Z"})");
-  FakeTransport portal;
+  CannedTransport portal;
   portal.add(200,
              R"({"roleCredentials": {"accessKeyId": "ASIASSO", "secretAccessKey": "s", "sessionToken": "t",
                           "expiration": 4070908800000}})");
@@ -220,7 +193,7 @@ TEST(CredentialResolver, ConfiguredEndpointsNeitherWriteNorReadTheCliCache) {
 TEST(CredentialResolver, StsErrorKeepsItsCodeAndNeverTheSecret) {
   Files files(kChainConfig, "");
   MemoryFileSystem disk;
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(403,
                 "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed"
                 "</Message></Error><RequestId>r</RequestId></ErrorResponse>");
@@ -247,7 +220,7 @@ mfa_serial = arn:aws:iam::123456789012:mfa/me
 TEST(CredentialResolver, MfaCodeComesFromTheCallbackOrFailsClearly) {
   Files files(kMfaConfig, "");
   MemoryFileSystem disk;
-  FakeTransport transport;
+  CannedTransport transport;
   auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"mfa", ProfileSource::flag}, env);
   ASSERT_TRUE(plan);
@@ -279,7 +252,7 @@ web_identity_token_file = /tok
               "");
   MemoryFileSystem disk;
   disk.put("/tok", "the.jwt.token");
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200, assume_role_xml("ASIAWEB", "arn:aws:sts::123456789012:assumed-role/web/x", kFarFuture,
                                      "AssumeRoleWithWebIdentity"));
   auto env = fake_env({{"HOME", "/h"}});
@@ -300,7 +273,7 @@ TEST(CredentialResolver, SsoGetsRoleCredentialsWithTheBearerTokenAndAdvisesLogin
   key_step.sso_start_url = "https://example.awsapps.com/start";
   disk.put("/h/.aws/sso/cache/" + sso_token_cache_key(key_step) + ".json",
            R"({"accessToken": "bearer-secret", "expiresAt": "2099-01-01T00:00:00Z", "region": "eu-west-1"})");
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200,
                 R"({"roleCredentials": {"accessKeyId": "ASIASSO", "secretAccessKey": "s", "sessionToken": "t",
                           "expiration": 4070908800000}})");
@@ -312,14 +285,15 @@ TEST(CredentialResolver, SsoGetsRoleCredentialsWithTheBearerTokenAndAdvisesLogin
   EXPECT_EQ(got.credentials->credentials.access_key_id, "ASIASSO");
   ASSERT_EQ(transport.sent.size(), 1u);
   EXPECT_EQ(transport.sent[0].origin, "https://portal.sso.eu-west-1.amazonaws.com");
+  // botocore's order: the input shape's members (roleName, accountId).
   EXPECT_EQ(transport.sent[0].request.path,
-            "/federation/credentials?account_id=123456789012&role_name=Admin");
+            "/federation/credentials?role_name=Admin&account_id=123456789012");
   EXPECT_EQ(header(transport.sent[0].request, "x-amz-sso_bearer_token"), "bearer-secret");
 
   MemoryFileSystem disk2;
   disk2.put("/h/.aws/sso/cache/" + sso_token_cache_key(key_step) + ".json",
             R"({"accessToken": "bearer-secret", "expiresAt": "2099-01-01T00:00:00Z"})");
-  FakeTransport rejecting;
+  CannedTransport rejecting;
   rejecting.add(401, R"({"message": "Session token not found or invalid"})",
                 {{"x-amzn-ErrorType", "UnauthorizedException:http://internal.amazon.com/"}});
   CredentialResolution bad = resolve_credentials(*plan, context_for(disk2, rejecting, env));
@@ -333,7 +307,7 @@ TEST(CredentialResolver, ContainerFullUriHostsAreCheckedAndTheTokenFileIsSent) {
   Files files("", "");
   MemoryFileSystem disk;
   disk.put("/token", "container-auth-secret");
-  FakeTransport transport;
+  CannedTransport transport;
   auto plan_for = [&](const std::string& uri) {
     auto env = fake_env({{"HOME", "/h"},
                          {"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
@@ -388,7 +362,7 @@ TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
             (std::set<std::string>{"arn:aws:iam::123456789012:mfa/me"}));
   MfaSessions sessions(devices_named_twice(files.model, profiles, env));
   std::vector<std::string> asked;
-  auto resolve = [&](const char* profile, FakeTransport& transport, bool refuse = false) {
+  auto resolve = [&](const char* profile, CannedTransport& transport, bool refuse = false) {
     ResolverContext c = context_for(disk, transport, env);
     c.mfa_sessions = &sessions;
     c.write_cache = false;
@@ -402,13 +376,13 @@ TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
     return resolve_credentials(*plan, c);
   };
 
-  FakeTransport refused;
+  CannedTransport refused;
   CredentialResolution not_entered = resolve("prod", refused, true);
   ASSERT_FALSE(not_entered.ok());
   EXPECT_EQ(not_entered.error->code, "MfaRequired");
   EXPECT_TRUE(refused.sent.empty());
 
-  FakeTransport first;  // a failure is not kept: the next role asks again, and opens the session
+  CannedTransport first;  // a failure is not kept: the next role asks again, and opens the session
   first.add(200, session_token_xml());
   first.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
   ASSERT_TRUE(resolve("mfa", first).ok());
@@ -417,7 +391,7 @@ TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
   EXPECT_NE(first.sent[0].request.body.find("TokenCode=123456"), std::string::npos);
   EXPECT_NE(header(first.sent[0].request, "Authorization").find("Credential=AKIDBASE/"), std::string::npos);
   for (const char* profile : {"prod", "audit"}) {
-    FakeTransport next;
+    CannedTransport next;
     next.add(200, assume_role_xml("ASIAROLE", "arn:aws:sts::123456789012:assumed-role/r/x", kFarFuture));
     ASSERT_TRUE(resolve(profile, next).ok()) << profile;
     ASSERT_EQ(next.sent.size(), 1u);
@@ -429,7 +403,7 @@ TEST(CredentialResolver, MfaSessionsAskOncePerDevice) {
   }
   EXPECT_EQ(asked, (std::vector<std::string>{"prod", "mfa"}));
 
-  FakeTransport chain;  // mfa's hop from the session, then deeper's own code for its hop
+  CannedTransport chain;  // mfa's hop from the session, then deeper's own code for its hop
   chain.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
   chain.add(200, assume_role_xml("ASIADEEP", "arn:aws:sts::123456789012:assumed-role/deeper/x", kFarFuture));
   ASSERT_TRUE(resolve("deeper", chain).ok());
@@ -451,7 +425,7 @@ credential_source = Ec2InstanceMetadata
   auto env = fake_env({{"HOME", "/h"}});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
 
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200, assume_role_xml("ASIAMFA", "arn:aws:sts::123456789012:assumed-role/one/x", kFarFuture));
   ResolverContext c = context_for(disk, transport, env);
   c.deadline = deadline;
@@ -467,7 +441,7 @@ credential_source = Ec2InstanceMetadata
   ASSERT_EQ(transport.sent.size(), 1u);
   EXPECT_EQ(transport.sent[0].request.deadline, deadline + got.waited_for_input);
 
-  FakeTransport metadata;
+  CannedTransport metadata;
   metadata.add(200, "imds-token");
   metadata.add(200, "my-role\n");
   metadata.add(200, R"({"AccessKeyId": "ASIAIMDS", "SecretAccessKey": "s", "Token": "t"})");
@@ -483,7 +457,7 @@ credential_source = Ec2InstanceMetadata
   for (const auto& sent : metadata.sent) EXPECT_EQ(sent.request.deadline, deadline) << sent.request.path;
 
   // Past the deadline, no further step starts.
-  FakeTransport none;
+  CannedTransport none;
   ResolverContext late = context_for(disk, none, env);
   late.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
   CredentialResolution timed_out = resolve_credentials(*imds_plan, late);
@@ -498,7 +472,7 @@ TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {
   auto env = fake_env({{"HOME", "/h"}});
   auto plan = plan_credentials(files.model, {"default", ProfileSource::default_name}, env);
   ASSERT_TRUE(plan);
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200, "imds-token");
   transport.add(200, "my-role\n");
   transport.add(200, R"({"Code": "Success", "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "s", "Token": "t",
@@ -512,7 +486,7 @@ TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {
   EXPECT_EQ(transport.sent[2].request.path, "/latest/meta-data/iam/security-credentials/my-role");
   EXPECT_EQ(header(transport.sent[2].request, "x-aws-ec2-metadata-token"), "imds-token");
 
-  FakeTransport v1;
+  CannedTransport v1;
   v1.add(403, "");
   v1.add(200, "r");
   v1.add(200, R"({"AccessKeyId": "ASIAV1", "SecretAccessKey": "s"})");
@@ -522,7 +496,7 @@ TEST(CredentialResolver, ImdsV2TokenThenRoleThenCredentialsAndV1Fallback) {
 
   auto ipv6_env = fake_env({{"HOME", "/h"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"}});
   auto ipv6_plan = plan_credentials(files.model, {"default", ProfileSource::default_name}, ipv6_env);
-  FakeTransport down;
+  CannedTransport down;
   CredentialResolution unreachable = resolve_credentials(*ipv6_plan, context_for(disk, down, ipv6_env));
   ASSERT_FALSE(unreachable.ok());
   EXPECT_EQ(unreachable.error->code, "MetadataError");
@@ -566,7 +540,7 @@ sts =
 TEST(TestProfile, ResolvesThenCallsGetCallerIdentityAtTheSameEndpoint) {
   Files files(kChainConfig, "");
   MemoryFileSystem disk;
-  FakeTransport transport;
+  CannedTransport transport;
   transport.add(200, assume_role_xml("ASIAONE", "arn:aws:sts::123456789012:assumed-role/one/s1", kFarFuture));
   transport.add(
       200,

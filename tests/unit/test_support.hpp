@@ -1,5 +1,5 @@
-// Helpers shared by the unit tests: a fake environment, reading a whole file, and a listening
-// socket on 127.0.0.1 for the small HTTP servers. Header-only; not a *_test.cpp, so not globbed.
+// Helpers shared by the unit tests: a fake environment, a canned HTTP transport, reading a whole
+// file, and a listening socket on 127.0.0.1 for the small HTTP servers. Header-only; not a *_test.cpp, so not globbed.
 #pragma once
 
 #include <arpa/inet.h>
@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "awsprof/http_client.hpp"
 #include "awsprof/locations.hpp"
 
 namespace awsprof {
@@ -27,6 +29,34 @@ inline EnvLookup fake_env(std::map<std::string, std::string> vars) {
     return it->second;
   };
 }
+
+/// An HttpTransport that answers with canned responses, in order, and records what was sent; a
+/// transport error once they run out.
+class CannedTransport final : public HttpTransport {
+ public:
+  struct Sent {
+    std::string origin;
+    HttpRequest request;
+  };
+  void add(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    responses_.push_back(std::move(r));
+  }
+  Result<HttpResponse> send(std::string_view origin, const HttpRequest& request) override {
+    sent.push_back({std::string(origin), request});
+    if (responses_.empty()) return Result<HttpResponse>::error("connection refused (no canned response)");
+    HttpResponse r = std::move(responses_.front());
+    responses_.pop_front();
+    return r;
+  }
+  std::vector<Sent> sent;
+
+ private:
+  std::deque<HttpResponse> responses_;
+};
 
 /// The whole content of a file; "" when it cannot be read.
 inline std::string read_text(const std::filesystem::path& path) {

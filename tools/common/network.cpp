@@ -42,12 +42,14 @@ std::optional<std::string> prompt_without_echo(const std::string& prompt) {
 
 }  // namespace
 
-void add_network_flags(CLI::App& app, NetworkFlags& flags) {
-  app.add_option("--endpoint-url", flags.endpoint_url,
-                 "Send every STS call here (AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity)")
-      ->type_name("URL");
-  app.add_option("--region", flags.region, "The region (else AWS_REGION, AWS_DEFAULT_REGION, region)")
-      ->type_name("REGION");
+void add_network_flags(CLI::App& app, NetworkFlags& flags, NetworkFlagSet set) {
+  if (set == NetworkFlagSet::all) {
+    app.add_option("--endpoint-url", flags.endpoint_url,
+                   "Send every STS call here (AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity)")
+        ->type_name("URL");
+    app.add_option("--region", flags.region, "The region (else AWS_REGION, AWS_DEFAULT_REGION, region)")
+        ->type_name("REGION");
+  }
   app.add_option("--ca-bundle", flags.ca_bundle, "Trust the CA certificates in this PEM file")
       ->type_name("PATH");
   app.add_flag("--no-verify-ssl", flags.no_verify_ssl, "Do not verify TLS certificates (prints a warning)");
@@ -59,9 +61,10 @@ void add_network_flags(CLI::App& app, NetworkFlags& flags) {
                  "Seconds of silence before a read fails (0: wait forever; default 60)")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--mfa-code", flags.mfa_code,
-                 "The MFA code for roles with mfa_serial (else asked on the terminal)")
-      ->type_name("CODE");
+  if (set == NetworkFlagSet::all)
+    app.add_option("--mfa-code", flags.mfa_code,
+                   "The MFA code for roles with mfa_serial (else asked on the terminal)")
+        ->type_name("CODE");
   app.add_flag("--debug", flags.debug, "Log each call on stderr (never a secret)");
 }
 

@@ -26,8 +26,12 @@ struct NetworkFlags {
   bool debug = false;
 };
 
+/// Which flags a tool takes: all of them (test, export-credentials), or only those about the
+/// connection and the log (sso, whose endpoints come from its sso_region and AWS_ENDPOINT_URL_SSO*).
+enum class NetworkFlagSet { all, connection };
+
 /// Adds the flags to `app`.
-void add_network_flags(CLI::App& app, NetworkFlags& flags);
+void add_network_flags(CLI::App& app, NetworkFlags& flags, NetworkFlagSet set = NetworkFlagSet::all);
 
 /// What the library needs from them.
 NetworkOverrides network_overrides(const NetworkFlags& flags);

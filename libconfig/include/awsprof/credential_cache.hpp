@@ -4,7 +4,8 @@
 //  - ~/.aws/cli/cache/<key>.json holds credentials from AssumeRole, AssumeRoleWithWebIdentity and
 //    SSO GetRoleCredentials: {"Credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken",
 //    "Expiration"}, ...}. The key is the SHA-1 of a JSON serialisation of the call's arguments.
-//  - ~/.aws/sso/cache/<sha1 of start URL or session name>.json holds SSO access tokens.
+//  - ~/.aws/sso/cache/<sha1 of start URL or session name>.json holds SSO access tokens
+//    (sso_token.hpp reads and writes them).
 #pragma once
 
 #include <chrono>
@@ -45,6 +46,9 @@ std::optional<std::string> cache_key(const CredentialStep& step);
 /// SharedCacheUse); nullopt otherwise. Every read and write of ~/.aws/cli/cache goes through it.
 std::optional<std::string> shared_cache_key(const CredentialStep& step, const SharedCacheUse& use);
 
+/// Lowercase hex SHA-1 of `data` (hashlib.sha1(...).hexdigest(), how cache files are named).
+std::string hex_sha1(std::string_view data);
+
 /// Python's json.dumps(value) of a string (ensure_ascii: every character outside U+0020..U+007E
 /// is escaped, non-BMP ones as surrogate pairs).
 std::string python_json_string(std::string_view utf8);
@@ -53,6 +57,10 @@ std::string python_json_string(std::string_view utf8);
 struct CachedCredentials {
   Credentials credentials;
   std::chrono::system_clock::time_point expiration;
+  /// botocore writes "ProviderType": "sso" (and Credentials.AccountId) for SSO role credentials,
+  /// which is how `aws sso logout` finds them; "" writes neither.
+  std::string provider_type = {};
+  std::string account_id = {};
 };
 
 /// The CLI treats an entry as stale this long before it expires (CachedCredentialFetcher).
@@ -68,18 +76,5 @@ Result<std::optional<CachedCredentials>> read_cached_credentials(
 /// new directory 0700 (FileSystem::write_file_atomic).
 Status write_cached_credentials(FileSystem& fs, const std::string& directory, const std::string& key,
                                 const CachedCredentials& entry);
-
-/// An SSO access token from the token cache (the token itself is not kept).
-struct SsoTokenStatus {
-  std::string path;
-  std::chrono::system_clock::time_point expires_at;
-  bool expired = false;            ///< expiresAt is at or before `now`.
-  bool has_refresh_token = false;  ///< The sso-session form can then refresh it (sso-oidc CreateToken).
-};
-
-/// Reads the SSO token for `step`: an error, with the CLI's advice to run `aws sso login`, when it
-/// is missing or malformed.
-Result<SsoTokenStatus> read_sso_token(const FileSystem& fs, const EnvLookup& env, const SsoStep& step,
-                                      std::chrono::system_clock::time_point now);
 
 }  // namespace awsprof

@@ -202,6 +202,17 @@ struct OfflineContext {
   std::function<Result<ProcessCredentials>(const std::string& command, const ProcessOptions&)> run_process;
 };
 
+/// Why credentials could not be had, for a person: a code, one line, and what to do.
+struct CredentialError {
+  /// The service's error code (STS "SignatureDoesNotMatch", SSO "UnauthorizedException", ...) or
+  /// awsprof's own: "ConfigError", "NoCredentials", "ProcessError", "MfaRequired",
+  /// "SsoLoginRequired", "ContainerError", "MetadataError", "WebIdentityTokenError",
+  /// "TransportError", "BadResponse", "CacheError", "Timeout".
+  std::string code;
+  std::string message;  ///< Never holds a secret.
+  std::string hint;     ///< May be empty.
+};
+
 /// Credentials obtained.
 struct ResolvedCredentials {
   Credentials credentials;

@@ -6,7 +6,8 @@
 //    endpoint_url, else regional), retries, CA bundle and the instance-metadata timeouts.
 //  - resolve_credentials() carries a CredentialPlan to the end: resolve_offline() first (keys,
 //    credential_process, the CLI cache, SSO token checks), then each step that needs the network:
-//    container credentials, IMDSv2, SSO GetRoleCredentials, AssumeRoleWithWebIdentity and each
+//    container credentials, IMDSv2, SSO GetRoleCredentials (the SSO token refreshed first when
+//    due, see sso_token.hpp), AssumeRoleWithWebIdentity and each
 //    AssumeRole hop (signed with the previous hop's credentials). Assumed-role, web-identity and SSO
 //    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry,
 //    unless they come from a configured endpoint (SharedCacheUse): the cache key does not name the
@@ -39,6 +40,7 @@
 #include "awsprof/locations.hpp"
 #include "awsprof/profile_model.hpp"
 #include "awsprof/result.hpp"
+#include "awsprof/sso_token.hpp"
 #include "awsprof/sts_client.hpp"
 
 namespace awsprof {
@@ -73,6 +75,10 @@ struct NetworkSettings {
   /// Empty: https://portal.sso.<sso_region>.amazonaws.com, or the FIPS / dual-stack forms
   /// (portal.sso-fips.<r>.amazonaws.com, portal.sso.<r>.api.aws, portal.sso-fips.<r>.api.aws).
   std::string sso_endpoint_url;
+  /// SSO OIDC's configured URL (token refresh, `sso login`), likewise: AWS_ENDPOINT_URL_SSO_OIDC,
+  /// AWS_ENDPOINT_URL, [services] sso_oidc endpoint_url, endpoint_url. Empty:
+  /// https://oidc.<sso_region>.amazonaws.com (or its FIPS / dual-stack form).
+  std::string sso_oidc_endpoint_url;
 };
 
 /// Reads the settings of `profile` (which may be missing: then only the environment and the flags
@@ -88,17 +94,6 @@ Result<StsEndpoint> sts_endpoint_for(const NetworkSettings& settings);
 // ---------------------------------------------------------------------------------------------
 // Resolution
 // ---------------------------------------------------------------------------------------------
-
-/// Why credentials could not be had, for a person: a code, one line, and what to do.
-struct CredentialError {
-  /// The service's error code (STS "SignatureDoesNotMatch", SSO "UnauthorizedException", ...) or
-  /// awsprof's own: "ConfigError", "NoCredentials", "ProcessError", "MfaRequired",
-  /// "SsoLoginRequired", "ContainerError", "MetadataError", "WebIdentityTokenError",
-  /// "TransportError", "BadResponse", "CacheError", "Timeout".
-  std::string code;
-  std::string message;  ///< Never holds a secret.
-  std::string hint;     ///< May be empty.
-};
 
 /// The error an STS call gives, with its code, message (StsError::to_string) and hint.
 CredentialError credential_error_from_sts(const StsError& error);
@@ -183,6 +178,9 @@ struct ResolverContext {
   std::function<void(std::string_view line)> log;
   /// The SSO portal, for tests; "" uses settings.sso_endpoint_url or the regional portal.
   std::string sso_endpoint;
+  /// The SSO access tokens of the run, refreshed once however many profiles use them (see
+  /// SsoTokenProvider). nullptr: one of its own per resolution.
+  SsoTokenProvider* sso_tokens = nullptr;
 };
 
 /// How resolution ended. `chain` has one label per plan step (see chain_label), whether or not
@@ -218,6 +216,7 @@ struct ProfileRunOptions {
   NetworkOverrides overrides;
   MfaCodeProvider mfa_code;
   MfaSessions* mfa_sessions = nullptr;  ///< See ResolverContext::mfa_sessions.
+  SsoTokenProvider* sso_tokens = nullptr;  ///< See ResolverContext::sso_tokens.
   /// Per profile: the whole resolution and call, every network step included (a deadline carried
   /// through each request, retry and credential_process), but not the time spent at an MFA prompt.
   std::optional<std::chrono::milliseconds> timeout;

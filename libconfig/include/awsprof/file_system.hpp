@@ -73,6 +73,15 @@ class FileSystem {
   /// other process writes.
   virtual Status update(const std::vector<std::string>& paths, const FileUpdate& update,
                         const FileAccessOptions& options);
+  /// The names of the entries of a directory (no "." or ".."), sorted. A missing directory has none.
+  /// This default lists nothing: a disk that cannot list says so.
+  virtual Result<std::vector<std::string>> list_directory(const std::string& directory) const;
+  /// Removes a file (not a directory); one that does not exist is not an error. The caller holds
+  /// the directory's lock when others may write the file (update() with an updater that removes it
+  /// and returns the contents unchanged).
+  /// This default refuses.
+  virtual Status remove_file(const std::string& path);
+
   /// True when the two paths name one file (the same device and inode, or, for files that do
   /// not exist yet, the same place once symlinks and `.`/`..` are resolved).
   virtual bool same_file(const std::string& a, const std::string& b) const { return a == b; }
@@ -95,6 +104,8 @@ class RealFileSystem final : public FileSystem {
   /// files change as one through a journal (see docs/file-safety.md).
   Status update(const std::vector<std::string>& paths, const FileUpdate& update,
                 const FileAccessOptions& options) override;
+  Result<std::vector<std::string>> list_directory(const std::string& directory) const override;
+  Status remove_file(const std::string& path) override;
   bool same_file(const std::string& a, const std::string& b) const override;
 };
 
@@ -103,6 +114,8 @@ class MemoryFileSystem final : public FileSystem {
  public:
   Result<FileContent> read_file(const std::string& path) const override;
   Status write_file_atomic(const std::string& path, std::string_view bytes) override;
+  Result<std::vector<std::string>> list_directory(const std::string& directory) const override;
+  Status remove_file(const std::string& path) override;
 
   void put(const std::string& path, std::string bytes) { files_[path] = std::move(bytes); }
   /// Makes reads of `path` fail, as an unreadable file would.

@@ -45,4 +45,26 @@ class Result {
   std::variant<T, std::string> state_;
 };
 
+/// A value of type T, or an error of type E with a to_string() (a service call's error, say, whose
+/// fields a caller looks at).
+template <typename T, typename E>
+class Expected {
+ public:
+  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Expected(E error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(state_); }
+  const T& value() const { return std::get<0>(state_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const E& error() const { return std::get<1>(state_); }
+  Status status() const { return ok() ? Status() : Status::error(error().to_string()); }
+
+ private:
+  std::variant<T, E> state_;
+};
+
 }  // namespace awsprof

@@ -58,6 +58,15 @@ struct StsEndpoint {
   bool configured() const { return source != "partition"; }
 };
 
+/// A region's partition's DNS suffixes (botocore partitions.json): "amazonaws.com" and "api.aws"
+/// for aws and aws-us-gov, "amazonaws.com.cn" and "api.amazonwebservices.com.cn" for aws-cn, ...
+/// A region no partition pattern matches is in aws.
+struct PartitionDnsSuffixes {
+  std::string dns_suffix;
+  std::string dual_stack_dns_suffix;
+};
+PartitionDnsSuffixes partition_dns_suffixes(const std::string& region);
+
 /// Picks the endpoint as botocore does. A configured URL wins, in this order: --endpoint-url,
 /// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the services section's sts endpoint_url, the profile's
 /// endpoint_url (all but the first skipped when ignore_configured_endpoint_urls); FIPS and dual-stack
@@ -212,22 +221,7 @@ struct StsError {
 
 /// A value, or an StsError.
 template <typename T>
-class StsResult {
- public:
-  StsResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}         // NOLINT: implicit
-  StsResult(StsError error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
-  bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(state_); }
-  const T& value() const { return std::get<0>(state_); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const StsError& error() const { return std::get<1>(state_); }
-  Status status() const { return ok() ? Status() : Status::error(error().to_string()); }
-
- private:
-  std::variant<T, StsError> state_;
-};
+using StsResult = Expected<T, StsError>;
 
 /// AssumeRole's parameters. Empty strings and nullopt are not sent.
 struct AssumeRoleRequest {
