@@ -105,7 +105,7 @@ SsoResult<Json> send(HttpTransport& transport, const SsoClientOptions& options, 
       if (response->body.empty()) return Json::object();
       Json body = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
       if (!body.is_object()) {
-        SsoApiError bad{SsoErrorKind::bad_response, call.operation, response->status, "", "",
+        SsoApiError bad{SsoErrorKind::bad_response,       call.operation, response->status, "", "",
                         "the answer is not a JSON object"};
         bad.attempts = attempt;
         return bad;
@@ -150,14 +150,16 @@ Result<Url> sso_endpoint(SsoService service, std::string_view region, std::strin
                          bool use_fips, bool use_dualstack) {
   if (!configured_url.empty()) {
     Result<Url> url = parse_url(configured_url);
-    if (!url) return Result<Url>::error("the SSO endpoint URL \"" + std::string(configured_url) +
-                                        "\" is not valid: " + url.message());
+    if (!url)
+      return Result<Url>::error("the SSO endpoint URL \"" + std::string(configured_url) +
+                                "\" is not valid: " + url.message());
     while (!url->path.empty() && url->path.back() == '/') url->path.pop_back();
     return url;
   }
   if (!is_host_label(region))
-    return Result<Url>::error(region.empty() ? "no sso_region" : "sso_region \"" + std::string(region) +
-                                                                     "\" is not a valid region name");
+    return Result<Url>::error(region.empty()
+                                  ? "no sso_region"
+                                  : "sso_region \"" + std::string(region) + "\" is not a valid region name");
   const PartitionDnsSuffixes suffixes = partition_dns_suffixes(std::string(region));
   const std::string host = service == SsoService::oidc ? (use_fips ? "oidc-fips." : "oidc.")
                                                        : (use_fips ? "portal.sso-fips." : "portal.sso.");
@@ -170,7 +172,8 @@ std::string SsoApiError::to_string() const {
   if (kind == SsoErrorKind::transport) {
     out += message;
   } else {
-    out += (code.empty() ? "HTTP " + std::to_string(http_status) : code + " (HTTP " + std::to_string(http_status) + ")");
+    out += (code.empty() ? "HTTP " + std::to_string(http_status)
+                         : code + " (HTTP " + std::to_string(http_status) + ")");
     if (!message.empty()) out += ": " + message;
   }
   if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
@@ -196,7 +199,8 @@ SsoResult<RegisteredClient> SsoOidcClient::register_client(const RegisterClientR
   if (!request.redirect_uris.empty()) body["redirectUris"] = string_list(request.redirect_uris);
   if (!request.issuer_url.empty()) body["issuerUrl"] = request.issuer_url;
   const std::string operation = "sso-oidc:RegisterClient";
-  SsoResult<Json> answer = send(transport_, options_, {operation, "POST", "/client/register", {}, body.dump()});
+  SsoResult<Json> answer =
+      send(transport_, options_, {operation, "POST", "/client/register", {}, body.dump()});
   if (!answer) return answer.error();
   RegisteredClient out{text_field(*answer, "clientId"), text_field(*answer, "clientSecret"),
                        number_field(*answer, "clientIdIssuedAt").value_or(0),
@@ -207,11 +211,12 @@ SsoResult<RegisteredClient> SsoOidcClient::register_client(const RegisterClientR
 }
 
 SsoResult<DeviceAuthorization> SsoOidcClient::start_device_authorization(const std::string& client_id,
-                                                                          const std::string& client_secret,
-                                                                          const std::string& start_url) {
+                                                                         const std::string& client_secret,
+                                                                         const std::string& start_url) {
   Json body = {{"clientId", client_id}, {"clientSecret", client_secret}, {"startUrl", start_url}};
   const std::string operation = "sso-oidc:StartDeviceAuthorization";
-  SsoResult<Json> answer = send(transport_, options_, {operation, "POST", "/device_authorization", {}, body.dump()});
+  SsoResult<Json> answer =
+      send(transport_, options_, {operation, "POST", "/device_authorization", {}, body.dump()});
   if (!answer) return answer.error();
   DeviceAuthorization out;
   out.device_code = text_field(*answer, "deviceCode");
@@ -229,10 +234,10 @@ SsoResult<CreatedToken> SsoOidcClient::create_token(const CreateTokenRequest& re
   Json body = {{"clientId", request.client_id},
                {"clientSecret", request.client_secret},
                {"grantType", request.grant_type}};
-  for (const auto& [key, value] : {std::pair{"deviceCode", &request.device_code}, std::pair{"code", &request.code},
-                                   std::pair{"redirectUri", &request.redirect_uri},
-                                   std::pair{"codeVerifier", &request.code_verifier},
-                                   std::pair{"refreshToken", &request.refresh_token}})
+  for (const auto& [key, value] :
+       {std::pair{"deviceCode", &request.device_code}, std::pair{"code", &request.code},
+        std::pair{"redirectUri", &request.redirect_uri}, std::pair{"codeVerifier", &request.code_verifier},
+        std::pair{"refreshToken", &request.refresh_token}})
     if (!value->empty()) body[key] = *value;
   const std::string operation = "sso-oidc:CreateToken";
   SsoResult<Json> answer = send(transport_, options_, {operation, "POST", "/token", {}, body.dump()});
@@ -261,7 +266,8 @@ SsoResult<RoleCredentials> SsoPortalClient::get_role_credentials(const std::stri
   const std::string operation = "sso:GetRoleCredentials";
   SsoResult<Json> answer =
       send(transport_, options_,
-           {operation, "GET", "/federation/credentials" + query({{"role_name", role_name}, {"account_id", account_id}}),
+           {operation, "GET",
+            "/federation/credentials" + query({{"role_name", role_name}, {"account_id", account_id}}),
             bearer(access_token), ""});
   if (!answer) return answer.error();
   auto role = answer->find("roleCredentials");
@@ -293,9 +299,10 @@ SsoResult<SsoAccountPage> SsoPortalClient::list_accounts(const std::string& acce
                                                          const std::optional<std::string>& next_token,
                                                          std::optional<int> max_results) {
   const std::string operation = "sso:ListAccounts";
-  SsoResult<Json> answer = send(transport_, options_,
-                                {operation, "GET", "/assignment/accounts" + query(page_parameters(next_token, max_results)),
-                                 bearer(access_token), ""});
+  SsoResult<Json> answer =
+      send(transport_, options_,
+           {operation, "GET", "/assignment/accounts" + query(page_parameters(next_token, max_results)),
+            bearer(access_token), ""});
   if (!answer) return answer.error();
   SsoAccountPage out;
   auto list = answer->find("accountList");
@@ -319,7 +326,8 @@ SsoResult<SsoRolePage> SsoPortalClient::list_account_roles(const std::string& ac
   auto parameters = page_parameters(next_token, max_results);
   parameters.emplace_back("account_id", account_id);
   SsoResult<Json> answer =
-      send(transport_, options_, {operation, "GET", "/assignment/roles" + query(parameters), bearer(access_token), ""});
+      send(transport_, options_,
+           {operation, "GET", "/assignment/roles" + query(parameters), bearer(access_token), ""});
   if (!answer) return answer.error();
   SsoRolePage out;
   auto list = answer->find("roleList");
@@ -335,7 +343,8 @@ SsoResult<SsoRolePage> SsoPortalClient::list_account_roles(const std::string& ac
 }
 
 SsoResult<bool> SsoPortalClient::logout(const std::string& access_token) {
-  SsoResult<Json> answer = send(transport_, options_, {"sso:Logout", "POST", "/logout", bearer(access_token), ""});
+  SsoResult<Json> answer =
+      send(transport_, options_, {"sso:Logout", "POST", "/logout", bearer(access_token), ""});
   if (!answer) return answer.error();
   return true;
 }

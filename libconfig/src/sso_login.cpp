@@ -19,7 +19,7 @@ using Error = CredentialError;
 
 constexpr std::string_view kRedirectPath = "/oauth/callback";
 constexpr std::string_view kDefaultScope = "sso:account:access";  // _AUTH_GRANT_DEFAULT_SCOPE
-constexpr int kDefaultInterval = 5;                                // RFC 8628 3.5
+constexpr int kDefaultInterval = 5;                               // RFC 8628 3.5
 constexpr int kSlowDownDelay = 5;
 constexpr std::chrono::seconds kRegistrationWindow{15 * 60};  // BaseSSOTokenFetcher._EXPIRY_WINDOW
 
@@ -74,11 +74,13 @@ Error service_error(const SsoApiError& error) {
             "check the network, sso_region and the SSO OIDC endpoint (AWS_ENDPOINT_URL_SSO_OIDC)"};
   if (error.kind == SsoErrorKind::bad_response) return {"BadResponse", error.to_string(), ""};
   if (error.code == "AccessDeniedException" || error.oauth_error == "access_denied")
-    return {"AccessDenied", "the login was denied: " + error.to_string(), "run the login again and approve it"};
+    return {"AccessDenied", "the login was denied: " + error.to_string(),
+            "run the login again and approve it"};
   if (error.code == "ExpiredTokenException" || error.oauth_error == "expired_token")
     return {"ExpiredToken", "the login expired before it was approved: " + error.to_string(),
             "run the login again, and approve it sooner"};
-  return {error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code, error.to_string(), ""};
+  return {error.code.empty() ? "HTTP" + std::to_string(error.http_status) : error.code, error.to_string(),
+          ""};
 }
 
 class Login {
@@ -122,7 +124,8 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
     if (!file) return Error{"CacheError", file.message(), ""};
     if (file->exists) {
       Result<SsoClientRegistration> cached = parse_sso_registration(file->bytes);
-      if (cached && cached->expiry - now() >= kRegistrationWindow && cached->for_authorization_code() == browser_) {
+      if (cached && cached->expiry - now() >= kRegistrationWindow &&
+          cached->for_authorization_code() == browser_) {
         log("using the client registration in " + path);
         return std::move(*cached);
       }
@@ -131,10 +134,11 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
   RegisterClientRequest request;
   // botocore-client-<session name>, or -<unix time> for a legacy login.
   request.client_name =
-      "botocore-client-" + (session_.session_name ? *session_.session_name
-                                                  : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                                       now().time_since_epoch())
-                                                                       .count()));
+      "botocore-client-" +
+      (session_.session_name
+           ? *session_.session_name
+           : std::to_string(
+                 std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count()));
   std::optional<std::vector<std::string>> scopes;
   if (browser_) {
     scopes = session_.registration_scopes && !session_.registration_scopes->empty()
@@ -165,10 +169,11 @@ Expected<SsoClientRegistration, Error> Login::registration(bool force_new) {
 }
 
 Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& registration) {
-  SsoResult<DeviceAuthorization> authorization =
-      oidc_.start_device_authorization(registration.client_id, registration.client_secret, session_.start_url);
+  SsoResult<DeviceAuthorization> authorization = oidc_.start_device_authorization(
+      registration.client_id, registration.client_secret, session_.start_url);
   if (!authorization) return service_error(authorization.error());
-  const auto expires = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(authorization->expires_in, 1));
+  const auto expires =
+      std::chrono::steady_clock::now() + std::chrono::seconds(std::max(authorization->expires_in, 1));
   int interval = authorization->interval.value_or(kDefaultInterval);
   CreateTokenRequest request;
   request.client_id = registration.client_id;
@@ -182,7 +187,8 @@ Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& re
     const SsoApiError& error = token.error();
     if (error.code == "SlowDownException" || error.oauth_error == "slow_down") {
       interval += kSlowDownDelay;
-    } else if (error.code != "AuthorizationPendingException" && error.oauth_error != "authorization_pending") {
+    } else if (error.code != "AuthorizationPendingException" &&
+               error.oauth_error != "authorization_pending") {
       return service_error(error);
     }
     if (!prompted) {
@@ -205,9 +211,11 @@ Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& r
   const std::string redirect_uri =
       "http://127.0.0.1:" + std::to_string(listener_->port()) + std::string(kRedirectPath);
   const std::string scopes = [&] {
-    if (!session_.registration_scopes || session_.registration_scopes->empty()) return std::string(kDefaultScope);
+    if (!session_.registration_scopes || session_.registration_scopes->empty())
+      return std::string(kDefaultScope);
     std::string joined;
-    for (const std::string& scope : *session_.registration_scopes) joined += (joined.empty() ? "" : " ") + scope;
+    for (const std::string& scope : *session_.registration_scopes)
+      joined += (joined.empty() ? "" : " ") + scope;
     return joined;
   }();
   const std::string url = oidc_.base_url() + "/authorize?" +
@@ -255,7 +263,8 @@ Expected<SsoToken, Error> Login::save(const CreatedToken& created, const SsoClie
   token.start_url = session_.start_url;
   token.region = session_.region;
   token.access_token = created.access_token;
-  token.expiry = std::chrono::time_point_cast<std::chrono::seconds>(issued) + std::chrono::seconds(created.expires_in);
+  token.expiry =
+      std::chrono::time_point_cast<std::chrono::seconds>(issued) + std::chrono::seconds(created.expires_in);
   token.expires_at = format_expiration_time(token.expiry);
   token.client_id = registration.client_id;
   token.client_secret = registration.client_secret;
@@ -266,7 +275,8 @@ Expected<SsoToken, Error> Login::save(const CreatedToken& created, const SsoClie
   access.lock_timeout = options_.lock_timeout;
   const std::string bytes = format_sso_token(token);
   Status written = options_.fs->update(
-      {path}, [&bytes](const std::vector<FileContent>&) -> Result<std::vector<std::string>> {
+      {path},
+      [&bytes](const std::vector<FileContent>&) -> Result<std::vector<std::string>> {
         return std::vector<std::string>{bytes};
       },
       access);
@@ -280,7 +290,8 @@ Expected<SsoLoginResult, Error> Login::run() {
   browser_ = session_.session_name.has_value() && !options_.use_device_code;
   if (browser_) {
     Result<detail::LoopbackListener> listener = detail::LoopbackListener::open();
-    if (!listener) return Error{"LoginFailed", listener.message(), "log in with the device code flow instead"};
+    if (!listener)
+      return Error{"LoginFailed", listener.message(), "log in with the device code flow instead"};
     listener_.emplace(std::move(*listener));
   }
   auto client = registration(false);
@@ -308,7 +319,8 @@ std::string pkce_challenge(std::string_view code_verifier) {
   return base64url(digest, sizeof digest);
 }
 
-Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session, const SsoLoginOptions& options) {
+Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session,
+                                                    const SsoLoginOptions& options) {
   if (options.fs == nullptr || options.transport == nullptr || !options.on_pending)
     return CredentialError{"ConfigError", "sso_login needs a file system, a transport and on_pending", ""};
   return Login(session, options).run();

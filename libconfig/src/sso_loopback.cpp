@@ -57,9 +57,10 @@ void send_all(int fd, std::string_view data) {
 }
 
 void answer(int fd, int status, std::string_view body) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
-                     "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
+      "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n";
   send_all(fd, head);
   send_all(fd, body);
 }
@@ -112,8 +113,8 @@ LoopbackListener::~LoopbackListener() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<std::map<std::string, std::string>> LoopbackListener::wait(const std::string& path,
-                                                                  std::chrono::steady_clock::time_point deadline) {
+Result<std::map<std::string, std::string>> LoopbackListener::wait(
+    const std::string& path, std::chrono::steady_clock::time_point deadline) {
   using R = Result<std::map<std::string, std::string>>;
   std::vector<Client> clients;
   auto close_all = [&clients] {
@@ -165,8 +166,9 @@ Result<std::map<std::string, std::string>> LoopbackListener::wait(const std::str
         const std::size_t question = target.find('?');
         if (method == "GET" && target.substr(0, question) == path) {
           answer(c.fd, 200, kPage);
-          auto query = parse_query(question == std::string::npos ? std::string_view() :
-                                                                   std::string_view(target).substr(question + 1));
+          auto query =
+              parse_query(question == std::string::npos ? std::string_view()
+                                                        : std::string_view(target).substr(question + 1));
           close_all();
           return query;
         }

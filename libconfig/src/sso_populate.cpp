@@ -48,7 +48,7 @@ bool runs_generating_tool(std::string_view command) {
 
 // One identity the portal listed, and what this run does for it.
 struct Want {
-  const SsoAccountRoles* account = nullptr;
+  const SsoAccount* account = nullptr;
   std::string role;
   std::string key;
   std::string candidate;  // the template's name
@@ -87,24 +87,26 @@ class Populator {
   }
 
   Status plan() {
-    for (const SsoAccountRoles& account : listing_.accounts) {
+    for (const SsoAccountRoles& listed : listing_.accounts) {
+      const SsoAccount& account = listed.account;
       ++report_.accounts;
-      for (const std::string& role : account.roles) {
+      for (const std::string& role : listed.roles) {
         ++report_.roles;
         Want want;
         want.account = &account;
         want.role = role;
-        want.key = identity_key(account.id, role);
+        want.key = identity_key(account.account_id, role);
         want.candidate = options_.name_template.render(
-            {account.name, account.id, role, options_.session, options_.region.value_or("")});
+            {account.account_name, account.account_id, role, options_.session, options_.region.value_or("")});
         if (want.candidate.empty())
           return Status::error("the name template '" + options_.name_template.text() +
-                               "' gives an empty name for role " + role + " of account " + account.id);
+                               "' gives an empty name for role " + role + " of account " +
+                               account.account_id);
         wants_.push_back(std::move(want));
       }
     }
     std::sort(wants_.begin(), wants_.end(), [](const Want& a, const Want& b) {
-      return std::tie(a.account->id, a.role) < std::tie(b.account->id, b.role);
+      return std::tie(a.account->account_id, a.role) < std::tie(b.account->account_id, b.role);
     });
     std::map<std::string, Want*, std::less<>> by_key;
     for (Want& want : wants_) by_key.emplace(want.key, &want);
@@ -180,8 +182,8 @@ class Populator {
     PopulatedProfile entry;
     entry.action = PopulateAction::skipped;
     entry.name = std::string(profile.name);
-    entry.account_id = want.account->id;
-    entry.account_name = want.account->name;
+    entry.account_id = want.account->account_id;
+    entry.account_name = want.account->account_name;
     entry.role_name = want.role;
     entry.note = std::move(note);
     report_.profiles.push_back(std::move(entry));
@@ -219,11 +221,11 @@ class Populator {
     for (Want* want : pending) {
       if (!want->final_name.empty()) continue;
       std::string name = want->candidate;
-      if (taken.count(name)) name = want->candidate + "-" + want->account->id;
+      if (taken.count(name)) name = want->candidate + "-" + want->account->account_id;
       if (taken.count(name)) name += "-" + sanitize_profile_name_part(want->role);
       for (int n = 2; taken.count(name); ++n)
-        name = want->candidate + "-" + want->account->id + "-" + sanitize_profile_name_part(want->role) +
-               "-" + std::to_string(n);
+        name = want->candidate + "-" + want->account->account_id + "-" +
+               sanitize_profile_name_part(want->role) + "-" + std::to_string(n);
       want->final_name = name;
       taken.insert(name);
     }
@@ -243,7 +245,7 @@ class Populator {
     GeneratedMarker marker;
     marker.session = options_.session;
     marker.start_url = start_url_;
-    marker.account_id = want.account->id;
+    marker.account_id = want.account->account_id;
     marker.role_name = want.role;
     // A name the user chose is theirs: the marker keeps the one populate gave, which tells it so.
     marker.name = want.user_renamed ? want.identity.marker->name : want.final_name;
@@ -253,7 +255,7 @@ class Populator {
 
   Values generated_values(const Want& want) const {
     return {{"sso_session", options_.session},
-            {"sso_account_id", want.account->id},
+            {"sso_account_id", want.account->account_id},
             {"sso_role_name", want.role},
             {"region", options_.region}};
   }
@@ -304,8 +306,8 @@ class Populator {
       PopulatedProfile entry;
       entry.name =
           want.final_name.empty() && want.profile ? std::string(want.profile->name) : want.final_name;
-      entry.account_id = want.account->id;
-      entry.account_name = want.account->name;
+      entry.account_id = want.account->account_id;
+      entry.account_name = want.account->account_name;
       entry.role_name = want.role;
       entry.note = want.note;
       if (!want.user_renamed && want.final_name != want.candidate && want.kind != Want::Kind::skip)

@@ -5,22 +5,18 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
+#include <variant>
 
-#include "awsprof/sts_client.hpp"  // form_url_encode
+#include "awsprof/sts_client.hpp"  // is_retryable, is_throttling_error
 
 namespace awsprof {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// Transport errors and 5xx answers are retried as botocore's standard mode does (3 attempts);
-// throttling, which a large listing meets by design, up to SsoPortalOptions::max_attempts.
-constexpr int kFailureAttempts = 3;
 
 // One page to fetch: of the account list, or of one account's roles.
 struct Job {
@@ -30,36 +26,10 @@ struct Job {
 
 // What one page held.
 struct Page {
-  std::vector<SsoAccountRoles> accounts;  // ListAccounts
-  std::vector<std::string> roles;         // ListAccountRoles
+  std::vector<SsoAccount> accounts;  // ListAccounts
+  std::vector<std::string> roles;    // ListAccountRoles
   std::string next_token;
 };
-
-bool is_throttling(int status, std::string_view code) {
-  return status == 429 || code == "TooManyRequestsException" || code == "ThrottlingException" ||
-         code == "Throttling" || code == "ThrottledException" || code == "RequestLimitExceeded";
-}
-
-// The error's code, as botocore's rest-json parser finds it: the x-amzn-ErrorType header (up to a
-// ':'), else the body's "__type" (after a '#'), else "code".
-std::string error_code(const HttpResponse& response, const nlohmann::json& body) {
-  std::string code = response.header("x-amzn-errortype").value_or("");
-  code = code.substr(0, code.find(':'));
-  for (const char* field : {"__type", "code"}) {
-    if (!code.empty()) break;
-    if (body.is_object() && body.contains(field) && body[field].is_string())
-      code = body[field].get<std::string>();
-    code = code.substr(code.find('#') == std::string::npos ? 0 : code.find('#') + 1);
-  }
-  return code.empty() ? "HTTP" + std::to_string(response.status) : code;
-}
-
-std::string error_message(const nlohmann::json& body) {
-  for (const char* field : {"message", "Message"})
-    if (body.is_object() && body.contains(field) && body[field].is_string())
-      return body[field].get<std::string>();
-  return "";
-}
 
 // Removes every occurrence of the token from a text the portal or the transport produced.
 std::string without_secret(std::string text, const std::string& secret) {
@@ -69,21 +39,12 @@ std::string without_secret(std::string text, const std::string& secret) {
   return text;
 }
 
-std::optional<std::string> string_field(const nlohmann::json& object, const char* field) {
-  if (!object.is_object() || !object.contains(field)) return std::nullopt;
-  const nlohmann::json& value = object[field];
-  if (value.is_null()) return std::string();
-  if (!value.is_string()) return std::nullopt;
-  return value.get<std::string>();
-}
-
 class Lister {
  public:
   explicit Lister(const SsoPortalOptions& options)
       : options_(options), limit_(std::max(1, options.max_in_flight)), lowest_(limit_) {}
 
   Result<SsoListing> run() {
-    const auto started = SteadyClock::now();
     queue_.push_back(Job{});
     const int workers = std::max(1, options_.max_in_flight);
     std::vector<std::thread> threads;
@@ -92,13 +53,18 @@ class Lister {
     for (std::thread& thread : threads) thread.join();
     if (error_) return Result<SsoListing>::error(*error_);
     listing_.stats.lowest_concurrency = lowest_;
-    listing_.stats.elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - started);
     return std::move(listing_);
   }
 
  private:
   void work(int index) {
     std::unique_ptr<HttpTransport> transport = options_.make_transport ? options_.make_transport() : nullptr;
+    // Each worker's own client, which tries once: retrying is the listing's (it sees every 429).
+    SsoClientOptions client_options = options_.client;
+    client_options.retry.max_attempts = 1;
+    client_options.deadline = options_.deadline;
+    std::optional<SsoPortalClient> client;
+    if (transport) client.emplace(*transport, client_options);
     std::mt19937_64 random(options_.jitter_seed != 0
                                ? options_.jitter_seed + static_cast<std::uint64_t>(index)
                                : static_cast<std::uint64_t>(SteadyClock::now().time_since_epoch().count()) +
@@ -110,14 +76,14 @@ class Lister {
       Job job = std::move(queue_.front());
       queue_.pop_front();
       ++active_;
-      const std::string account_id = job.account ? listing_.accounts[*job.account].id : std::string();
+      const std::string account_id = job.account ? listing_.accounts[*job.account].account.account_id : "";
       lock.unlock();
-      Result<Page> page = transport ? fetch(*transport, account_id, job, random)
-                                    : Result<Page>::error("no HTTP transport for the SSO portal");
+      Result<Page> page = client ? fetch(*client, account_id, job, random)
+                                 : Result<Page>::error("no HTTP transport for the SSO portal");
       lock.lock();
       --active_;
       if (!page) {
-        if (!error_) error_ = page.message();
+        if (!error_) error_ = without_secret(page.message(), options_.access_token);
       } else if (!error_) {
         accept(job, std::move(*page));
       }
@@ -127,16 +93,17 @@ class Lister {
 
   // Under the lock: records a page and queues what follows from it.
   void accept(const Job& job, Page page) {
-    const std::string scope = job.account ? listing_.accounts[*job.account].id : std::string();
+    const std::string scope = job.account ? listing_.accounts[*job.account].account.account_id : "";
     if (!page.next_token.empty() && !seen_tokens_.insert(scope + "|" + page.next_token).second) {
-      error_ = call_name(job) + " failed: the portal returned the same next token twice";
+      error_ = call_name(scope) + " failed: the portal returned the same next token twice";
       return;
     }
     if (!job.account) {
-      for (SsoAccountRoles& account : page.accounts) {
-        if (!account_index_.emplace(account.id, listing_.accounts.size()).second) continue;  // listed twice
+      for (SsoAccount& account : page.accounts) {
+        if (!account_index_.emplace(account.account_id, listing_.accounts.size()).second)
+          continue;  // listed twice
         queue_.push_back(Job{listing_.accounts.size(), {}});
-        listing_.accounts.push_back(std::move(account));
+        listing_.accounts.push_back({std::move(account), {}});
       }
       progress_.accounts_listed = static_cast<int>(listing_.accounts.size());
       if (page.next_token.empty()) progress_.accounts_complete = true;
@@ -150,15 +117,14 @@ class Lister {
     if (options_.on_progress) options_.on_progress(progress_);
   }
 
-  std::string call_name(const Job& job) const {
-    return job.account ? "sso:ListAccountRoles for account " + listing_.accounts[*job.account].id
-                       : std::string("sso:ListAccounts");
+  static std::string call_name(const std::string& account_id) {
+    return account_id.empty() ? "sso:ListAccounts" : "sso:ListAccountRoles for account " + account_id;
   }
 
   void log(const std::string& line) {
-    if (!options_.log) return;
+    if (!options_.client.log) return;
     std::lock_guard guard(log_mutex_);
-    options_.log(line);
+    options_.client.log(line);
   }
 
   bool past_deadline() const { return options_.deadline && SteadyClock::now() >= *options_.deadline; }
@@ -176,10 +142,10 @@ class Lister {
     std::lock_guard lock(mutex_);
     --in_flight_;
     ++listing_.stats.requests;
-    const auto now = SteadyClock::now();
     if (throttled) {
       ++listing_.stats.throttled;
       // Halve the requests in flight, once per backoff window: a burst of 429s is one signal.
+      const auto now = SteadyClock::now();
       if (now - last_decrease_ >= options_.base_backoff) {
         limit_ = std::max(1, limit_ / 2);
         lowest_ = std::min(lowest_, limit_);
@@ -207,105 +173,69 @@ class Lister {
     return error_ ? Pause::stopped : Pause::done;
   }
 
-  HttpRequest request_for(const std::string& account_id, const Job& job) const {
-    HttpRequest request;
-    request.method = "GET";
-    std::string query = "max_result=" + std::to_string(std::clamp(options_.page_size, 1, 100));
-    if (!job.next_token.empty()) query += "&next_token=" + form_url_encode(job.next_token);
-    request.path = job.account ? "/assignment/roles?account_id=" + form_url_encode(account_id) + "&" + query
-                               : "/assignment/accounts?" + query;
-    request.headers = {{"x-amz-sso_bearer_token", options_.access_token}, {"Accept", "application/json"}};
-    request.deadline = options_.deadline;
-    return request;
+  // One page, through the worker's client.
+  std::variant<Page, SsoApiError> call(SsoPortalClient& client, const std::string& account_id,
+                                       const Job& job) {
+    const std::optional<std::string> next =
+        job.next_token.empty() ? std::nullopt : std::optional(job.next_token);
+    const int size = std::clamp(options_.page_size, 1, 100);
+    Page page;
+    if (!job.account) {
+      SsoResult<SsoAccountPage> answer = client.list_accounts(options_.access_token, next, size);
+      if (!answer) return answer.error();
+      page.accounts = std::move(answer->accounts);
+      page.next_token = answer->next_token.value_or("");
+    } else {
+      SsoResult<SsoRolePage> answer =
+          client.list_account_roles(options_.access_token, account_id, next, size);
+      if (!answer) return answer.error();
+      page.roles = std::move(answer->role_names);
+      page.next_token = answer->next_token.value_or("");
+    }
+    return page;
   }
 
-  Result<Page> fetch(HttpTransport& transport, const std::string& account_id, const Job& job,
+  Result<Page> fetch(SsoPortalClient& client, const std::string& account_id, const Job& job,
                      std::mt19937_64& random) {
-    const std::string call =
-        job.account ? "sso:ListAccountRoles for account " + account_id : std::string("sso:ListAccounts");
-    const HttpRequest request = request_for(account_id, job);
-    std::string last_problem;
+    const std::string name = call_name(account_id);
     for (int attempt = 0;; ++attempt) {
-      if (past_deadline())
-        return Result<Page>::error(call + " failed: the deadline passed" +
-                                   (last_problem.empty() ? "" : " (last answer: " + last_problem + ")"));
+      if (past_deadline()) return Result<Page>::error(name + " failed: the deadline passed");
       if (!acquire_slot()) return Result<Page>::error("stopped");
-      Result<HttpResponse> response = transport.send(options_.origin, request);
-      bool throttled = false;
-      bool retryable = false;
-      if (!response) {
-        last_problem = without_secret(response.message(), options_.access_token);
-        retryable = attempt + 1 < kFailureAttempts;
-      } else if (response->status == 200) {
+      std::variant<Page, SsoApiError> answer = call(client, account_id, job);
+      if (Page* page = std::get_if<Page>(&answer)) {
         release_slot(false);
-        return parse(call, *response, job.account.has_value());
-      } else {
-        nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
-        const std::string code = error_code(*response, body);
-        const std::string message = without_secret(error_message(body), options_.access_token);
-        last_problem = code + " (HTTP " + std::to_string(response->status) + ")" +
-                       (message.empty() ? "" : ": " + message);
-        throttled = is_throttling(response->status, code);
-        if (throttled) {
-          retryable = attempt + 1 < std::max(1, options_.max_attempts);
-        } else if (response->status >= 500) {
-          retryable = attempt + 1 < kFailureAttempts;
-        } else {
-          release_slot(false);
-          std::string failure = call + " failed: " + last_problem;
-          if (response->status == 401 || code == "UnauthorizedException")
-            failure += "; the SSO token of " + options_.session_label + " has expired or was revoked" +
-                       (options_.login_command.empty() ? "" : ": run `" + options_.login_command + "`");
-          return Result<Page>::error(failure);
-        }
+        return std::move(*page);
       }
+      SsoApiError error = std::get<SsoApiError>(std::move(answer));
+      error.operation = name;
+      error.attempts = attempt + 1;
+      const bool transport = error.kind == SsoErrorKind::transport;
+      const bool throttled =
+          !transport && (error.http_status == 429 || is_throttling_error(RetryMode::standard, error.code));
       release_slot(throttled);
-      if (!retryable)
-        return Result<Page>::error(call + " failed after " + std::to_string(attempt + 1) +
-                                   (attempt == 0 ? " attempt: " : " attempts: ") + last_problem);
-      log(call + ": " + last_problem + "; retrying (attempt " + std::to_string(attempt + 2) + ")");
+      const int allowed = std::max(1, throttled ? options_.max_attempts : options_.failure_attempts);
+      const bool retryable =
+          error.kind != SsoErrorKind::bad_response &&
+          (throttled || is_retryable(RetryMode::standard, transport, error.http_status, error.code));
+      if (!retryable || attempt + 1 >= allowed) {
+        std::string failure = error.to_string();
+        if (error.http_status == 401 || error.code == "UnauthorizedException")
+          failure += "; the SSO token of " + options_.session_label + " has expired or was revoked" +
+                     (options_.login_command.empty() ? "" : ": run `" + options_.login_command + "`");
+        return Result<Page>::error(failure);
+      }
+      log(error.to_string() + "; retrying");
       {
         std::lock_guard lock(mutex_);
         ++listing_.stats.retried;
       }
       const Pause pause = back_off(attempt, random);
       if (pause == Pause::stopped) return Result<Page>::error("stopped");
-      if (pause == Pause::past_deadline)
-        return Result<Page>::error(call + " failed: the deadline passed (last answer: " + last_problem + ")");
-    }
-  }
-
-  Result<Page> parse(const std::string& call, const HttpResponse& response, bool roles) const {
-    auto bad = [&](const std::string& why) {
-      return Result<Page>::error(call + ": malformed answer: " + why);
-    };
-    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
-    if (!body.is_object()) return bad("not a JSON object");
-    Page page;
-    std::optional<std::string> next =
-        body.contains("nextToken") ? string_field(body, "nextToken") : std::string();
-    if (!next) return bad("nextToken is not a string");
-    page.next_token = std::move(*next);
-    const char* list_name = roles ? "roleList" : "accountList";
-    if (!body.contains(list_name) || body[list_name].is_null()) return page;
-    const nlohmann::json& list = body[list_name];
-    if (!list.is_array()) return bad(std::string(list_name) + " is not a list");
-    for (const nlohmann::json& item : list) {
-      if (roles) {
-        std::optional<std::string> role = string_field(item, "roleName");
-        if (!role || role->empty()) return bad("a role without a roleName");
-        page.roles.push_back(std::move(*role));
-        continue;
+      if (pause == Pause::past_deadline) {
+        error.out_of_time = true;
+        return Result<Page>::error(error.to_string());
       }
-      std::optional<std::string> id = string_field(item, "accountId");
-      if (!id || id->empty()) return bad("an account without an accountId");
-      SsoAccountRoles account;
-      account.id = std::move(*id);
-      account.name = string_field(item, "accountName").value_or("");
-      account.email = string_field(item, "emailAddress").value_or("");
-      page.accounts.push_back(std::move(account));
     }
-    return page;
   }
 
   const SsoPortalOptions& options_;
@@ -327,18 +257,6 @@ class Lister {
 };
 
 }  // namespace
-
-Result<std::string> sso_portal_origin(const std::string& configured, const std::string& region, bool fips,
-                                      bool dualstack) {
-  if (!configured.empty()) {
-    Result<Url> url = parse_url(configured);
-    if (!url) return Result<std::string>::error("the SSO endpoint URL is not valid: " + url.message());
-    return url->origin();
-  }
-  if (region.empty()) return Result<std::string>::error("no sso_region for the SSO portal");
-  return std::string("https://portal.sso") + (fips ? "-fips." : ".") + region +
-         (dualstack ? ".api.aws" : ".amazonaws.com");
-}
 
 Result<SsoListing> list_sso_assignments(const SsoPortalOptions& options) {
   if (options.access_token.empty()) return Result<SsoListing>::error("no SSO access token");

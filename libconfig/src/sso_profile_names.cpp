@@ -178,7 +178,7 @@ std::string sanitize_profile_name_part(std::string_view value) {
       pending_dash = !out.empty();
       continue;
     }
-    if (pending_dash) out += '-';
+    if (pending_dash && out.back() != '-' && c != '-') out += '-';
     pending_dash = false;
     out += c;
   }

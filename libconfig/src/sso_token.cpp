@@ -110,8 +110,8 @@ Result<SsoSessionConfig> sso_session_config(const ProfileModel& model, std::stri
     if (!has(section, key)) missing.emplace_back(key);
   if (!missing.empty())
     return R::error("Missing the following required SSO configuration values: " +
-                    (missing.size() == 2 ? missing[0] + ", " + missing[1] : missing[0]) + " (in [sso-session " +
-                    std::string(name) + "])");
+                    (missing.size() == 2 ? missing[0] + ", " + missing[1] : missing[0]) +
+                    " (in [sso-session " + std::string(name) + "])");
   SsoSessionConfig out;
   out.session_name = std::string(name);
   out.start_url = value_of(section, "sso_start_url");
@@ -148,9 +148,11 @@ std::vector<SsoSessionConfig> configured_sso_logins(const ProfileModel& model) {
   for (const Section& session : model.sso_sessions)
     if (auto config = sso_session_config(model, session.name)) out.push_back(std::move(*config));
   for (const Section& profile : model.profiles) {
-    if (has(&profile, "sso_session") || !has(&profile, "sso_start_url") || !has(&profile, "sso_region")) continue;
+    if (has(&profile, "sso_session") || !has(&profile, "sso_start_url") || !has(&profile, "sso_region"))
+      continue;
     const std::string url = value_of(&profile, "sso_start_url");
-    if (std::any_of(out.begin(), out.end(), [&](const SsoSessionConfig& c) { return !c.session_name && c.start_url == url; }))
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const SsoSessionConfig& c) { return !c.session_name && c.start_url == url; }))
       continue;
     if (auto config = sso_login_config(model, profile.name, std::nullopt)) out.push_back(std::move(*config));
   }
@@ -165,7 +167,8 @@ std::string sso_token_cache_key(const SsoSessionConfig& session) {
 
 std::string sso_registration_cache_key(const SsoSessionConfig& session) {
   // json.dumps({'tool', 'startUrl', 'region', 'scopes', 'session_name'}, sort_keys=True)
-  const std::string scopes = session.registration_scopes ? python_json_list(*session.registration_scopes) : "null";
+  const std::string scopes =
+      session.registration_scopes ? python_json_list(*session.registration_scopes) : "null";
   const std::string name = session.session_name ? python_json_string(*session.session_name) : "null";
   return hex_sha1(python_json_object({{"region", python_json_string(session.region)},
                                       {"scopes", scopes},
@@ -211,16 +214,18 @@ std::string format_sso_token(const SsoToken& token) {
       {"region", python_json_string(token.region)},
       {"accessToken", python_json_string(token.access_token)},
       {"expiresAt", python_json_string(token.expires_at)}};
-  for (const auto& [key, value] : {std::pair{"clientId", &token.client_id}, std::pair{"clientSecret", &token.client_secret},
-                                   std::pair{"registrationExpiresAt", &token.registration_expires_at},
-                                   std::pair{"refreshToken", &token.refresh_token}})
+  for (const auto& [key, value] :
+       {std::pair{"clientId", &token.client_id}, std::pair{"clientSecret", &token.client_secret},
+        std::pair{"registrationExpiresAt", &token.registration_expires_at},
+        std::pair{"refreshToken", &token.refresh_token}})
     if (*value) members.emplace_back(key, python_json_string(**value));
   return python_json_object(members);
 }
 
 std::optional<std::string> why_not_refreshable(const SsoSessionConfig& session, const SsoToken& token,
                                                SysClock::time_point now) {
-  if (!session.session_name) return "a legacy (inline sso_start_url) login is never refreshed; use an [sso-session]";
+  if (!session.session_name)
+    return "a legacy (inline sso_start_url) login is never refreshed; use an [sso-session]";
   if (!token.refresh_token) return "it has no refresh token";
   if (!token.client_id || !token.client_secret || !token.registration_expires_at)
     return "it has no client registration";
@@ -231,7 +236,8 @@ std::optional<std::string> why_not_refreshable(const SsoSessionConfig& session, 
 }
 
 bool SsoClientRegistration::for_authorization_code() const {
-  return grant_types && std::find(grant_types->begin(), grant_types->end(), "authorization_code") != grant_types->end();
+  return grant_types &&
+         std::find(grant_types->begin(), grant_types->end(), "authorization_code") != grant_types->end();
 }
 
 Result<SsoClientRegistration> parse_sso_registration(std::string_view bytes) {
@@ -260,7 +266,8 @@ std::string format_sso_registration(const SsoClientRegistration& registration) {
       {"clientSecret", python_json_string(registration.client_secret)},
       {"expiresAt", python_json_string(registration.expires_at)}};
   if (registration.scopes) members.emplace_back("scopes", python_json_list(*registration.scopes));
-  if (registration.grant_types) members.emplace_back("grantTypes", python_json_list(*registration.grant_types));
+  if (registration.grant_types)
+    members.emplace_back("grantTypes", python_json_list(*registration.grant_types));
   return python_json_object(members);
 }
 
@@ -280,8 +287,8 @@ const char* to_string(SsoLoginState::Token token) {
   return "missing";
 }
 
-Result<SsoLoginState> sso_login_state(const FileSystem& fs, const EnvLookup& env, const SsoSessionConfig& session,
-                                      SysClock::time_point now) {
+Result<SsoLoginState> sso_login_state(const FileSystem& fs, const EnvLookup& env,
+                                      const SsoSessionConfig& session, SysClock::time_point now) {
   SsoLoginState state;
   state.session = session;
   state.token_path = sso_token_path(env, session);
@@ -349,10 +356,13 @@ Status remove_token_file(const std::string& path, const SsoLogoutOptions& option
             SsoClientOptions portal = options.portal;
             portal.endpoint = *endpoint;
             SsoResult<bool> ended = SsoPortalClient(*options.transport, portal).logout(*access);
-            if (!ended) result.notes.push_back("the session of " + path + " was not ended: " + ended.error().to_string());
+            if (!ended)
+              result.notes.push_back("the session of " + path +
+                                     " was not ended: " + ended.error().to_string());
           }
         }
-        if (Status gone = options.fs->remove_file(path); !gone) return Result<std::vector<std::string>>::error(gone.message());
+        if (Status gone = options.fs->remove_file(path); !gone)
+          return Result<std::vector<std::string>>::error(gone.message());
         removed = true;
         return std::vector<std::string>{current[0].bytes};  // unchanged: update() writes nothing
       },
@@ -371,13 +381,14 @@ Status remove_role_credentials(const std::string& path, SsoLogoutResult& result,
 }
 
 CredentialError logout_error(const Status& status, const SsoLogoutResult& done) {
-  return make_error("CacheError",
-                    status.message() + (done.removed_tokens.empty() && done.removed_credentials.empty()
-                                            ? ""
-                                            : " (" + std::to_string(done.removed_tokens.size() +
-                                                                    done.removed_credentials.size()) +
-                                                  " files were removed before)"),
-                    "check the permissions of ~/.aws/sso/cache and ~/.aws/cli/cache");
+  return make_error(
+      "CacheError",
+      status.message() +
+          (done.removed_tokens.empty() && done.removed_credentials.empty()
+               ? ""
+               : " (" + std::to_string(done.removed_tokens.size() + done.removed_credentials.size()) +
+                     " files were removed before)"),
+      "check the permissions of ~/.aws/sso/cache and ~/.aws/cli/cache");
 }
 
 }  // namespace
@@ -390,7 +401,8 @@ Expected<SsoLogoutResult, CredentialError> sso_logout_all(const SsoLogoutOptions
   if (!names) return logout_error(names.status(), result);
   for (const std::string& name : *names) {
     if (name.size() <= 5 || name.substr(name.size() - 5) != ".json") continue;
-    if (Status s = remove_token_file(tokens + "/" + name, options, result); !s) return logout_error(s, result);
+    if (Status s = remove_token_file(tokens + "/" + name, options, result); !s)
+      return logout_error(s, result);
   }
   const std::string credentials = cli_cache_directory(options.env);
   names = options.fs->list_directory(credentials);
@@ -400,7 +412,8 @@ Expected<SsoLogoutResult, CredentialError> sso_logout_all(const SsoLogoutOptions
     Result<FileContent> file = options.fs->read_file(path);
     if (!file) return logout_error(file.status(), result);
     Json json = Json::parse(file->bytes, nullptr, /*allow_exceptions=*/false);
-    if (!json.is_object() || string_member(json, "ProviderType") != std::optional<std::string>("sso")) continue;
+    if (!json.is_object() || string_member(json, "ProviderType") != std::optional<std::string>("sso"))
+      continue;
     if (Status s = remove_role_credentials(path, result, *options.fs); !s) return logout_error(s, result);
   }
   return result;
@@ -414,7 +427,8 @@ Expected<SsoLogoutResult, CredentialError> sso_logout(const SsoSessionConfig& se
   if (Status s = remove_token_file(sso_token_path(options.env, session), options, result); !s)
     return logout_error(s, result);
   for (const std::string& key : role_cache_keys)
-    if (Status s = remove_role_credentials(cli_cache_directory(options.env) + "/" + key + ".json", result, *options.fs);
+    if (Status s = remove_role_credentials(cli_cache_directory(options.env) + "/" + key + ".json", result,
+                                           *options.fs);
         !s)
       return logout_error(s, result);
   return result;
@@ -436,31 +450,36 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
     if (context.log) context.log(line);
   };
   const std::string path = sso_token_path(context.env, session);
-  const std::string login = "run `" +
-                            (context.login_command.empty()
-                                 ? "awsprof sso login " + (session.session_name ? "--sso-session " + *session.session_name
-                                                                                : "--profile " + session.profile)
-                                 : context.login_command) +
-                            "`";
+  const std::string login =
+      "run `" +
+      (context.login_command.empty()
+           ? "awsprof sso login " + (session.session_name ? "--sso-session " + *session.session_name
+                                                          : "--profile " + session.profile)
+           : context.login_command) +
+      "`";
   if (context.fs == nullptr) return make_error("ConfigError", "reading the SSO token needs a file system");
 
   auto load = [&]() -> Expected<SsoToken, CredentialError> {
     Result<FileContent> file = context.fs->read_file(path);
-    if (!file) return make_error("CacheError", "cannot read the SSO token for " + session.label() + ": " + file.message(),
-                                 "check the permissions of " + sso_token_cache_directory(context.env));
+    if (!file)
+      return make_error("CacheError",
+                        "cannot read the SSO token for " + session.label() + ": " + file.message(),
+                        "check the permissions of " + sso_token_cache_directory(context.env));
     if (!file->exists)
-      return make_error("SsoLoginRequired", "there is no SSO token for " + session.label() + " (" + path + ")", login);
+      return make_error("SsoLoginRequired",
+                        "there is no SSO token for " + session.label() + " (" + path + ")", login);
     Result<SsoToken> token = parse_sso_token(file->bytes);
     if (!token)
-      return make_error("SsoLoginRequired", "the SSO token for " + session.label() + " in " + path + " " + token.message(),
+      return make_error("SsoLoginRequired",
+                        "the SSO token for " + session.label() + " in " + path + " " + token.message(),
                         login);
     return std::move(*token);
   };
   auto usable = [&path](const SsoToken& token, bool refreshed = false) {
     return SsoAccessToken{token.access_token, token.expiry, path, refreshed};
   };
-  auto expired_error = [&](const SsoToken& token, const std::string& why, std::string code = "SsoLoginRequired",
-                           std::string hint = {}) {
+  auto expired_error = [&](const SsoToken& token, const std::string& why,
+                           std::string code = "SsoLoginRequired", std::string hint = {}) {
     return make_error(std::move(code),
                       "the SSO token for " + session.label() + " expired at " + token.expires_at +
                           (why.empty() ? "" : " and could not be refreshed: " + why),
@@ -523,7 +542,8 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
           return U::error(*why);
         }
         attempts.last = now();
-        log("refreshing the SSO token for " + session.label() + " (sso-oidc:CreateToken, grant refresh_token)");
+        log("refreshing the SSO token for " + session.label() +
+            " (sso-oidc:CreateToken, grant refresh_token)");
         SsoOidcClient client(*context.transport, context.oidc);
         CreateTokenRequest request;
         request.client_id = *on_disk->client_id;
@@ -540,7 +560,8 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
         fresh.start_url = session.start_url;
         fresh.region = session.region;
         fresh.access_token = created->access_token;
-        fresh.expiry = std::chrono::time_point_cast<std::chrono::seconds>(now()) + std::chrono::seconds(created->expires_in);
+        fresh.expiry = std::chrono::time_point_cast<std::chrono::seconds>(now()) +
+                       std::chrono::seconds(created->expires_in);
         fresh.expires_at = format_expiration_time(fresh.expiry);
         fresh.client_id = on_disk->client_id;
         fresh.client_secret = on_disk->client_secret;
@@ -552,8 +573,8 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
       },
       access);
   if (updated) {
-    if (outcome == Outcome::refreshed) log("refreshed the SSO token for " + session.label() + "; it expires at " +
-                                           fresh.expires_at);
+    if (outcome == Outcome::refreshed)
+      log("refreshed the SSO token for " + session.label() + "; it expires at " + fresh.expires_at);
     return usable(fresh, outcome == Outcome::refreshed);
   }
   const bool still_valid = loaded->expiry > now();
@@ -561,8 +582,8 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
     case Outcome::refreshed:
       attempts.last_failure = "the refreshed token could not be saved: " + updated.message();
       return make_error("CacheError",
-                        "the SSO token for " + session.label() + " was refreshed but could not be saved: " +
-                            updated.message(),
+                        "the SSO token for " + session.label() +
+                            " was refreshed but could not be saved: " + updated.message(),
                         "make " + sso_token_cache_directory(context.env) + " writable, then " + login);
     case Outcome::not_refreshable:
       if (fresh.expiry > now()) return usable(fresh);
@@ -573,25 +594,28 @@ Expected<SsoAccessToken, CredentialError> SsoTokenProvider::access_token(const S
       if (still_valid) return usable(*loaded);
       const bool transient = api_error->http_status == 429 || api_error->http_status >= 500;
       if (transient)
-        return expired_error(*loaded, failure, api_error->code.empty() ? "HTTP" + std::to_string(api_error->http_status)
-                                                                       : api_error->code,
-                             "the SSO OIDC service is throttling or failing: try again shortly");
+        return expired_error(
+            *loaded, failure,
+            api_error->code.empty() ? "HTTP" + std::to_string(api_error->http_status) : api_error->code,
+            "the SSO OIDC service is throttling or failing: try again shortly");
       return expired_error(*loaded, failure);
     }
     case Outcome::no_answer:
       attempts.last_failure = failure;
       log("refreshing the SSO token for " + session.label() + " failed: " + failure);
       if (due == RefreshDue::advisory) return usable(*loaded);
-      return make_error(api_error->out_of_time ? "Timeout" : "TransportError",
-                        "the SSO token for " + session.label() + " is due for a refresh, which failed: " + failure,
-                        "check the network and the SSO OIDC endpoint (sso_region, AWS_ENDPOINT_URL_SSO_OIDC)");
+      return make_error(
+          api_error->out_of_time ? "Timeout" : "TransportError",
+          "the SSO token for " + session.label() + " is due for a refresh, which failed: " + failure,
+          "check the network and the SSO OIDC endpoint (sso_region, AWS_ENDPOINT_URL_SSO_OIDC)");
     case Outcome::fresh:
     case Outcome::none:
       break;
   }
   // The lock or the directory failed before anything was called.
   if (due == RefreshDue::advisory && still_valid) return usable(*loaded);
-  return make_error("CacheError", "cannot refresh the SSO token for " + session.label() + ": " + updated.message(),
+  return make_error("CacheError",
+                    "cannot refresh the SSO token for " + session.label() + ": " + updated.message(),
                     "check " + sso_token_cache_directory(context.env));
 }
 

@@ -57,8 +57,8 @@ const PopulatedProfile* entry(const PopulateReport& report, std::string_view nam
   return nullptr;
 }
 
-const SsoListing kTwoAccounts =
-    listing({{"111111111111", "prod", "", {"Admin", "ReadOnly"}}, {"222222222222", "dev", "", {"Admin"}}});
+const SsoListing kTwoAccounts = listing(
+    {{{"111111111111", "prod", ""}, {"Admin", "ReadOnly"}}, {{"222222222222", "dev", ""}, {"Admin"}}});
 
 TEST(SsoPopulate, WritesOneSessionProfilePerAccountAndRole) {
   Populated run = populate(kSession, kTwoAccounts);
@@ -147,7 +147,7 @@ TEST(SsoPopulate, ARenamedAccountRenamesItsProfileAndWhatPointsAtIt) {
       std::string(kSession) + "\n" + generated("prod.Admin", "111111111111", "Admin") +
       "\n[profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = "
       "prod.Admin\n";
-  Populated run = populate(before, listing({{"111111111111", "production", "", {"Admin"}}}), options(),
+  Populated run = populate(before, listing({{{"111111111111", "production", ""}, {"Admin"}}}), options(),
                            "[prod.Admin]\n# a credentials section of the same profile\n");
   ASSERT_TRUE(run.status) << run.status.message();
   const std::string& text = run.files.config.text();
@@ -178,7 +178,7 @@ TEST(SsoPopulate, AProfileTheUserRenamedKeepsItsName) {
 
 TEST(SsoPopulate, TwoAccountsOfOneNameAreResolvedPredictably) {
   const SsoListing twins =
-      listing({{"222222222222", "prod", "", {"Admin"}}, {"111111111111", "prod", "", {"Admin"}}});
+      listing({{{"222222222222", "prod", ""}, {"Admin"}}, {{"111111111111", "prod", ""}, {"Admin"}}});
   Populated run = populate(kSession, twins);
   ASSERT_TRUE(run.status);
   // The lowest account id gets the name, the other the name and its account id.
@@ -188,9 +188,9 @@ TEST(SsoPopulate, TwoAccountsOfOneNameAreResolvedPredictably) {
   ASSERT_NE(other, nullptr);
   EXPECT_EQ(other->wanted_name, "prod.Admin");
   // A third one later does not take a name already given.
-  const SsoListing triplets = listing({{"222222222222", "prod", "", {"Admin"}},
-                                       {"111111111111", "prod", "", {"Admin"}},
-                                       {"000000000001", "prod", "", {"Admin"}}});
+  const SsoListing triplets = listing({{{"222222222222", "prod", ""}, {"Admin"}},
+                                       {{"111111111111", "prod", ""}, {"Admin"}},
+                                       {{"000000000001", "prod", ""}, {"Admin"}}});
   Populated later = populate(run.files.config.text(), triplets);
   ASSERT_TRUE(later.status);
   EXPECT_EQ(later.report.renamed(), 0);
@@ -203,14 +203,14 @@ TEST(SsoPopulate, ANameTakenByTheUsersProfileIsNotTouched) {
   const std::string before =
       std::string(kSession) + "\n[profile prod.Admin]\nregion = eu-west-1\n\n[default]\n";
   Populated second =
-      populate(before, listing({{"111111111111", "prod.Admin", "", {"Admin"}}}), options("{account_name}"));
+      populate(before, listing({{{"111111111111", "prod.Admin", ""}, {"Admin"}}}), options("{account_name}"));
   ASSERT_TRUE(second.status);
   EXPECT_EQ(second.files.config.text().substr(0, before.size()), before);
   ASSERT_NE(entry(second.report, "prod.Admin-111111111111"), nullptr);
   EXPECT_EQ(entry(second.report, "prod.Admin-111111111111")->wanted_name, "prod.Admin");
   // "default" is never generated.
   Populated third =
-      populate(kSession, listing({{"111111111111", "default", "", {"Admin"}}}), options("{account_name}"));
+      populate(kSession, listing({{{"111111111111", "default", ""}, {"Admin"}}}), options("{account_name}"));
   ASSERT_TRUE(third.status);
   EXPECT_NE(entry(third.report, "default-111111111111"), nullptr);
 }
@@ -219,8 +219,8 @@ TEST(SsoPopulate, SwappedAccountNamesTradeProfileNames) {
   const std::string before = std::string(kSession) + "\n" + generated("a.Admin", "111111111111", "Admin") +
                              "\n" + generated("b.Admin", "222222222222", "Admin") +
                              "\n[profile x]\nsource_profile = a.Admin\nrole_arn = arn:aws:iam::1:role/x\n";
-  Populated run =
-      populate(before, listing({{"111111111111", "b", "", {"Admin"}}, {"222222222222", "a", "", {"Admin"}}}));
+  Populated run = populate(
+      before, listing({{{"111111111111", "b", ""}, {"Admin"}}, {{"222222222222", "a", ""}, {"Admin"}}}));
   ASSERT_TRUE(run.status) << run.status.message();
   EXPECT_EQ(entry(run.report, "b.Admin")->account_id, "111111111111");
   EXPECT_EQ(entry(run.report, "a.Admin")->account_id, "222222222222");
@@ -238,7 +238,7 @@ TEST(SsoPopulate, StaleProfilesAreMarkedAndPrunedOnlyWhenAsked) {
       kUrl +
       " account=999999999999 role=Admin name=other\n\n[profile mine]\nsso_session = "
       "corp\nsso_account_id = 888888888888\nsso_role_name = Admin\n";
-  const SsoListing now = listing({{"111111111111", "prod", "", {"Admin"}}});
+  const SsoListing now = listing({{{"111111111111", "prod", ""}, {"Admin"}}});
   Populated kept = populate(before, now);
   ASSERT_TRUE(kept.status);
   EXPECT_NE(kept.files.config.text().find("name=old.Admin stale-since=2025-02-03\n"), std::string::npos);
@@ -260,9 +260,8 @@ TEST(SsoPopulate, StaleProfilesAreMarkedAndPrunedOnlyWhenAsked) {
   EXPECT_EQ(pruned.report.count(PopulateAction::pruned), 1);
 
   // A role that comes back loses its mark.
-  Populated back =
-      populate(kept.files.config.text(),
-               listing({{"111111111111", "prod", "", {"Admin"}}, {"999999999999", "old", "", {"Admin"}}}));
+  Populated back = populate(kept.files.config.text(), listing({{{"111111111111", "prod", ""}, {"Admin"}},
+                                                               {{"999999999999", "old", ""}, {"Admin"}}}));
   EXPECT_EQ(back.files.config.text(), before);
   EXPECT_EQ(entry(back.report, "old.Admin")->action, PopulateAction::updated);
 }
@@ -273,7 +272,7 @@ TEST(SsoPopulate, ProfilesOfAnotherStartUrlAreStale) {
                              "111111111111\nsso_role_name = Admin\nawsprof_generated = "
                              "sso-session=corp start-url=https://old.awsapps.com/start "
                              "account=111111111111 role=Admin name=prod.Admin\n";
-  Populated run = populate(before, listing({{"111111111111", "prod", "", {"Admin"}}}));
+  Populated run = populate(before, listing({{{"111111111111", "prod", ""}, {"Admin"}}}));
   ASSERT_TRUE(run.status);
   EXPECT_EQ(entry(run.report, "prod.Admin")->action, PopulateAction::stale);
   EXPECT_EQ(entry(run.report, "prod.Admin-111111111111")->action, PopulateAction::created);
@@ -284,7 +283,7 @@ TEST(SsoPopulate, AHandWrittenProfileOfTheSameRoleIsLeftToTheUser) {
       std::string(kSession) +
       "\n[profile prod]\nsso_start_url = https://corp.awsapps.com/start/\nsso_region = "
       "us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n";
-  Populated run = populate(before, listing({{"111111111111", "prod", "", {"Admin", "ReadOnly"}}}));
+  Populated run = populate(before, listing({{{"111111111111", "prod", ""}, {"Admin", "ReadOnly"}}}));
   ASSERT_TRUE(run.status);
   EXPECT_EQ(run.report.count(PopulateAction::created), 1);
   const PopulatedProfile* skipped = entry(run.report, "prod");
@@ -322,9 +321,9 @@ region = us-east-2
 
 # END_AWS_SSO_CLI
 )";
-const SsoListing kThree = listing({{"111111111111", "prod", "", {"Admin"}},
-                                   {"222222222222", "dev", "", {"Admin"}},
-                                   {"333333333333", "ops", "", {"Admin"}}});
+const SsoListing kThree = listing({{{"111111111111", "prod", ""}, {"Admin"}},
+                                   {{"222222222222", "dev", ""}, {"Admin"}},
+                                   {{"333333333333", "ops", ""}, {"Admin"}}});
 
 TEST(SsoPopulate, OtherToolsProfilesAreReportedNotDuplicated) {
   Populated run = populate(kForeign, kThree);
@@ -388,7 +387,7 @@ TEST(SsoPopulate, AFailureChangesNothing) {
   EXPECT_TRUE(report.profiles.empty());
 
   Populated empty_name =
-      populate(kSession, listing({{"111111111111", "prod", "", {"Admin"}}}), options("{region}"));
+      populate(kSession, listing({{{"111111111111", "prod", ""}, {"Admin"}}}), options("{region}"));
   ASSERT_FALSE(empty_name.status);
   EXPECT_EQ(empty_name.status.message(),
             "the name template '{region}' gives an empty name for role Admin of account 111111111111");
@@ -399,15 +398,15 @@ TEST(SsoPopulate, KeepsTheFilesLineEndings) {
   std::string crlf =
       "[sso-session corp]\r\nsso_start_url = https://corp.awsapps.com/start\r\nsso_region = "
       "us-east-1";  // no final line ending either
-  Populated run = populate(crlf, listing({{"111111111111", "prod", "", {"Admin"}}}));
+  Populated run = populate(crlf, listing({{{"111111111111", "prod", ""}, {"Admin"}}}));
   ASSERT_TRUE(run.status);
   const std::string& text = run.files.config.text();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), std::count(text.begin(), text.end(), '\r'));
   EXPECT_NE(text.back(), '\n');
-  EXPECT_EQ(populate(text, listing({{"111111111111", "prod", "", {"Admin"}}})).files.config.text(), text);
+  EXPECT_EQ(populate(text, listing({{{"111111111111", "prod", ""}, {"Admin"}}})).files.config.text(), text);
   PopulateOptions o = options();
   o.region = "eu-west-1";
-  Populated updated = populate(text, listing({{"111111111111", "prod", "", {"Admin"}}}), o);
+  Populated updated = populate(text, listing({{{"111111111111", "prod", ""}, {"Admin"}}}), o);
   EXPECT_NE(updated.files.config.text().find("\r\nregion = eu-west-1\r\n"), std::string::npos);
   EXPECT_EQ(std::count(updated.files.config.text().begin(), updated.files.config.text().end(), '\n'),
             std::count(updated.files.config.text().begin(), updated.files.config.text().end(), '\r'));
@@ -421,7 +420,7 @@ TEST(SsoPopulate, BatchedEditsEqualOneByOneEdits) {
   for (int i = 0; i < 40; ++i) {
     char id[16];
     std::snprintf(id, sizeof id, "%012d", 500 + i);
-    accounts.push_back({id, "acct" + std::to_string(i), "", {"Admin"}});
+    accounts.push_back({{id, "acct" + std::to_string(i), ""}, {"Admin"}});
     config += "\n# about acct" + std::to_string(i) + "\n" +
               generated("acct" + std::to_string(i) + ".Admin", id, "Admin");
     if (i % 3 == 0) config += "output = json\n\n# trailing comment\n";
@@ -432,13 +431,14 @@ TEST(SsoPopulate, BatchedEditsEqualOneByOneEdits) {
   Populated run = populate(config, listing(accounts), o);
   ASSERT_TRUE(run.status);
   Document expected = Document::parse(config);
-  for (const SsoAccountRoles& account : accounts) {
-    const SectionName name{"profile", account.name + ".Admin"};
+  for (const SsoAccountRoles& listed : accounts) {
+    const SsoAccount& account = listed.account;
+    const SectionName name{"profile", account.account_name + ".Admin"};
     expected.unset_property(name, "awsprof_generated");
     ASSERT_TRUE(expected.set_property(name, "region", "ap-south-1"));
-    ASSERT_TRUE(expected.set_property(
-        name, "awsprof_generated",
-        format_generated_marker({"corp", kUrl, account.id, "Admin", name.name, "ap-south-1", std::nullopt})));
+    ASSERT_TRUE(expected.set_property(name, "awsprof_generated",
+                                      format_generated_marker({"corp", kUrl, account.account_id, "Admin",
+                                                               name.name, "ap-south-1", std::nullopt})));
   }
   EXPECT_EQ(run.files.config.text(), expected.text());
 }

@@ -87,6 +87,9 @@ TEST(ProfileNameTemplate, ParseErrorsSayWhereAndWhat) {
 
 TEST(ProfileNameSanitising, EveryNameIsPortable) {
   EXPECT_EQ(sanitize_profile_name_part("Acme (Prod)"), "Acme-Prod");
+  EXPECT_EQ(sanitize_profile_name_part("Acme-(Prod)"), "Acme-Prod");
+  EXPECT_EQ(sanitize_profile_name_part("a - b"), "a-b");
+  EXPECT_EQ(sanitize_profile_name_part("a--b"), "a--b");  // the name's own dashes stay
   EXPECT_EQ(sanitize_profile_name_part("  a  b  "), "a-b");
   EXPECT_EQ(sanitize_profile_name_part("Société Générale"), "Soci-t-G-n-rale");
   EXPECT_EQ(sanitize_profile_name_part("a\"b'c\\d[e]f#g;h"), "a-b-c-d-e-f-g-h");

@@ -66,10 +66,11 @@ TEST(SsoTokenCache, TokenAndRegistrationAreWrittenAsJsonDumps) {
   token.registration_expires_at = "2024-04-01T00:00:00Z";
   token.refresh_token = "rt";
   const std::string bytes = format_sso_token(token);
-  EXPECT_EQ(bytes,
-            R"({"startUrl": "https://\u00e9.example/start", "region": "us-east-1", "accessToken": "tok\"en", )"
-            R"("expiresAt": "2024-01-01T00:00:00Z", "clientId": "cid", "clientSecret": "sec", )"
-            R"("registrationExpiresAt": "2024-04-01T00:00:00Z", "refreshToken": "rt"})");
+  EXPECT_EQ(
+      bytes,
+      R"({"startUrl": "https://\u00e9.example/start", "region": "us-east-1", "accessToken": "tok\"en", )"
+      R"("expiresAt": "2024-01-01T00:00:00Z", "clientId": "cid", "clientSecret": "sec", )"
+      R"("registrationExpiresAt": "2024-04-01T00:00:00Z", "refreshToken": "rt"})");
   auto read = parse_sso_token(bytes);
   ASSERT_TRUE(read) << read.message();
   EXPECT_EQ(read->start_url, token.start_url);
@@ -196,7 +197,8 @@ struct RefreshFixture {
 
 const char* kRefreshed = R"({"accessToken": "new-access", "tokenType": "Bearer", "expiresIn": 3600,
                              "refreshToken": "new-refresh"})";
-const std::vector<std::pair<std::string, std::string>> kInvalidGrant = {{"x-amzn-ErrorType", "InvalidGrantException"}};
+const std::vector<std::pair<std::string, std::string>> kInvalidGrant = {
+    {"x-amzn-ErrorType", "InvalidGrantException"}};
 
 TEST(SsoTokenRefresh, AFreshTokenIsUsedWithoutACall) {
   RefreshFixture f;
@@ -243,7 +245,8 @@ TEST(SsoTokenRefresh, TheOldRefreshTokenIsKeptWhenNoneComesBack) {
 TEST(SsoTokenRefresh, AnAdvisoryRefreshThatFailsKeepsTheToken) {
   RefreshFixture f;
   f.put_token(f.now + minutes(12));  // 12 minutes left: advisory window
-  f.oidc.add(400, R"({"error": "invalid_grant", "error_description": "Invalid refresh token"})", kInvalidGrant);
+  f.oidc.add(400, R"({"error": "invalid_grant", "error_description": "Invalid refresh token"})",
+             kInvalidGrant);
   auto got = f.get();
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(got->access_token, "old-access");
@@ -254,7 +257,7 @@ TEST(SsoTokenRefresh, AnAdvisoryRefreshThatFailsKeepsTheToken) {
 TEST(SsoTokenRefresh, AMandatoryRefreshWithoutAnAnswerFailsButAnAdvisoryOneDoesNot) {
   RefreshFixture f;
   f.put_token(f.now + minutes(5));  // mandatory window, token still valid
-  auto got = f.get();  // no canned answer: a transport error on each of the 3 attempts
+  auto got = f.get();               // no canned answer: a transport error on each of the 3 attempts
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, "TransportError");
   EXPECT_EQ(f.oidc.sent.size(), 3u);
@@ -269,7 +272,8 @@ TEST(SsoTokenRefresh, AMandatoryRefreshWithoutAnAnswerFailsButAnAdvisoryOneDoesN
 TEST(SsoTokenRefresh, ARefusedRefreshOfAnExpiredTokenAsksForALoginAndIsNotRetriedWithinAMinute) {
   RefreshFixture f;
   f.put_token(f.now - minutes(1));
-  f.oidc.add(400, R"({"error": "invalid_grant", "error_description": "Invalid refresh token"})", kInvalidGrant);
+  f.oidc.add(400, R"({"error": "invalid_grant", "error_description": "Invalid refresh token"})",
+             kInvalidGrant);
   auto got = f.get();
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, "SsoLoginRequired");
@@ -310,7 +314,8 @@ TEST(SsoTokenRefresh, ATokenThatCannotBeRefreshedIsNotSent) {
   auto got = expired_registration.get();
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, "SsoLoginRequired");
-  EXPECT_NE(got.error().message.find("its client registration expired at 2024-01-01T00:00:00Z"), std::string::npos);
+  EXPECT_NE(got.error().message.find("its client registration expired at 2024-01-01T00:00:00Z"),
+            std::string::npos);
   EXPECT_TRUE(expired_registration.oidc.sent.empty());
 
   RefreshFixture legacy;
@@ -340,7 +345,8 @@ TEST(SsoTokenRefresh, AMissingOrDamagedTokenAsksForALogin) {
   auto missing = f.get();
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "SsoLoginRequired");
-  EXPECT_EQ(missing.error().message, std::string("there is no SSO token for sso-session corp (") + kTokenPath + ")");
+  EXPECT_EQ(missing.error().message,
+            std::string("there is no SSO token for sso-session corp (") + kTokenPath + ")");
   f.disk.put(kTokenPath, "{");
   auto damaged = f.get();
   ASSERT_FALSE(damaged);
@@ -380,7 +386,8 @@ TEST(SsoTokenCache, LoginStateAndLogout) {
 
 TEST(SsoLogin, PkceChallengeIsRfc7636S256) {
   // base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()) without padding, as botocore makes it.
-  EXPECT_EQ(pkce_challenge("dBjftJeZ4CVP-mJ92DwH3D6iUGZ8wD2KkcQHuFmc1WQ"), "siU0MvIV5EMtwwJiTpmYaZFdf0sG1I3UwQy6AGQasQo");
+  EXPECT_EQ(pkce_challenge("dBjftJeZ4CVP-mJ92DwH3D6iUGZ8wD2KkcQHuFmc1WQ"),
+            "siU0MvIV5EMtwwJiTpmYaZFdf0sG1I3UwQy6AGQasQo");
   EXPECT_EQ(pkce_challenge("a"), "ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs");
 }
 
@@ -399,7 +406,8 @@ TEST(SsoLogin, DeviceFlowPollsThroughPendingAndSlowDownThenSavesTheToken) {
                     "clientSecretExpiresAt": 1714521600})");
   oidc.add(200, R"({"deviceCode": "dev", "userCode": "ABCD-EFGH", "verificationUri": "https://v/",
                     "verificationUriComplete": "https://v/?c=ABCD-EFGH", "expiresIn": 600, "interval": 1})");
-  const std::vector<std::pair<std::string, std::string>> pending = {{"x-amzn-ErrorType", "AuthorizationPendingException"}};
+  const std::vector<std::pair<std::string, std::string>> pending = {
+      {"x-amzn-ErrorType", "AuthorizationPendingException"}};
   oidc.add(400, R"({"error": "authorization_pending"})", pending);
   oidc.add(400, R"({"error": "slow_down"})", {{"x-amzn-ErrorType", "SlowDownException"}});
   oidc.add(400, R"({"error": "authorization_pending"})", pending);
@@ -425,11 +433,13 @@ TEST(SsoLogin, DeviceFlowPollsThroughPendingAndSlowDownThenSavesTheToken) {
   // interval 1 s; slow_down adds 5 (RFC 8628 3.5)
   EXPECT_EQ(waits, (std::vector<std::chrono::milliseconds>{seconds(1), seconds(6), seconds(6)}));
   auto register_body = nlohmann::json::parse(oidc.sent[0].request.body);
-  EXPECT_EQ(register_body, nlohmann::json({{"clientName", "botocore-client-corp"}, {"clientType", "public"}}));
-  EXPECT_EQ(disk.files().at(kTokenPath),
-            R"({"startUrl": "https://d-1.awsapps.com/start", "region": "us-east-1", "accessToken": "new-access", )"
-            R"("expiresAt": "2024-02-01T13:00:00Z", "clientId": "cid", "clientSecret": "csecret", )"
-            R"("registrationExpiresAt": "2024-05-01T00:00:00Z", "refreshToken": "new-refresh"})");
+  EXPECT_EQ(register_body,
+            nlohmann::json({{"clientName", "botocore-client-corp"}, {"clientType", "public"}}));
+  EXPECT_EQ(
+      disk.files().at(kTokenPath),
+      R"({"startUrl": "https://d-1.awsapps.com/start", "region": "us-east-1", "accessToken": "new-access", )"
+      R"("expiresAt": "2024-02-01T13:00:00Z", "clientId": "cid", "clientSecret": "csecret", )"
+      R"("registrationExpiresAt": "2024-05-01T00:00:00Z", "refreshToken": "new-refresh"})");
   EXPECT_EQ(disk.files().at("/h/.aws/sso/cache/" + sso_registration_cache_key(corp()) + ".json"),
             R"({"clientId": "cid", "clientSecret": "csecret", "expiresAt": "2024-05-01T00:00:00Z"})");
 }

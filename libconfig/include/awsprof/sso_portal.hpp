@@ -24,14 +24,13 @@
 
 #include "awsprof/http_client.hpp"
 #include "awsprof/result.hpp"
+#include "awsprof/sso_api.hpp"
 
 namespace awsprof {
 
 /// One account the token can see, with the roles it may take there.
 struct SsoAccountRoles {
-  std::string id;     ///< 12 digits
-  std::string name;   ///< accountName; may be empty
-  std::string email;  ///< emailAddress; may be empty
+  SsoAccount account;
   std::vector<std::string> roles;
 };
 
@@ -41,7 +40,6 @@ struct SsoListingStats {
   int throttled = 0;           ///< answers that were throttling (429 / TooManyRequestsException)
   int retried = 0;             ///< requests sent again (after throttling, a 5xx, a dropped connection)
   int lowest_concurrency = 0;  ///< the fewest requests allowed in flight while throttled
-  std::chrono::milliseconds elapsed{0};
 };
 
 /// Every account and role, in the order the portal listed the accounts.
@@ -58,11 +56,12 @@ struct SsoListingProgress {
 };
 
 struct SsoPortalOptions {
-  /// "scheme://host[:port]" of the portal (sso_portal_origin()).
-  std::string origin;
+  /// The portal client's endpoint (sso_endpoint(SsoService::portal, ...)) and log. Its retries and
+  /// deadline are replaced by the listing's own, below.
+  SsoClientOptions client;
   /// The SSO access token. A secret: never in a message or a log line.
   std::string access_token;
-  /// Names the session in messages ("sso-session corp"), and in the advice to log in again.
+  /// Names the session in messages ("sso-session corp").
   std::string session_label;
   /// The command that logs in again, for the advice after an UnauthorizedException.
   std::string login_command;
@@ -70,8 +69,11 @@ struct SsoPortalOptions {
   int max_in_flight = 8;
   /// max_result of every page (the model allows 1..100).
   int page_size = 100;
-  /// Attempts per request before a throttled or failing call fails the listing.
+  /// Attempts per request before throttling fails the listing: a large listing meets throttling by
+  /// design, and waits it out.
   int max_attempts = 12;
+  /// Attempts per request before a transport error or a 5xx answer fails it (botocore's standard 3).
+  int failure_attempts = 3;
   /// Full-jitter backoff: attempt n waits a random time in [0, min(max_backoff, base_backoff * 2^n)].
   std::chrono::milliseconds base_backoff{200};
   std::chrono::milliseconds max_backoff{20'000};
@@ -81,23 +83,14 @@ struct SsoPortalOptions {
   std::function<std::unique_ptr<HttpTransport>()> make_transport;
   /// Called (from any worker, serialised) as accounts are listed and finished.
   std::function<void(const SsoListingProgress&)> on_progress;
-  /// Debug lines (never the token), serialised.
-  std::function<void(std::string_view)> log;
   /// Seeds the jitter; 0 seeds from the clock.
   std::uint64_t jitter_seed = 0;
 };
 
-/// The portal's origin, as botocore finds the `sso` endpoint: `configured` when not empty
-/// (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, [services] sso endpoint_url, endpoint_url), else
-/// https://portal.sso.<region>.amazonaws.com, or its FIPS (portal.sso-fips.) and dual-stack
-/// (.api.aws) forms. Fails on a malformed configured URL or an empty region.
-Result<std::string> sso_portal_origin(const std::string& configured, const std::string& region,
-                                      bool fips = false, bool dualstack = false);
-
-/// Lists every account and its roles. Fails, with a message naming the call, the account and the
-/// portal's error code (and, for an expired or revoked token, how to log in again), when any call
-/// fails for good: a transport error or a 5xx after max_attempts, throttling after max_attempts,
-/// any other error answer at once, a malformed answer, a repeated next token, or the deadline.
+/// Lists every account and its roles. Fails, with the call, the account and the portal's error code
+/// (and, for an expired or revoked token, how to log in again), when any call fails for good: a
+/// transport error or a 5xx failure_attempts times, throttling max_attempts times, any other error
+/// answer at once, a malformed answer, a repeated next token, or the deadline.
 Result<SsoListing> list_sso_assignments(const SsoPortalOptions& options);
 
 }  // namespace awsprof

@@ -68,7 +68,8 @@ std::span<const ProfileNamePreset> profile_name_presets();
 const ProfileNamePreset* find_profile_name_preset(std::string_view name);
 
 /// Makes a field's value safe in a profile name: each run of characters outside the portable set
-/// becomes one '-', and such runs at either end are dropped ("Acme (Prod)" -> "Acme-Prod").
+/// becomes one '-' (none where a '-' is already beside it), and such runs at either end are dropped
+/// ("Acme (Prod)" -> "Acme-Prod", "Acme-(Prod)" -> "Acme-Prod").
 std::string sanitize_profile_name_part(std::string_view value);
 
 /// aws-sso-util's short region: area + two letters of the direction + number ("eu-central-1" ->
