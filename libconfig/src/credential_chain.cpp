@@ -20,6 +20,8 @@ std::string_view method_name(CredentialMethod method) {
       return "sso";
     case CredentialMethod::shared_credentials_file:
       return "shared-credentials-file";
+    case CredentialMethod::login:
+      return "login";
     case CredentialMethod::custom_process:
       return "custom-process";
     case CredentialMethod::config_file:
@@ -54,6 +56,7 @@ std::string_view profile_kind(const Section& profile) {
   if (has("web_identity_token_file")) return "web-identity";
   if (has("sso_account_id") || has("sso_role_name")) return "sso";
   if (has("aws_access_key_id")) return "static";
+  if (has("login_session")) return "login";
   if (has("credential_process")) return "process";
   return "config-only";
 }
@@ -142,6 +145,7 @@ class Planner {
   Result<Tried> try_web_identity(const std::string& name, const Section* profile, bool use_env);
   Result<Tried> try_sso(const std::string& name, const Section* profile);
   Result<Tried> try_keys(const std::string& name, const Section* profile, FileKind file);
+  Tried try_login(const std::string& name, const Section* profile);
   Tried try_process(const std::string& name, const Section* profile);
   std::optional<ContainerStep> container() const;
   bool imds_disabled() const;
@@ -316,6 +320,13 @@ Result<Tried> Planner::try_keys(const std::string& name, const Section* profile,
   return Tried::yes();
 }
 
+Tried Planner::try_login(const std::string& name, const Section* profile) {
+  const std::string_view* session = value_of(profile, "login_session");
+  if (session == nullptr) return Tried::no("no login_session");
+  plan_.steps.emplace_back(LoginStep{name, std::string(*session)});
+  return Tried::yes();
+}
+
 Tried Planner::try_process(const std::string& name, const Section* profile) {
   const std::string_view* command = value_of(profile, "credential_process");
   if (command == nullptr) return Tried::no("no credential_process");
@@ -469,13 +480,14 @@ Status Planner::source_profile_credentials(const std::string& name) {
   Result<Tried> tried = try_web_identity(name, profile, /*use_env=*/false);
   if (tried && !tried->applied) tried = try_sso(name, profile);
   if (tried && !tried->applied) tried = try_keys(name, profile, FileKind::credentials);
+  if (tried && !tried->applied) tried = try_login(name, profile);
   if (tried && !tried->applied) tried = try_process(name, profile);
   if (tried && !tried->applied) tried = try_keys(name, profile, FileKind::config);
   if (!tried) return tried.status();
   if (!tried->applied) {
     std::string why = value_of(profile, "aws_secret_access_key") != nullptr
                           ? " (it has aws_secret_access_key but no aws_access_key_id)"
-                          : " (no keys, credential_process, SSO or web identity settings)";
+                          : " (no keys, login_session, credential_process, SSO or web identity settings)";
     return Status::error("source profile " + in_quotes(name) + " has no credentials" + why);
   }
   return Status();
@@ -546,7 +558,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
         "profile " + in_quotes(name) +
         " has source_profile or credential_source but no role_arn; the AWS CLI ignores them");
 
-  // 3-7. the profile providers
+  // 3-8. the profile providers
   struct ProfileProvider {
     CredentialMethod method;
     std::function<Result<Tried>()> run;
@@ -557,6 +569,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
       {CredentialMethod::sso, [&] { return try_sso(name, profile); }},
       {CredentialMethod::shared_credentials_file,
        [&] { return try_keys(name, profile, FileKind::credentials); }},
+      {CredentialMethod::login, [&] { return Result<Tried>(try_login(name, profile)); }},
       {CredentialMethod::custom_process, [&] { return Result<Tried>(try_process(name, profile)); }},
       {CredentialMethod::config_file, [&] { return try_keys(name, profile, FileKind::config); }},
   };
@@ -570,7 +583,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
              : tried->reason);
   }
 
-  // 8-9. legacy files awsprof does not read
+  // 9-10. legacy files awsprof does not read
   if (auto file = env("AWS_CREDENTIAL_FILE")) {
     skip(CredentialMethod::ec2_credentials_file,
          "AWS_CREDENTIAL_FILE is set; awsprof does not read that legacy EC2 tools file");
@@ -582,7 +595,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
   skip(CredentialMethod::boto_config,
        "awsprof does not read boto2 config files (BOTO_CONFIG, /etc/boto.cfg, ~/.boto)");
 
-  // 10. container-role
+  // 11. container-role
   if (auto step = container()) {
     plan_.steps.emplace_back(std::move(*step));
     return win(CredentialMethod::container_role);
@@ -590,7 +603,7 @@ Result<CredentialPlan> Planner::plan(const SelectedProfile& selected) {
   skip(CredentialMethod::container_role,
        "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set");
 
-  // 11. iam-role
+  // 12. iam-role
   if (!imds_disabled()) {
     plan_.steps.emplace_back(imds(profile));
     return win(CredentialMethod::iam_role);

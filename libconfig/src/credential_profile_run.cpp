@@ -133,6 +133,7 @@ Result<NetworkSettings> read_network_settings(const ProfileModel& model, std::st
     };
     out.sso_endpoint_url = configured("AWS_ENDPOINT_URL_SSO", "sso");
     out.sso_oidc_endpoint_url = configured("AWS_ENDPOINT_URL_SSO_OIDC", "sso_oidc");
+    out.signin_endpoint_url = configured("AWS_ENDPOINT_URL_SIGNIN", "signin");
   }
   return out;
 }

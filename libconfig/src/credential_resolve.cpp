@@ -5,6 +5,7 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/credential_chain.hpp"
+#include "awsprof/login_session.hpp"
 #include "awsprof/sso_token.hpp"
 
 namespace awsprof {
@@ -62,6 +63,20 @@ Result<OfflineResolution> resolve_offline(const CredentialPlan& plan, const Offl
     base = ResolvedCredentials{got->credentials, got->expiration,
                                got->account_id.empty() ? process->account_id : got->account_id,
                                "credential_process (profile \"" + process->profile + "\")"};
+  } else if (auto* login = std::get_if<LoginStep>(&first)) {
+    // botocore's LoginProvider: the cached credentials while more than 5 minutes are left.
+    const std::string path = login_cache_path(context.env, login->session);
+    Result<FileContent> file = context.fs->read_file(path);
+    if (!file) return R::error(file.message());
+    if (!file->exists)
+      return R::error("Unable to load a existing login session for session " + login->session +
+                      ". Please reauthenticate with 'aws login'. (" + path + ")");
+    Result<LoginToken> token = parse_login_token(file->bytes);
+    if (!token) return R::error("Error loading login session token: " + token.message() + " (" + path + ")");
+    if (token->expiry - context.now <= kLoginRefreshThreshold)
+      return needs_network(0, "signin:CreateOAuth2Token", std::nullopt);
+    base = ResolvedCredentials{token->credentials, token->expiry, token->account_id,
+                               "login session " + login->session + " (" + path + ")"};
   } else if (auto* container = std::get_if<ContainerStep>(&first)) {
     if (!container->authorization_token_file.empty()) {
       Result<FileContent> token = context.fs->read_file(container->authorization_token_file);

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "awsprof/credential_cache.hpp"
+#include "awsprof/login_session.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -29,6 +30,8 @@ CredentialError make_error(std::string code, std::string message, std::string hi
 CredentialError offline_error(const CredentialPlan& plan, const std::string& message) {
   if (message.find("sso login") != std::string::npos)
     return make_error("SsoLoginRequired", message, "run `aws sso login --profile " + plan.profile + "`");
+  if (message.find("'aws login'") != std::string::npos)
+    return make_error("LoginRequired", message, "run `aws login`");
   if (message.find("web identity token file") != std::string::npos)
     return make_error("WebIdentityTokenError", message,
                       "check web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE");
@@ -137,6 +140,7 @@ class Resolver {
                                                          const Credentials& long_term);
   Step web_identity(const WebIdentityStep& step);
   Step sso(const SsoStep& step);
+  Step login_session(const LoginStep& step);
   SsoClientOptions sso_client_options(Url endpoint) const;
   Step container(const ContainerStep& step);
   Step imds(const ImdsStep& step, const std::string& profile);
@@ -291,6 +295,7 @@ Resolver::Step Resolver::run_step(std::size_t index, const std::optional<Resolve
   }
   if (auto* web = std::get_if<WebIdentityStep>(&step)) return web_identity(*web);
   if (auto* sso_step = std::get_if<SsoStep>(&step)) return sso(*sso_step);
+  if (auto* login = std::get_if<LoginStep>(&step)) return login_session(*login);
   if (auto* c = std::get_if<ContainerStep>(&step)) return container(*c);
   if (auto* i = std::get_if<ImdsStep>(&step)) return imds(*i, plan_.profile);
   if (auto* named = std::get_if<NamedSourceStep>(&step)) {
@@ -483,6 +488,26 @@ Resolver::Step Resolver::sso(const SsoStep& step) {
   return out;
 }
 
+Resolver::Step Resolver::login_session(const LoginStep& step) {
+  Result<Url> endpoint = signin_endpoint(ctx_.settings.sts.region, ctx_.settings.signin_endpoint_url,
+                                         ctx_.settings.sts.use_fips_endpoint, ctx_.settings.sts.use_dualstack_endpoint);
+  if (!endpoint) return make_error("ConfigError", "profile " + in_quotes(step.profile) + ": " + endpoint.message());
+  LoginSessionContext context;
+  context.fs = ctx_.fs;
+  context.env = ctx_.env;
+  context.now = ctx_.now;
+  context.transport = ctx_.transport;
+  context.endpoint = std::move(*endpoint);
+  context.retry = ctx_.settings.retry;
+  context.sleep = [this](std::chrono::milliseconds wait) { sleep_for(wait); };
+  context.random = ctx_.random;
+  context.deadline = deadline_;
+  context.log = [this](std::string_view line) { log(std::string(line)); };
+  auto got = login_session_credentials(step, context);
+  if (!got) return got.error();
+  return std::move(*got);
+}
+
 Resolver::Step Resolver::container(const ContainerStep& step) {
   Result<Url> url = parse_url(step.uri);
   if (!url) return make_error("ContainerError", step.uri_variable + " is not a valid URL: " + url.message());
@@ -637,6 +662,8 @@ std::string chain_label(const CredentialStep& step) {
           return "web-identity(" + s.role_arn + ")";
         } else if constexpr (std::is_same_v<T, SsoStep>) {
           return "sso(" + s.sso_account_id + "/" + s.sso_role_name + ")";
+        } else if constexpr (std::is_same_v<T, LoginStep>) {
+          return "login(" + s.session + ")";
         } else if constexpr (std::is_same_v<T, ProcessStep>) {
           return "process(" + s.profile + ")";
         } else if constexpr (std::is_same_v<T, ContainerStep>) {

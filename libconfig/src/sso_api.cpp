@@ -146,16 +146,18 @@ Headers bearer(const std::string& access_token) {
 
 }  // namespace
 
+Result<Url> configured_endpoint_url(std::string_view service, std::string_view text) {
+  Result<Url> url = parse_url(text);
+  if (!url)
+    return Result<Url>::error("the " + std::string(service) + " endpoint URL \"" + std::string(text) +
+                              "\" is not valid: " + url.message());
+  while (!url->path.empty() && url->path.back() == '/') url->path.pop_back();
+  return url;
+}
+
 Result<Url> sso_endpoint(SsoService service, std::string_view region, std::string_view configured_url,
                          bool use_fips, bool use_dualstack) {
-  if (!configured_url.empty()) {
-    Result<Url> url = parse_url(configured_url);
-    if (!url)
-      return Result<Url>::error("the SSO endpoint URL \"" + std::string(configured_url) +
-                                "\" is not valid: " + url.message());
-    while (!url->path.empty() && url->path.back() == '/') url->path.pop_back();
-    return url;
-  }
+  if (!configured_url.empty()) return configured_endpoint_url("SSO", configured_url);
   if (!is_host_label(region))
     return Result<Url>::error(region.empty()
                                   ? "no sso_region"

@@ -1,7 +1,6 @@
 // `sso login`'s two flows (botocore SSOTokenFetcher and SSOTokenFetcherAuth, AWS CLI v2).
 #include "awsprof/sso_login.hpp"
 
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
@@ -9,6 +8,7 @@
 
 #include "awsprof/credential_cache.hpp"
 #include "awsprof/credential_process.hpp"
+#include "oauth_random.hpp"
 #include "sso_loopback.hpp"
 
 namespace awsprof {
@@ -22,51 +22,6 @@ constexpr std::string_view kDefaultScope = "sso:account:access";  // _AUTH_GRANT
 constexpr int kDefaultInterval = 5;                               // RFC 8628 3.5
 constexpr int kSlowDownDelay = 5;
 constexpr std::chrono::seconds kRegistrationWindow{15 * 60};  // BaseSSOTokenFetcher._EXPIRY_WINDOW
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  for (std::size_t i = 0; i < size; i += 3) {
-    unsigned value = static_cast<unsigned>(data[i]) << 16;
-    if (i + 1 < size) value |= static_cast<unsigned>(data[i + 1]) << 8;
-    if (i + 2 < size) value |= data[i + 2];
-    out += kAlphabet[(value >> 18) & 63];
-    out += kAlphabet[(value >> 12) & 63];
-    if (i + 1 < size) out += kAlphabet[(value >> 6) & 63];
-    if (i + 2 < size) out += kAlphabet[value & 63];
-  }
-  return out;
-}
-
-/// `count` characters drawn uniformly from `alphabet` with the system's CSPRNG; false when it fails.
-bool random_text(std::string_view alphabet, std::size_t count, std::string& out) {
-  out.clear();
-  const unsigned limit = 256 - 256 % alphabet.size();  // rejection sampling keeps it uniform
-  while (out.size() < count) {
-    std::array<unsigned char, 64> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return false;
-    for (unsigned char b : bytes)
-      if (b < limit && out.size() < count) out += alphabet[b % alphabet.size()];
-  }
-  return true;
-}
-
-/// A random (version 4) UUID, as Python's str(uuid.uuid4()).
-Result<std::string> random_uuid() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
-    return Result<std::string>::error("the system's random number generator failed");
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
-  }
-  return out;
-}
 
 Error service_error(const SsoApiError& error) {
   if (error.kind == SsoErrorKind::transport)
@@ -203,11 +158,11 @@ Expected<CreatedToken, Error> Login::device_flow(const SsoClientRegistration& re
 }
 
 Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& registration) {
-  std::string verifier;  // 64 characters, as the CLI makes it
-  if (!random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", 64, verifier))
-    return Error{"LoginFailed", "the system's random number generator failed", ""};
-  Result<std::string> state = random_uuid();
-  if (!state) return Error{"LoginFailed", state.message(), ""};
+  // 64 characters, as the CLI makes it.
+  std::optional<std::string> verifier =
+      detail::random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", 64);
+  std::optional<std::string> state = detail::random_uuid();
+  if (!verifier || !state) return Error{"LoginFailed", "the system's random number generator failed", ""};
   const std::string redirect_uri =
       "http://127.0.0.1:" + std::to_string(listener_->port()) + std::string(kRedirectPath);
   const std::string scopes = [&] {
@@ -225,7 +180,7 @@ Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& r
                                        {"state", *state},
                                        {"code_challenge_method", "S256"},
                                        {"scopes", scopes}}) +
-                          "&code_challenge=" + pkce_challenge(verifier);
+                          "&code_challenge=" + pkce_challenge(*verifier);
   options_.on_pending(SsoLoginPrompt{true, url, url, ""});
   auto callback = listener_->wait(std::string(kRedirectPath),
                                   std::chrono::steady_clock::now() + options_.browser_timeout);
@@ -250,7 +205,7 @@ Expected<CreatedToken, Error> Login::browser_flow(const SsoClientRegistration& r
   request.client_secret = registration.client_secret;
   request.grant_type = "authorization_code";
   request.redirect_uri = redirect_uri;
-  request.code_verifier = verifier;
+  request.code_verifier = *verifier;
   request.code = code->second;
   SsoResult<CreatedToken> token = oidc_.create_token(request);
   if (!token) return service_error(token.error());
@@ -316,7 +271,7 @@ Expected<SsoLoginResult, Error> Login::run() {
 std::string pkce_challenge(std::string_view code_verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(code_verifier.data()), code_verifier.size(), digest);
-  return base64url(digest, sizeof digest);
+  return detail::base64url(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session,

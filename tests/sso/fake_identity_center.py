@@ -93,9 +93,19 @@ Control interface (JSON bodies; every answer is JSON)
                                  "expires_at"?, "registration_expires_at"?, "refresh"? (false: no
                                  refresh token in the file)) it also writes the token file there as
                                  the AWS CLI v2 would (name, key order, times, mode 0600).
+  POST /_control/issue_login_session  {"cache_dir", "session", "dpop_key" (PEM), "jwk": [x, y] (the
+                                 key's public coordinates, base64url), "expires_at"?, "account_id"?,
+                                 "client_id"?}: writes an `aws login` session file there (see below)
+  POST /_control/revoke_login_sessions  every sign-in refresh token is revoked
   POST /_control/reset_counters
 Operation names (counts, inject, rate_limit): RegisterClient, StartDeviceAuthorization, Authorize,
-CreateToken, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout.
+CreateToken, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout, CreateOAuth2Token.
+
+AWS Sign-In too (the `aws login` session, for AWS_ENDPOINT_URL_SIGNIN): POST /v1/token,
+CreateOAuth2Token {clientId, grantType "refresh_token", refreshToken} -> {accessToken
+{accessKeyId, secretAccessKey, sessionToken}, tokenType, expiresIn, refreshToken}; the DPoP header's
+shape is checked (ES256 JWT, P-256 jwk bound to the session, htm/htu/iat/jti) but not its signature;
+a used or revoked refresh token is AccessDeniedException {"error": "TOKEN_EXPIRED"}.
 
 `fake_identity_center.py browse URL` is a stand-in for a browser ($BROWSER): it opens URL, follows
 the redirects (the /authorize answer to the loopback callback) and exits 0 on a 2xx.
@@ -122,7 +132,7 @@ import urllib.request
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 KNOWN_GRANTS = {DEVICE_GRANT, "authorization_code", "refresh_token"}
 OPERATIONS = ("RegisterClient", "StartDeviceAuthorization", "Authorize", "CreateToken",
-              "GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout")
+              "GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout", "CreateOAuth2Token")
 DEFAULT_SETTINGS = {
     "access_token_seconds": 3600,
     "client_secret_seconds": 90 * 24 * 3600,
@@ -183,6 +193,8 @@ class State:
         self.buckets = {}          # operation -> [per_second, burst, tokens, last]
         self.throttles = {}        # operation -> [fraction, calls so far]
         self.page_secret = secrets.token_bytes(16)
+        self.login_refresh_tokens = {}  # AWS Sign-In: refresh token -> {"client", "jwk", "valid"}
+        self.dpop_ids = set()
         self.set_accounts(generated(3, ["AdministratorAccess", "ReadOnly"], "account-", 111111111111))
 
     # --- control -----------------------------------------------------------------------------
@@ -324,6 +336,22 @@ def write_cache_token(body, registration, token):
         f.write(json.dumps(data))
 
 
+def write_login_session(body, client, refresh):
+    """An `aws login` session file: <cache_dir>/<sha256 of the session name>.json, as botocore 1.43
+    reads it (accessToken {accessKeyId, secretAccessKey, sessionToken, accountId, expiresAt},
+    refreshToken, clientId, dpopKey)."""
+    data = {"accessToken": {"accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
+                            "secretAccessKey": secrets.token_urlsafe(30),
+                            "sessionToken": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(40),
+                            "accountId": body.get("account_id", "111122223333"),
+                            "expiresAt": body.get("expires_at") or cli_time(time.time() + 900)},
+            "tokenType": "aws_sigv4", "refreshToken": refresh, "clientId": client, "dpopKey": body["dpop_key"]}
+    os.makedirs(body["cache_dir"], mode=0o700, exist_ok=True)
+    path = os.path.join(body["cache_dir"], hashlib.sha256(body["session"].encode()).hexdigest() + ".json")
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(json.dumps(data))
+
+
 def generated(count, roles, prefix, first_id):
     return [{"accountId": "%012d" % (first_id + i), "accountName": f"{prefix}{i + 1}",
              "emailAddress": f"aws+{prefix}{i + 1}@example.com", "roles": list(roles)} for i in range(count)]
@@ -411,6 +439,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ("GET", "/assignment/accounts"): ("ListAccounts", self.list_accounts),
             ("GET", "/assignment/roles"): ("ListAccountRoles", self.list_account_roles),
             ("POST", "/logout"): ("Logout", self.logout),
+            ("POST", "/v1/token"): ("CreateOAuth2Token", self.create_oauth2_token),
         }
         entry = table.get((method, path))
         if entry is None:
@@ -660,6 +689,66 @@ class Handler(http.server.BaseHTTPRequestHandler):
             state.sessions[record["session"]]["logged_out"] = True
         return 200, None, ()
 
+    # --- AWS Sign-In (the `aws login` session) ---------------------------------------------------
+
+    def create_oauth2_token(self, _query):
+        def refused(status, shape, error, message):
+            return ApiError(status, shape, {"error": error, "message": message})
+        try:
+            body = json.loads(self.read_body() or b"{}")
+        except json.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict) or body.get("grantType") != "refresh_token" or not body.get("clientId"):
+            raise refused(400, "ValidationException", "INVALID_REQUEST", "clientId and grantType refresh_token")
+        jwk = self.check_dpop()
+        state = self.server.state
+        with state.lock:
+            record = state.login_refresh_tokens.get(body.get("refreshToken"))
+            if record is None or not record["valid"] or record["client"] != body["clientId"]:
+                raise refused(400, "AccessDeniedException", "TOKEN_EXPIRED", "The refresh token is not valid")
+            if record["jwk"] != jwk:
+                raise refused(400, "AccessDeniedException", "INVALID_REQUEST", "The DPoP key is not the session's")
+            record["valid"] = False
+            refresh = "lrt-" + secrets.token_urlsafe(24)
+            state.login_refresh_tokens[refresh] = {"client": body["clientId"], "jwk": jwk, "valid": True}
+            seconds = int(state.settings["access_token_seconds"])
+        return 200, {"accessToken": {"accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
+                                     "secretAccessKey": secrets.token_urlsafe(30),
+                                     "sessionToken": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(60)},
+                     "tokenType": "aws_sigv4", "expiresIn": seconds, "refreshToken": refresh}, ()
+
+    def check_dpop(self):
+        """The DPoP proof's shape (RFC 9449): an ES256 JWT whose header carries a P-256 JWK and whose
+        payload names this request (htm, htu), is recent (iat) and new (jti). The signature itself
+        is not checked here (no ECDSA in the standard library); the unit tests verify it."""
+        def bad(why):
+            return ApiError(400, "ValidationException", {"error": "INVALID_REQUEST", "message": "DPoP: " + why})
+        parts = (self.headers.get("DPoP") or "").split(".")
+        if len(parts) != 3:
+            raise bad("missing or not a JWT")
+        try:
+            header, payload = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in parts[:2])
+            signature = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+        except (ValueError, json.JSONDecodeError):
+            raise bad("not base64url JSON") from None
+        jwk = header.get("jwk") or {}
+        if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256" or jwk.get("kty") != "EC" or \
+                jwk.get("crv") != "P-256" or len(jwk.get("x", "")) != 43 or len(jwk.get("y", "")) != 43:
+            raise bad("the header is not typ dpop+jwt, alg ES256 with a P-256 jwk")
+        if len(signature) != 64:
+            raise bad("an ES256 signature is 64 bytes")
+        url = f"http://{self.headers.get('Host')}/v1/token"
+        if payload.get("htm") != "POST" or payload.get("htu") != url:
+            raise bad(f"htm/htu do not name POST {url}")
+        if not isinstance(payload.get("iat"), int) or abs(payload["iat"] - time.time()) > 300:
+            raise bad("iat is not now")
+        state = self.server.state
+        with state.lock:
+            if not payload.get("jti") or payload["jti"] in state.dpop_ids:
+                raise bad("jti missing or used before")
+            state.dpop_ids.add(payload["jti"])
+        return (jwk["x"], jwk["y"])
+
     # --- control -------------------------------------------------------------------------------
 
     def control(self, method, action):
@@ -754,6 +843,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if "cache_dir" in body:
                 write_cache_token(body, registration, token)
             return {**registration, **token}
+        elif action == "issue_login_session":
+            client = body.get("client_id", "arn:aws:signin:::devtools/same-device")
+            refresh = "lrt-" + secrets.token_urlsafe(24)
+            state.login_refresh_tokens[refresh] = {"client": client, "jwk": tuple(body["jwk"]), "valid": True}
+            write_login_session(body, client, refresh)
+            return {"refreshToken": refresh}
+        elif action == "revoke_login_sessions":
+            for record in state.login_refresh_tokens.values():
+                record["valid"] = False
         elif action == "reset_counters":
             state.counts = {op: 0 for op in OPERATIONS}
         else:

@@ -14,9 +14,13 @@ Cases:
   oracle          botocore reads and refreshes what awsprof writes, and awsprof reads and refreshes
                   what the AWS CLI's own login code (do_sso_login) and botocore write; each side
                   reuses the other's client registration.
+  login-session   a profile's login_session (`aws login`, botocore 1.43's LoginProvider): credentials
+                  due within 5 minutes are refreshed with AWS Sign-In CreateOAuth2Token and a DPoP
+                  proof (the fake checks its shape), the file rewritten, once for four processes.
   refresh-once    an expired access token with a live refresh token: `awsprof test --all` over 500
                   SSO profiles (STS from moto_server) succeeds with one CreateToken, and eight
-                  export-credentials processes at once refresh once too.
+                  export-credentials processes at once refresh once too; with a revoked refresh
+                  token, test --all fails every profile after one CreateToken.
 
 Each botocore check runs under every Python that has botocore: this interpreter (Debian's, whose
 botocore is the AWS CLI v2's own) and the first python3 on PATH (botocore from PyPI), so both
@@ -400,6 +404,21 @@ def case_login_device(bin_dir, work, checks):
             registration = json.loads(f.read())
         checks.check(list(registration) == ["clientId", "clientSecret", "expiresAt", "scopes"],
                      "a device-flow registration has no grantTypes, as the CLI writes it", registration)
+
+        # A cached registration that expired is replaced; so is one the service no longer knows.
+        fake.control("configure", device_decision="approve")
+        registration["expiresAt"] = "2020-01-01T00:00:00Z"
+        with open(os.path.join(home.cache, name), "w", encoding="utf-8") as f:
+            f.write(json.dumps(registration))
+        got = awsprof(bin_dir, home, "sso", "login", "--profile", "dev", "--use-device-code", "--output", "json")
+        checks.check(got.returncode == 0 and json.loads(got.stdout or "{}").get("registered") is True and
+                     fake.counts()["RegisterClient"] == 2, "an expired cached registration is replaced",
+                     got.stderr or fake.counts())
+        fake.control("expire_clients")
+        got = awsprof(bin_dir, home, "sso", "login", "--profile", "dev", "--use-device-code")
+        counts = fake.counts()
+        checks.check(got.returncode == 0 and counts["RegisterClient"] == 3,
+                     "a registration the service refuses (invalid_client) is replaced once", got.stderr or counts)
     return 0
 
 
@@ -532,6 +551,18 @@ region = us-east-1
         checks.check(counts["CreateToken"] == 1, "they refreshed the token once between them", counts)
         checks.check(counts["GetRoleCredentials"] == 8, "and each got its role credentials", counts)
 
+        # The refresh token was revoked: the first profile's attempt fails, and the others of the run
+        # do not try again within the minute (botocore's one attempt a minute).
+        expire()
+        fake.control("revoke_refresh_tokens")
+        got = awsprof(bin_dir, home, "test", "--all", "--output", "json", timeout=600)
+        results = json.loads(got.stdout or "[]")
+        checks.check(len(results) == profiles + 1 and
+                     all(r["error"] and r["error"]["code"] == "SsoLoginRequired" for r in results),
+                     "test --all with a revoked refresh token: every profile asks for a login",
+                     got.stderr[-1000:] or results[:2])
+        checks.check(fake.counts()["CreateToken"] == 1, "after one CreateToken, not one per profile", fake.counts())
+
         moto = shutil.which("moto_server")
         if not checks.check(moto is not None, "moto_server is there for STS (test --all)"):
             return 0
@@ -562,6 +593,62 @@ region = us-east-1
     return 0
 
 
+# A P-256 test key (openssl ecparam -name prime256v1 -genkey), and its public coordinates.
+TEST_DPOP_KEY = """-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIFVJoSSDioxt/A5HpYmozlZ+w4niVfmtNJ0vAobL5/nZoAoGCCqGSM49
+AwEHoUQDQgAEdzY5GNv/RnWI1Q++GQuk6b4Ar5s5JJu35rBAZp4+KiW37zAIvMgb
+n0cY/j/ADPvvoiSupcVwka5xaVHQNMDabA==
+-----END EC PRIVATE KEY-----
+"""
+TEST_DPOP_JWK = ["dzY5GNv_RnWI1Q--GQuk6b4Ar5s5JJu35rBAZp4-KiU", "t-8wCLzIG59HGP4_wAz776IkrqXFcJGucWlR0DTA2mw"]
+
+
+def case_login_session(bin_dir, work, checks):
+    config = "[profile me]\nlogin_session = me\nregion = us-east-1\n"
+    with FakeIdentityCenter(work, lifetime=300) as fake:
+        home = Home(work, fake, config=config)
+        cache = os.path.join(home.path, ".aws", "login", "cache")
+        path = os.path.join(cache, hashlib.sha256(b"me").hexdigest() + ".json")
+        env = {"AWS_ENDPOINT_URL_SIGNIN": fake.url}
+
+        def issue(expires_at):
+            fake.control("issue_login_session", cache_dir=cache, session="me", dpop_key=TEST_DPOP_KEY,
+                         jwk=TEST_DPOP_JWK, expires_at=expires_at)
+            fake.control("reset_counters")
+
+        issue("2020-01-01T00:00:00Z")
+        with open(path, encoding="utf-8") as f:
+            before = json.loads(f.read())
+        got = awsprof(bin_dir, home, "export-credentials", "--profile", "me", "--format", "env-no-export",
+                      extra_env=env)
+        checks.check(got.returncode == 0 and "AWS_ACCESS_KEY_ID=ASIA" in got.stdout,
+                     "export-credentials refreshes an expired login session", got.stderr)
+        checks.check(fake.counts()["CreateOAuth2Token"] == 1, "with one CreateOAuth2Token (its DPoP proof accepted)",
+                     fake.counts())
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        after = json.loads(text)
+        checks.check(list(after) == list(before) and list(after["accessToken"]) == list(before["accessToken"]) and
+                     text == json.dumps(after), "the session file keeps botocore's keys and layout", text[:200])
+        checks.check(after["refreshToken"] != before["refreshToken"] and
+                     after["accessToken"]["accountId"] == before["accessToken"]["accountId"] and
+                     after["dpopKey"] == TEST_DPOP_KEY, "new credentials and refresh token; account and key kept")
+        got = awsprof(bin_dir, home, "export-credentials", "--profile", "me", extra_env=env)
+        checks.check(got.returncode == 0 and fake.counts()["CreateOAuth2Token"] == 1,
+                     "fresh credentials are used without a call", fake.counts())
+
+        issue("2020-01-01T00:00:00Z")
+        procs = [subprocess.Popen([os.path.join(bin_dir, "awsprof"), "export-credentials", "--profile", "me"],
+                                  env=dict(home.env, **env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        checks.check(all(p.returncode == 0 for p in procs), "four processes at once all get credentials",
+                     "".join(errors))
+        checks.check(fake.counts()["CreateOAuth2Token"] == 1, "and refresh the session once between them",
+                     fake.counts())
+    return 0
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -585,6 +672,7 @@ CASES = {
     "login-device": case_login_device,
     "oracle": case_oracle,
     "refresh-once": case_refresh_once,
+    "login-session": case_login_session,
 }
 
 

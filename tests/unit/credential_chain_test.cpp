@@ -217,13 +217,33 @@ TEST(CredentialChain, FallsThroughToContainerThenInstanceMetadata) {
   auto imds = plan_credentials(model_of("[default]\nregion = x\n"), via_env("default"), fake_env({}));
   ASSERT_TRUE(imds);
   EXPECT_EQ(method_name(imds->method), "iam-role");
-  EXPECT_EQ(imds->skipped.size(), 10u);
+  EXPECT_EQ(imds->skipped.size(), 11u);  // every provider before it, login (botocore 1.43) included
   auto container = plan_credentials(model_of(""), via_env("default"),
                                     fake_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/c"},
                                               {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "t"}}));
   ASSERT_TRUE(container);
   EXPECT_EQ(method_name(container->method), "container-role");
   EXPECT_TRUE(std::get<ContainerStep>(container->steps.at(0)).has_authorization_token);
+}
+
+TEST(CredentialChain, LoginSessionComesAfterTheCredentialsFileAndBeforeCredentialProcess) {
+  // botocore 1.43 ProfileProviderBuilder: web identity, sso, shared-credentials-file, login,
+  // custom-process, config-file.
+  auto login = plan_credentials(model_of("[profile p]\nlogin_session = me\ncredential_process = x\n"),
+                                via_env("p"), fake_env({}));
+  ASSERT_TRUE(login) << login.message();
+  EXPECT_EQ(method_name(login->method), "login");
+  EXPECT_EQ(std::get<LoginStep>(login->steps.at(0)).session, "me");
+  auto keys = plan_credentials(model_of("[profile p]\nlogin_session = me\n"), via_env("p"),
+                               fake_env({}));
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(method_name(keys->method), "login");
+  auto role = plan_credentials(
+      model_of("[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = p\n[profile p]\nlogin_session = me\n"),
+      via_env("r"), fake_env({}));
+  ASSERT_TRUE(role) << role.message();  // a login session is a source profile too
+  EXPECT_TRUE(std::holds_alternative<LoginStep>(role->steps.at(0)));
+  EXPECT_TRUE(std::holds_alternative<AssumeRoleStep>(role->steps.at(1)));
 }
 
 TEST(CredentialChain, MissingNamedProfileIsAnError) {

@@ -38,7 +38,8 @@ using awsprof::SsoSessionConfig;
 
 /// The exit code of a failed login or logout: 2 for the files (config, cache), 1 for the service.
 int failure_exit(const CredentialError& error) {
-  return exit_code(error.code == "ConfigError" || error.code == "CacheError" ? Outcome::error : Outcome::findings);
+  return exit_code(error.code == "ConfigError" || error.code == "CacheError" ? Outcome::error
+                                                                             : Outcome::findings);
 }
 
 int report(const Tool& tool, const CredentialError& error) {
@@ -79,7 +80,8 @@ pid_t open_browser(const std::string& url, const awsprof::EnvLookup& env) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO})
-      posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY,
+                                       0);
     std::vector<char*> argv;
     for (const std::string& word : words) argv.push_back(const_cast<char*>(word.c_str()));
     argv.push_back(nullptr);
@@ -122,7 +124,8 @@ nlohmann::ordered_json optional_json(const std::optional<std::string>& value) {
 
 nlohmann::ordered_json session_json(const SsoSessionConfig& session) {
   return {{"session", optional_json(session.session_name)},
-          {"profile", session.session_name ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(session.profile)},
+          {"profile",
+           session.session_name ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(session.profile)},
           {"start_url", session.start_url},
           {"region", session.region}};
 }
@@ -150,8 +153,9 @@ int login(Context& c, const std::optional<std::string>& session_name, bool no_br
     return c.tool.fail("the profile \"" + profile.name + "\" does not exist");
   auto session = awsprof::sso_login_config(c.model, profile.name, session_name);
   if (!session) return c.tool.fail(session.message());
-  auto endpoint = awsprof::sso_endpoint(awsprof::SsoService::oidc, session->region, c.settings.sso_oidc_endpoint_url,
-                                        c.settings.sts.use_fips_endpoint, c.settings.sts.use_dualstack_endpoint);
+  auto endpoint =
+      awsprof::sso_endpoint(awsprof::SsoService::oidc, session->region, c.settings.sso_oidc_endpoint_url,
+                            c.settings.sts.use_fips_endpoint, c.settings.sts.use_dualstack_endpoint);
   if (!endpoint) return c.tool.fail(endpoint.message());
   awsprof::RealFileSystem fs;
   awsprof::SsoLoginOptions options;
@@ -170,7 +174,8 @@ int login(Context& c, const std::optional<std::string>& session_name, bool no_br
   auto result = awsprof::sso_login(*session, options);
   if (browser > 0) waitpid(browser, nullptr, WNOHANG);
   if (!result) return report(c.tool, result.error());
-  const auto why_not = awsprof::why_not_refreshable(*session, result->token, std::chrono::system_clock::now());
+  const auto why_not =
+      awsprof::why_not_refreshable(*session, result->token, std::chrono::system_clock::now());
   if (c.tool.context().output == OutputFormat::json) {
     nlohmann::ordered_json out = session_json(*session);
     out["flow"] = result->browser_flow ? "authorization_code" : "device_code";
@@ -207,7 +212,8 @@ int status(Context& c, const std::optional<std::string>& session_name) {
     if (!state) return c.tool.fail(state.message());
     states.push_back(std::move(*state));
   }
-  const bool all_usable = std::all_of(states.begin(), states.end(), [](const SsoLoginState& s) { return s.usable(); });
+  const bool all_usable =
+      std::all_of(states.begin(), states.end(), [](const SsoLoginState& s) { return s.usable(); });
   const ToolContext& context = c.tool.context();
   if (context.output == OutputFormat::json) {
     auto array = nlohmann::ordered_json::array();
@@ -215,14 +221,16 @@ int status(Context& c, const std::optional<std::string>& session_name) {
       nlohmann::ordered_json item = session_json(s.session);
       item["token_file"] = s.token_path;
       item["token"] = to_string(s.token);
-      item["problem"] = s.problem.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.problem);
+      item["problem"] =
+          s.problem.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.problem);
       item["expires_at"] = optional_json(s.expires_at);
       item["expires_in_seconds"] =
-          s.expiry ? nlohmann::ordered_json(std::chrono::duration_cast<std::chrono::seconds>(*s.expiry - now).count())
+          s.expiry ? nlohmann::ordered_json(
+                         std::chrono::duration_cast<std::chrono::seconds>(*s.expiry - now).count())
                    : nlohmann::ordered_json(nullptr);
       item["refreshable"] = s.refreshable;
-      item["why_not_refreshable"] = optional_json(s.token == SsoLoginState::Token::missing ? std::nullopt
-                                                                                           : s.why_not_refreshable);
+      item["why_not_refreshable"] =
+          optional_json(s.token == SsoLoginState::Token::missing ? std::nullopt : s.why_not_refreshable);
       item["registration_expires_at"] = optional_json(s.registration_expires_at);
       item["usable"] = s.usable();
       array.push_back(std::move(item));
@@ -263,20 +271,23 @@ int logout(Context& c, const std::optional<std::string>& session_name) {
     if (!config) return c.tool.fail(config.message());
     session = std::move(*config);
   }
-  auto result = session ? awsprof::sso_logout(*session, awsprof::sso_role_cache_keys(c.model, *session), options)
-                        : awsprof::sso_logout_all(options);
+  auto result = session
+                    ? awsprof::sso_logout(*session, awsprof::sso_role_cache_keys(c.model, *session), options)
+                    : awsprof::sso_logout_all(options);
   if (!result) return report(c.tool, result.error());
-  for (const std::string& note : result->notes) std::cerr << c.tool.display_name() << ": note: " << note << '\n';
+  for (const std::string& note : result->notes)
+    std::cerr << c.tool.display_name() << ": note: " << note << '\n';
   if (c.tool.context().output == OutputFormat::json) {
-    nlohmann::ordered_json out = {{"session", session ? nlohmann::ordered_json(*session->session_name) : nullptr},
-                                  {"removed_tokens", result->removed_tokens},
-                                  {"removed_credentials", result->removed_credentials},
-                                  {"notes", result->notes}};
+    nlohmann::ordered_json out = {
+        {"session", session ? nlohmann::ordered_json(*session->session_name) : nullptr},
+        {"removed_tokens", result->removed_tokens},
+        {"removed_credentials", result->removed_credentials},
+        {"notes", result->notes}};
     print_json(std::cout, out);
   } else {
     const auto tokens = result->removed_tokens.size(), credentials = result->removed_credentials.size();
-    std::cout << "Logged out" << (session ? " of " + session->label() : std::string()) << ": removed " << tokens
-              << (tokens == 1 ? " token" : " tokens") << " and " << credentials
+    std::cout << "Logged out" << (session ? " of " + session->label() : std::string()) << ": removed "
+              << tokens << (tokens == 1 ? " token" : " tokens") << " and " << credentials
               << (credentials == 1 ? " cached role credential" : " cached role credentials") << '\n';
   }
   return exit_code(Outcome::ok);
@@ -299,16 +310,19 @@ int main(int argc, char** argv) {
   CLI::App* login_command = app.add_subcommand(
       "login", "Log in and cache the token where the AWS CLI v2 looks for it (~/.aws/sso/cache)");
   login_command
-      ->add_option("--sso-session", session, "The [sso-session] to log in to (default: the profile's sso_session)")
+      ->add_option("--sso-session", session,
+                   "The [sso-session] to log in to (default: the profile's sso_session)")
       ->type_name("NAME");
   login_command->add_flag("--no-browser", no_browser, "Print the URL to open instead of opening a browser");
-  login_command->add_flag("--use-device-code", use_device_code,
-                          "Use the device code flow (a URL and a code, from any device) instead of the browser flow");
-  CLI::App* status_command =
-      app.add_subcommand("status", "Show each login: start URL, region, expiry, and whether it can be refreshed");
+  login_command->add_flag(
+      "--use-device-code", use_device_code,
+      "Use the device code flow (a URL and a code, from any device) instead of the browser flow");
+  CLI::App* status_command = app.add_subcommand(
+      "status", "Show each login: start URL, region, expiry, and whether it can be refreshed");
   status_command->add_option("--sso-session", session, "Only this [sso-session]")->type_name("NAME");
   CLI::App* logout_command = app.add_subcommand(
-      "logout", "End the SSO logins and remove their cached tokens and role credentials (default: all of them)");
+      "logout",
+      "End the SSO logins and remove their cached tokens and role credentials (default: all of them)");
   logout_command->add_option("--sso-session", session, "Only this [sso-session]")->type_name("NAME");
   PopulateFlags populate_flags;
   std::optional<EditFlags> populate_edit_flags;
@@ -321,7 +335,8 @@ int main(int argc, char** argv) {
   auto settings = awsprof::read_network_settings(loaded->model, tool.context().profile.name, tool.env(),
                                                  network_overrides(network));
   if (!settings) return tool.fail(settings.message());
-  Context context{tool, loaded->model, *settings, awsprof::HttpClient(settings->http), debug_logger(tool, network)};
+  Context context{tool, loaded->model, *settings, awsprof::HttpClient(settings->http),
+                  debug_logger(tool, network)};
   if (login_command->parsed()) return login(context, session, no_browser, use_device_code);
   if (status_command->parsed()) return status(context, session);
   if (populate_command->parsed())

@@ -155,6 +155,8 @@ int main(int argc, char** argv) {
   ProgressLine progress(show_progress);
   // One MFA prompt per device for the whole run (see awsprof::MfaSessions).
   awsprof::MfaSessions mfa_sessions(awsprof::devices_named_twice(loaded->model, *profiles, tool.env()));
+  // One refresh per SSO token for the whole run, and no second attempt within a minute.
+  awsprof::SsoTokenProvider sso_tokens;
   awsprof::RealFileSystem fs;
   awsprof::ProfileRunOptions options;
   options.fs = &fs;
@@ -162,6 +164,7 @@ int main(int argc, char** argv) {
   options.overrides = network_overrides(network);
   options.mfa_code = mfa_code_provider(network, &progress);
   options.mfa_sessions = &mfa_sessions;
+  options.sso_tokens = &sso_tokens;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
   options.log = debug_logger(tool, network);
   const int job_count =

@@ -9,8 +9,9 @@
 //  - profile_kind() names what a profile's keys select, for listings.
 //
 // The chain, in botocore's order and with its method names:
-//   env, assume-role, assume-role-with-web-identity, sso, shared-credentials-file, custom-process,
-//   config-file, ec2-credentials-file, boto-config, container-role, iam-role.
+//   env, assume-role, assume-role-with-web-identity, sso, shared-credentials-file, login,
+//   custom-process, config-file, ec2-credentials-file, boto-config, container-role, iam-role.
+// (login is the `aws login` session of a profile's login_session, botocore 1.43's LoginProvider.)
 // A plan holds secret values (in Credentials); format them only through mask_secret(). Error
 // messages, reasons and notes never contain a secret.
 #pragma once
@@ -40,6 +41,7 @@ enum class CredentialMethod {
   assume_role_with_web_identity,
   sso,
   shared_credentials_file,
+  login,
   custom_process,
   config_file,
   ec2_credentials_file,
@@ -49,7 +51,7 @@ enum class CredentialMethod {
 };
 
 /// botocore's METHOD name: "env", "assume-role", "assume-role-with-web-identity", "sso",
-/// "shared-credentials-file", "custom-process", "config-file", "ec2-credentials-file",
+/// "shared-credentials-file", "login", "custom-process", "config-file", "ec2-credentials-file",
 /// "boto-config", "container-role", "iam-role". It is the TYPE `aws configure list` shows.
 std::string_view method_name(CredentialMethod method);
 
@@ -113,6 +115,13 @@ struct SsoStep {
   std::string sso_role_name;
 };
 
+/// The `aws login` session named by login_session: credentials cached in ~/.aws/login/cache,
+/// refreshed with signin CreateOAuth2Token (see login_session.hpp).
+struct LoginStep {
+  std::string profile;
+  std::string session;  ///< login_session
+};
+
 /// credential_process.
 struct ProcessStep {
   std::string profile;
@@ -132,8 +141,8 @@ struct AssumeRoleStep {
   std::string credential_source;                 ///< The credential_source, or empty.
 };
 
-using CredentialStep = std::variant<StaticKeysStep, NamedSourceStep, WebIdentityStep, SsoStep, ProcessStep,
-                                    ContainerStep, ImdsStep, AssumeRoleStep>;
+using CredentialStep = std::variant<StaticKeysStep, NamedSourceStep, WebIdentityStep, SsoStep, LoginStep,
+                                    ProcessStep, ContainerStep, ImdsStep, AssumeRoleStep>;
 
 /// A provider that did not apply, and why.
 struct SkippedProvider {
@@ -164,8 +173,8 @@ Result<CredentialPlan> plan_credentials(const ProfileModel& model, const Selecte
 
 /// Which provider a profile's own keys select, in the chain's order: "assume-role" (role_arn
 /// without web_identity_token_file), "web-identity" (web_identity_token_file), "sso"
-/// (sso_account_id or sso_role_name), "static" (aws_access_key_id), "process"
-/// (credential_process), else "config-only". A profile with only sso_session is config-only: the
+/// (sso_account_id or sso_role_name), "static" (aws_access_key_id), "login" (login_session),
+/// "process" (credential_process), else "config-only". A profile with only sso_session is config-only: the
 /// CLI's SSO credential provider needs sso_account_id or sso_role_name.
 std::string_view profile_kind(const Section& profile);
 

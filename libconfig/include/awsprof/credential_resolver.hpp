@@ -7,8 +7,8 @@
 //  - resolve_credentials() carries a CredentialPlan to the end: resolve_offline() first (keys,
 //    credential_process, the CLI cache, SSO token checks), then each step that needs the network:
 //    container credentials, IMDSv2, SSO GetRoleCredentials (the SSO token refreshed first when
-//    due, see sso_token.hpp), AssumeRoleWithWebIdentity and each
-//    AssumeRole hop (signed with the previous hop's credentials). Assumed-role, web-identity and SSO
+//    due, see sso_token.hpp), the `aws login` session's refresh (login_session.hpp),
+//    AssumeRoleWithWebIdentity and each AssumeRole hop (signed with the previous hop's credentials). Assumed-role, web-identity and SSO
 //    results are written to the CLI cache (~/.aws/cli/cache, 0600) and reused until near expiry,
 //    unless they come from a configured endpoint (SharedCacheUse): the cache key does not name the
 //    endpoint, so the AWS CLI would take an emulator's credentials for the real ones.
@@ -79,6 +79,9 @@ struct NetworkSettings {
   /// AWS_ENDPOINT_URL, [services] sso_oidc endpoint_url, endpoint_url. Empty:
   /// https://oidc.<sso_region>.amazonaws.com (or its FIPS / dual-stack form).
   std::string sso_oidc_endpoint_url;
+  /// AWS Sign-In's configured URL (the `aws login` session's refresh), likewise:
+  /// AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL, [services] signin endpoint_url, endpoint_url.
+  std::string signin_endpoint_url;
 };
 
 /// Reads the settings of `profile` (which may be missing: then only the environment and the flags

@@ -35,6 +35,10 @@ enum class SsoService {
   portal,  ///< the SSO portal; configured by AWS_ENDPOINT_URL_SSO or [services] sso
 };
 
+/// An endpoint URL the user configured for `service` ("SSO", "sign-in"): parsed, trailing slashes
+/// dropped (the request paths are appended); the error names the service and the URL.
+Result<Url> configured_endpoint_url(std::string_view service, std::string_view text);
+
 /// Where a service's requests go: the configured URL (see NetworkSettings), else the regional one
 /// from the partition of `region`: https://oidc.{region}.{suffix} and
 /// https://portal.sso.{region}.{suffix}; FIPS "oidc-fips." / "portal.sso-fips."; dual-stack the
@@ -97,8 +101,8 @@ inline constexpr std::string_view kDeviceCodeGrant = "urn:ietf:params:oauth:gran
 
 /// RegisterClient's parameters. Empty lists and strings are not sent.
 struct RegisterClientRequest {
-  std::string client_name;            ///< required
-  std::string client_type = "public"; ///< required
+  std::string client_name;             ///< required
+  std::string client_type = "public";  ///< required
   std::vector<std::string> scopes;
   std::vector<std::string> grant_types;
   std::vector<std::string> redirect_uris;
@@ -149,8 +153,8 @@ class SsoOidcClient {
 
   SsoResult<RegisteredClient> register_client(const RegisterClientRequest& request);
   SsoResult<DeviceAuthorization> start_device_authorization(const std::string& client_id,
-                                                             const std::string& client_secret,
-                                                             const std::string& start_url);
+                                                            const std::string& client_secret,
+                                                            const std::string& start_url);
   SsoResult<CreatedToken> create_token(const CreateTokenRequest& request);
   /// The endpoint's origin and path, where the browser's /authorize page is.
   std::string base_url() const;
@@ -192,7 +196,8 @@ class SsoPortalClient {
   SsoPortalClient(HttpTransport& transport, SsoClientOptions options);
 
   SsoResult<RoleCredentials> get_role_credentials(const std::string& access_token,
-                                                  const std::string& account_id, const std::string& role_name);
+                                                  const std::string& account_id,
+                                                  const std::string& role_name);
   /// One page; `max_results` 1..100 when set.
   SsoResult<SsoAccountPage> list_accounts(const std::string& access_token,
                                           const std::optional<std::string>& next_token,

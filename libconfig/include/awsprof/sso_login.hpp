@@ -32,15 +32,15 @@ namespace awsprof {
 
 /// What the user must do to authorize the login.
 struct SsoLoginPrompt {
-  bool browser_flow = false;  ///< The authorization code flow: open the URL in a browser on this machine.
-  std::string verification_uri;           ///< The page to open.
+  bool browser_flow = false;     ///< The authorization code flow: open the URL in a browser on this machine.
+  std::string verification_uri;  ///< The page to open.
   std::string verification_uri_complete;  ///< The same page with the code filled in (device flow).
   std::string user_code;                  ///< The code to enter (device flow only).
 };
 
 struct SsoLoginOptions {
-  FileSystem* fs = nullptr;  ///< The cache. Required.
-  EnvLookup env;             ///< HOME.
+  FileSystem* fs = nullptr;            ///< The cache. Required.
+  EnvLookup env;                       ///< HOME.
   HttpTransport* transport = nullptr;  ///< SSO OIDC. Required.
   SsoClientOptions oidc;               ///< From sso_endpoint(SsoService::oidc, ...).
   /// The device flow even for an [sso-session] (the CLI's --use-device-code).
@@ -70,7 +70,8 @@ struct SsoLoginResult {
 /// out), "LoginFailed" (no code came back, or the state did not match), "TransportError", the
 /// service's code (InvalidClientException, ...), "CacheError" (a cache file could not be read or
 /// written; nothing half written), "ConfigError".
-Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session, const SsoLoginOptions& options);
+Expected<SsoLoginResult, CredentialError> sso_login(const SsoSessionConfig& session,
+                                                    const SsoLoginOptions& options);
 
 /// PKCE (RFC 7636) S256: base64url(SHA-256(verifier)) without padding.
 std::string pkce_challenge(std::string_view code_verifier);

@@ -138,7 +138,7 @@ struct SsoLoginState {
   SsoSessionConfig session;
   std::string token_path;
   Token token = Token::missing;
-  std::string problem;  ///< for invalid: what is wrong with the file
+  std::string problem;                    ///< for invalid: what is wrong with the file
   std::optional<std::string> expires_at;  ///< as written
   std::optional<std::chrono::system_clock::time_point> expiry;
   std::optional<std::string> registration_expires_at;
@@ -150,7 +150,8 @@ struct SsoLoginState {
 const char* to_string(SsoLoginState::Token token);  ///< "missing", "invalid", "expired", "valid"
 
 /// Reads the token file of `session`; an error only when it cannot be read.
-Result<SsoLoginState> sso_login_state(const FileSystem& fs, const EnvLookup& env, const SsoSessionConfig& session,
+Result<SsoLoginState> sso_login_state(const FileSystem& fs, const EnvLookup& env,
+                                      const SsoSessionConfig& session,
                                       std::chrono::system_clock::time_point now);
 
 /// The ~/.aws/cli/cache file names (without ".json") of the role credentials that the profiles
@@ -163,7 +164,7 @@ struct SsoLogoutOptions {
   /// The SSO portal, to end each token's session first (sso:Logout, as the CLI does, for a token
   /// file that names its region); nullptr: files are only removed.
   HttpTransport* transport = nullptr;
-  SsoClientOptions portal;  ///< Its endpoint is replaced per token region (sso_endpoint()).
+  SsoClientOptions portal;            ///< Its endpoint is replaced per token region (sso_endpoint()).
   std::string configured_portal_url;  ///< NetworkSettings::sso_endpoint_url
   bool use_fips = false, use_dualstack = false;
   FileAccessOptions access;  ///< How long to wait for a refresh another process is making.
@@ -196,8 +197,8 @@ inline constexpr std::chrono::seconds kSsoRefreshAttemptInterval{60};
 
 /// What sso_access_token() may use.
 struct SsoTokenContext {
-  FileSystem* fs = nullptr;  ///< Required.
-  EnvLookup env;             ///< HOME, for the cache directory.
+  FileSystem* fs = nullptr;                                    ///< Required.
+  EnvLookup env;                                               ///< HOME, for the cache directory.
   std::function<std::chrono::system_clock::time_point()> now;  ///< default: the clock
   /// SSO OIDC, for CreateToken; nullptr: a token is never refreshed.
   HttpTransport* transport = nullptr;
