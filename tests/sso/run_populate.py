@@ -17,21 +17,17 @@ Cases:
 
 Exit status: 0 all checks passed, 1 a check failed, 77 skipped (no botocore).
 """
-import argparse
 import hashlib
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from fake_identity_center import FakeIdentityCenter  # noqa: E402
-from run_sso import (SKIP, START_URL, Checks, Home, awsprof, botocore_label, botocore_pythons,  # noqa: E402
-                     run_oracle)
+import run_sso  # noqa: E402
+from run_sso import SKIP, START_URL, Home, awsprof, botocore_label, botocore_pythons, run_oracle  # noqa: E402
 
 SESSION_ONLY = f"""[sso-session corp]
 sso_start_url = {START_URL}
@@ -163,27 +159,5 @@ def case_scale(bin_dir, work, checks):
 CASES = {"botocore": case_botocore, "scale": case_scale}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bin-dir", default="")
-    parser.add_argument("case", choices=sorted(CASES))
-    args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    work = tempfile.mkdtemp(prefix="awsprof-populate-")
-    checks = Checks()
-    keep = True
-    try:
-        status = CASES[args.case](os.path.realpath(args.bin_dir) if args.bin_dir else "", work, checks)
-        keep = bool(checks.failed)
-        if status == SKIP:
-            return SKIP
-        return 1 if checks.failed else 0
-    finally:
-        if keep:
-            print(f"work directory kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_sso.main(CASES, __doc__, "awsprof-populate-"))
