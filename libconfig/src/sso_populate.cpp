@@ -69,6 +69,14 @@ class Populator {
   Status run() {
     model_ =
         build_profile_model({"config", &files_.config}, {"credentials", &files_.credentials}, Dialect::cli);
+    if (model_.unreadable())
+      return Status::error(
+          std::string(model_.config_unreadable ? "the config file" : "the credentials file") +
+          " cannot be parsed by the AWS CLI");
+    for (const Section& profile : model_.profiles)
+      if (const Setting* source = profile.find("source_profile"))
+        if (std::string_view name = detail::trim_blanks(source->value); name != profile.name)
+          referrers_[std::string(name)].emplace_back(profile.name);
     const Section* session = model_.find_sso_session(options_.session);
     if (session == nullptr)
       return Status::error("the config file has no [sso-session " + options_.session + "] section");
@@ -232,13 +240,8 @@ class Populator {
   }
 
   std::vector<std::string> referrers_of(std::string_view name) const {
-    std::vector<std::string> out;
-    for (const Section& profile : model_.profiles) {
-      const Setting* source = profile.find("source_profile");
-      if (source && detail::trim_blanks(source->value) == name && profile.name != name)
-        out.emplace_back(profile.name);
-    }
-    return out;
+    auto found = referrers_.find(name);
+    return found == referrers_.end() ? std::vector<std::string>() : found->second;
   }
 
   GeneratedMarker marker_for(const Want& want) const {
@@ -469,6 +472,8 @@ class Populator {
   std::string start_url_;
   std::vector<Want> wants_;
   std::vector<std::pair<const Section*, SsoProfileIdentity>> stale_;
+  /// The profiles whose source_profile names each profile.
+  std::map<std::string, std::vector<std::string>, std::less<>> referrers_;
   int parked_ = 0;
 };
 

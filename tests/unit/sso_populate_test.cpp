@@ -386,6 +386,11 @@ TEST(SsoPopulate, AFailureChangesNothing) {
   EXPECT_EQ(files.config.text(), "[profile x]\nregion = a\n");
   EXPECT_TRUE(report.profiles.empty());
 
+  Populated unparseable =
+      populate(std::string(kSession) + "[profile x]\na = 1\n[profile x]\na = 2\n", kTwoAccounts);
+  ASSERT_FALSE(unparseable.status);
+  EXPECT_EQ(unparseable.status.message(), "the config file cannot be parsed by the AWS CLI");
+
   Populated empty_name =
       populate(kSession, listing({{{"111111111111", "prod", ""}, {"Admin"}}}), options("{region}"));
   ASSERT_FALSE(empty_name.status);
