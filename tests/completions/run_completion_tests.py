@@ -53,7 +53,12 @@ def cases(source):
          ("exact", ["acme-security-admin", "acme-security-audit"]), {"env": medium, "cwd": examples}),
         ("awsprof validate --config-file con", ("exact", ["config"]), {"cwd": examples}),
         # sso has subcommands: they come first, then each one's options and the shared ones.
-        ("awsprof sso ", ("exact", ["login", "logout", "status"]), {}),
+        ("awsprof sso ", ("exact", ["login", "logout", "populate", "status"]), {}),
+        ("awsprof sso populate --pr", ("exact", ["--preset", "--profile", "--prune"]), {}),
+        ("awsprof sso populate --preset ", ("exact", ["aws-cli", "aws-sso-cli", "aws-sso-util", "awsprof", "granted"]),
+         {}),
+        ("awsprof sso populate --dry", ("exact", ["--dry-run"]), {}),
+        ("awsprof sso login --dry", ("exact", []), {}),
         ("awsprof sso lo", ("exact", ["login", "logout"]), {}),
         ("awsprof sso login --no", ("exact", ["--no-browser", "--no-verify-ssl"]), {}),
         ("awsprof sso login --use", ("exact", ["--use-device-code"]), {}),

@@ -94,6 +94,11 @@ def main():
             expect([row.split("\t")[:2] + row.split("\t")[3:4] for row in r.stdout.splitlines()] ==
                    [["corp", "https://my-sso-portal.awsapps.com/start", "missing"]], line,
                    "the example's [sso-session corp], its start URL, and no token yet", r)),
+        "awsprof sso populate --dry-run": lambda r, line: (
+            expect(r.returncode == 1, line, "exit 1: without a login the source fails", r),
+            expect("no SSO token for sso-session corp" in r.stderr and "nothing was changed" in r.stderr and
+                   "awsprof sso login --sso-session corp" in r.stderr, line,
+                   "why nothing was generated, and the login that fixes it", r)),
     }
     with tempfile.TemporaryDirectory(prefix="awsprof-tour-") as home:
         env = {"HOME": home, "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",

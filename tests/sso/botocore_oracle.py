@@ -9,6 +9,11 @@ botocore (Debian's, whose botocore is the AWS CLI v2's own, and PyPI's).
     botocore_oracle.py credentials PROFILE  the whole credential chain for PROFILE (botocore's
                                             SSOProvider: token, refresh, GetRoleCredentials);
                                             prints {"method", "access_key_prefix"}
+    botocore_oracle.py profiles -           every profile botocore reads from AWS_CONFIG_FILE and
+                                            AWS_SHARED_CREDENTIALS_FILE, with its SSO settings as
+                                            the SSO credential provider would take them; prints
+                                            {NAME: {"sso_session", "sso_account_id", "sso_role_name",
+                                            "region"}}
     botocore_oracle.py cli-login SESSION    the AWS CLI v2's own `aws sso login` code (do_sso_login,
                                             device code flow) for [sso-session SESSION]; approves
                                             the code on the fake itself; prints {"ok": true}
@@ -57,6 +62,13 @@ def credentials(profile):
     return {"method": creds.method, "access_key_prefix": frozen.access_key[:4]}
 
 
+def profiles(_):
+    session = botocore.session.Session()
+    keys = ("sso_session", "sso_account_id", "sso_role_name", "region")
+    return {name: {key: config.get(key) for key in keys}
+            for name, config in session.full_config["profiles"].items()}
+
+
 def approve(**_):
     request = urllib.request.Request(FAKE_URL + "/_control/approve_device", data=b"{}", method="POST")
     urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=20).read()
@@ -75,7 +87,7 @@ def cli_login(session_name):
 
 def main(argv):
     command, name = argv
-    result = {"token": token, "credentials": credentials, "cli-login": cli_login}[command](name)
+    result = {"token": token, "credentials": credentials, "profiles": profiles, "cli-login": cli_login}[command](name)
     print(json.dumps(result))
     return 0
 

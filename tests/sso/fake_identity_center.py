@@ -79,7 +79,10 @@ Control interface (JSON bodies; every answer is JSON)
                                  operation, used before anything else is checked
   POST /_control/rate_limit      {"operation", "per_second", "burst"?}: a token bucket; calls
                                  beyond it get 429 TooManyRequestsException. per_second 0 removes it.
-  POST /_control/clear_faults    removes injections and rate limits
+  POST /_control/throttle        {"operation", "fraction"}: answers that share of its calls (0..1, spread
+                                 evenly: with 0.25, every fourth) with 429 TooManyRequestsException, as
+                                 a busy service does at any rate. fraction 0 removes it.
+  POST /_control/clear_faults    removes injections, rate limits and throttles
   POST /_control/expire_access_tokens   every access token issued so far is expired
   POST /_control/revoke_refresh_tokens  every refresh token issued so far is revoked
   POST /_control/expire_clients         every client registration is expired
@@ -188,6 +191,7 @@ class State:
         self.counts = {op: 0 for op in OPERATIONS}
         self.injected = {}         # operation -> [fault]
         self.buckets = {}          # operation -> [per_second, burst, tokens, last]
+        self.throttles = {}        # operation -> [fraction, calls so far]
         self.page_secret = secrets.token_bytes(16)
         self.login_refresh_tokens = {}  # AWS Sign-In: refresh token -> {"client", "jwk", "valid"}
         self.dpop_ids = set()
@@ -223,6 +227,12 @@ class State:
                 if fault["count"] == 0:
                     queue.pop(0)
             return fault
+        throttle = self.throttles.get(operation)
+        if throttle:
+            fraction, calls = throttle
+            throttle[1] = calls + 1
+            if int((calls + 1) * fraction) != int(calls * fraction):
+                return {"status": 429, "error": "TooManyRequestsException", "message": "Rate exceeded"}
         bucket = self.buckets.get(operation)
         if bucket:
             per_second, burst, tokens, last = bucket
@@ -802,9 +812,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 burst = float(body.get("burst", per_second))
                 state.buckets[body["operation"]] = [per_second, burst, burst, time.monotonic()]
+        elif action == "throttle":
+            if body.get("operation") not in OPERATIONS:
+                raise ValueError("operation must be one of " + ", ".join(OPERATIONS))
+            fraction = float(body["fraction"])
+            if not 0 <= fraction <= 1:
+                raise ValueError("fraction must be between 0 and 1")
+            if fraction == 0:
+                state.throttles.pop(body["operation"], None)
+            else:
+                state.throttles[body["operation"]] = [fraction, 0]
         elif action == "clear_faults":
             state.injected.clear()
             state.buckets.clear()
+            state.throttles.clear()
         elif action == "expire_access_tokens":
             for record in state.access_tokens.values():
                 record["expires"] = min(record["expires"], time.time() - 1)

@@ -676,17 +676,20 @@ CASES = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(cases=None, description=__doc__, prefix="awsprof-sso-"):
+    """Runs the case named on the command line (of `cases`, by default this file's) in a work
+    directory, kept when a check fails."""
+    cases = cases or CASES
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--bin-dir", default="")
-    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("case", choices=sorted(cases))
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    work = tempfile.mkdtemp(prefix="awsprof-sso-")
+    work = tempfile.mkdtemp(prefix=prefix)
     checks = Checks()
     keep = True
     try:
-        status = CASES[args.case](os.path.realpath(args.bin_dir) if args.bin_dir else "", work, checks)
+        status = cases[args.case](os.path.realpath(args.bin_dir) if args.bin_dir else "", work, checks)
         keep = bool(checks.failed)
         if status == SKIP:
             return SKIP

@@ -178,6 +178,88 @@ TEST(Lint, UnusedProfileIsANote) {
   EXPECT_EQ(findings[0].line, 1);
 }
 
+TEST(Lint, LegacySsoProfilesGetTheExactMigration) {
+  Fixture f;
+  f.config_text =
+      "[profile dev]\nsso_start_url = https://d-1234567890.awsapps.com/start#/\nsso_region = eu-west-1\n"
+      "sso_account_id = 111111111111\nsso_role_name = Admin\n";
+  auto findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule_id, "lint.sso-legacy-profile");
+  EXPECT_EQ(findings[0].line, 2);
+  EXPECT_EQ(findings[0].column, 1);
+  EXPECT_EQ(findings[0].message,
+            "profile 'dev' uses the legacy SSO form (sso_start_url in the profile), whose token cannot be refreshed; "
+            "move it to an [sso-session]: awsprof set --sso-session d-1234567890 sso_start_url "
+            "'https://d-1234567890.awsapps.com/start#/' sso_region eu-west-1 sso_registration_scopes "
+            "sso:account:access && awsprof set --profile dev sso_session d-1234567890 && awsprof unset --profile "
+            "dev sso_start_url sso_region, then log in once with `awsprof sso login --sso-session d-1234567890`");
+
+  // A session of the same start URL already exists: the profile only needs to name it.
+  f.config_text =
+      "[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n"
+      "[profile \"my dev\"]\nsso_start_url = https://d-1234567890.awsapps.com/start/\nsso_account_id = 1\n";
+  findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].message,
+            "profile 'my dev' uses the legacy SSO form (sso_start_url in the profile), whose token cannot be "
+            "refreshed; use its [sso-session corp]: awsprof set --profile 'my dev' sso_session corp && "
+            "awsprof unset --profile 'my dev' sso_start_url, then log in once with `awsprof sso login "
+            "--sso-session corp`");
+
+  // A session of that name holding another URL: the new one gets another name.
+  f.config_text =
+      "[sso-session d-1234567890]\nsso_start_url = https://other.awsapps.com/start\nsso_region = eu-west-1\n"
+      "[profile dev]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n";
+  findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].message.find("awsprof set --sso-session d-1234567890-2 sso_start_url"), std::string::npos);
+
+  // The sso_session form is not legacy, even with the start URL repeated beside it.
+  f.config_text =
+      "[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = eu-west-1\n"
+      "[profile dev]\nsso_session = corp\nsso_start_url = https://x.awsapps.com/start\nsso_account_id = 1\n";
+  EXPECT_EQ(f.rules(), Ids{});
+}
+
+TEST(Lint, StaleGeneratedProfiles) {
+  const std::string session =
+      "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n";
+  const std::string profile =
+      "[profile prod.Admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\n"
+      "awsprof_generated = sso-session=corp start-url=https://corp.awsapps.com/start account=111111111111 "
+      "role=Admin name=prod.Admin";
+  Fixture f;
+  f.config_text = session + profile + "\n";
+  EXPECT_EQ(f.rules(), Ids{});  // a live generated profile
+
+  f.config_text = session + profile + " stale-since=2025-02-03\n";
+  auto findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule_id, "lint.sso-stale-generated-profile");
+  EXPECT_EQ(findings[0].line, 8);
+  EXPECT_EQ(findings[0].column, 21);
+  EXPECT_EQ(findings[0].message,
+            "profile 'prod.Admin' is for role Admin in account 111111111111, which IAM Identity Center no longer "
+            "lists (found by `awsprof sso populate` on 2025-02-03); `awsprof sso populate --sso-session corp "
+            "--prune` removes it");
+
+  f.config_text = "[sso-session corp]\nsso_start_url = https://new.awsapps.com/start\nsso_region = us-east-1\n" +
+                  profile + "\n";
+  findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].message,
+            "profile 'prod.Admin' was generated from https://corp.awsapps.com/start, but [sso-session corp] now "
+            "uses https://new.awsapps.com/start; `awsprof sso populate --sso-session corp --prune` removes it");
+
+  f.config_text = profile + "\n";
+  findings = f.lint();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].message,
+            "profile 'prod.Admin' was generated for [sso-session corp], which is no longer in the config file; "
+            "`awsprof set --delete-profile prod.Admin` removes it");
+}
+
 TEST(Lint, ParsesIso8601) {
   // Lint reads aws_expiration with parse_expiration_time and compares it with LintInput::now.
   auto parse_iso8601 = [](std::string_view text) -> std::optional<std::time_t> {

@@ -5,6 +5,7 @@
 //           device code flow (legacy profiles, --use-device-code), into the CLI's cache files
 //   status  each login the files name: start URL, region, expiry, whether it can be refreshed
 //   logout  one login (--sso-session) or all of them, as `aws sso logout` does
+//   populate  one profile per account and role a session can see, kept in sync (populate.cpp)
 //
 // What the user must do (a URL, a code) goes to stderr; results go to stdout (text, table or json).
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include "common/load.hpp"
 #include "common/network.hpp"
 #include "common/tool.hpp"
+#include "populate.hpp"
 
 extern char** environ;
 
@@ -294,7 +296,9 @@ int logout(Context& c, const std::optional<std::string>& session_name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Tool tool("sso", "Log in to IAM Identity Center (AWS SSO), and show or end the logins the AWS CLI shares.");
+  Tool tool("sso",
+            "Log in to IAM Identity Center (AWS SSO), show or end the logins the AWS CLI shares, and generate a "
+            "profile per account and role.");
   CLI::App& app = tool.app();
   app.require_subcommand(1, 1);
   app.fallthrough();
@@ -320,6 +324,9 @@ int main(int argc, char** argv) {
       "logout",
       "End the SSO logins and remove their cached tokens and role credentials (default: all of them)");
   logout_command->add_option("--sso-session", session, "Only this [sso-session]")->type_name("NAME");
+  PopulateFlags populate_flags;
+  std::optional<EditFlags> populate_edit_flags;
+  CLI::App* populate_command = add_populate_command(app, populate_flags, populate_edit_flags);
   if (auto exit = tool.parse(argc, argv)) return *exit;
   warn_about_network_flags(tool, network);
 
@@ -332,5 +339,7 @@ int main(int argc, char** argv) {
                   debug_logger(tool, network)};
   if (login_command->parsed()) return login(context, session, no_browser, use_device_code);
   if (status_command->parsed()) return status(context, session);
+  if (populate_command->parsed())
+    return run_populate(tool, loaded->model, *settings, populate_flags, *populate_edit_flags, context.log);
   return logout(context, session);
 }

@@ -41,7 +41,7 @@ constexpr CommandInfo kKnownCommands[] = {
     {"lint", "Check the credential hygiene of the AWS files, or look for AWS credentials in files"},
     {"list", "List every profile in the config and credentials files"},
     {"set", "Set keys (checked against the settings catalogue), or rename, copy or delete a profile"},
-    {"sso", "Log in to IAM Identity Center (AWS SSO), and show or end the logins the AWS CLI shares"},
+    {"sso", "Log in to IAM Identity Center (AWS SSO), show or end the logins, and generate a profile per role"},
     {"test", "Resolve each profile's credentials as the AWS CLI does and call STS GetCallerIdentity"},
     {"unset", "Remove keys from the config and credentials files, and sections left empty"},
     {"validate", "Check the config and credentials files: structure, settings, profiles and dialects"},

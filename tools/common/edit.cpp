@@ -38,9 +38,11 @@ std::string dry_run_diff(const ToolContext& context, const EditOutcome& outcome)
          masked_diff(outcome.credentials_before, outcome.credentials_after, context.credentials_path);
 }
 
-EditFlags::EditFlags(Tool& tool, const std::string& force_help) {
-  tool.app().add_flag("--dry-run", dry_run, "Print what would change as a unified diff, and write nothing");
-  tool.app().add_flag("--force", force, force_help);
+EditFlags::EditFlags(Tool& tool, const std::string& force_help) : EditFlags(tool.app(), force_help) {}
+
+EditFlags::EditFlags(CLI::App& command, const std::string& force_help) {
+  command.add_flag("--dry-run", dry_run, "Print what would change as a unified diff, and write nothing");
+  if (!force_help.empty()) command.add_flag("--force", force, force_help);
 }
 
 Result<ResolvedKey> resolve_key_argument(const Tool& tool, const SectionFlags& sections,
@@ -142,9 +144,8 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
     return status;
   };
   RealFileSystem fs;
-  Result<EditOutcome> outcome =
-      edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run,
-                        tool.file_access());
+  Result<EditOutcome> outcome = edit_config_files(fs, context.config_path, context.credentials_path,
+                                                  checked_edit, flags.dry_run, tool.file_access());
   if (!outcome) return tool.fail(outcome.message());
   print_notes(tool, notes);
 

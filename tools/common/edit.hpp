@@ -21,6 +21,8 @@ class EditFlags {
  public:
   /// `force_help` says what --force overrides for this tool.
   EditFlags(Tool& tool, const std::string& force_help);
+  /// The same on a subcommand; without --force when `force_help` is empty.
+  EditFlags(CLI::App& command, const std::string& force_help);
   bool dry_run = false;
   bool force = false;
 };

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <set>
@@ -11,11 +12,44 @@
 #include "awsprof/credentials/credential_process.hpp"
 #include "awsprof/checks/secret_scan.hpp"
 #include "awsprof/support/secrets.hpp"
+#include "awsprof/model/sso_markers.hpp"
 #include "shlex.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
 namespace {
+
+// A word as a POSIX shell reads it back: bare when it holds only safe characters, else in single
+// quotes.
+std::string shell_word(std::string_view word) {
+  const bool bare = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  });
+  if (bare) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string setting_text(const Section& section, std::string_view key) {
+  const Setting* setting = section.find(key);
+  return setting ? std::string(detail::trim_blanks(setting->value)) : std::string();
+}
+
+// A name for a new [sso-session] holding `start_url`: the first label of its host
+// ("https://d-1234567890.awsapps.com/start" -> "d-1234567890"), made unique.
+std::string new_session_name(const ProfileModel& model, std::string_view start_url) {
+  std::string_view host = start_url.substr(start_url.find("://") == std::string_view::npos ? 0 : start_url.find("://") + 3);
+  host = host.substr(0, host.find_first_of("./:?#"));
+  std::string base;
+  for (char c : host)
+    base += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
+  if (base.empty()) base = "sso";
+  std::string name = base;
+  for (int n = 2; model.find_sso_session(name) != nullptr; ++n) name = base + "-" + std::to_string(n);
+  return name;
+}
 
 struct Checker {
   const LintInput& input;
@@ -80,6 +114,11 @@ struct Checker {
     }
     if (const Setting* process = profile.find("credential_process"))
       check_credential_process(*process, quoted);
+    if (input.model) {
+      if (const Setting* start_url = profile.find("sso_start_url"); start_url && !profile.find("sso_session"))
+        check_legacy_sso(profile, *start_url);
+      if (const Setting* marker = profile.find(kGeneratedMarkerKey)) check_generated(profile, *marker, quoted);
+    }
 
     static constexpr const char* kCredentialKeys[] = {
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "credential_process",
@@ -94,6 +133,62 @@ struct Checker {
                      "profile " + quoted +
                          " has no credentials of its own and no other profile uses it as source_profile"});
     }
+  }
+
+  // The legacy inline SSO form, and the commands that turn it into the sso_session form.
+  void check_legacy_sso(const Section& profile, const Setting& start_url_setting) {
+    const ProfileModel& model = *input.model;
+    const std::string start_url(detail::trim_blanks(start_url_setting.value));
+    const std::string region = setting_text(profile, "sso_region");
+    const Section* session = nullptr;
+    for (const Section& candidate : model.sso_sessions) {
+      if (normalize_start_url(setting_text(candidate, "sso_start_url")) == normalize_start_url(start_url) &&
+          (region.empty() || setting_text(candidate, "sso_region") == region)) {
+        session = &candidate;
+        break;
+      }
+    }
+    const std::string name = session ? std::string(session->name) : new_session_name(model, start_url);
+    const std::string profile_word = shell_word(profile.name);
+    std::string commands;
+    if (!session)
+      commands = "awsprof set --sso-session " + shell_word(name) + " sso_start_url " + shell_word(start_url) +
+                 " sso_region " + (region.empty() ? std::string("REGION") : shell_word(region)) +
+                 " sso_registration_scopes sso:account:access && ";
+    commands += "awsprof set --profile " + profile_word + " sso_session " + shell_word(name) +
+                " && awsprof unset --profile " + profile_word + " sso_start_url" +
+                (profile.find("sso_region") ? " sso_region" : "");
+    report(start_url_setting, false, Severity::warning, "lint.sso-legacy-profile",
+           "profile '" + std::string(profile.name) +
+               "' uses the legacy SSO form (sso_start_url in the profile), whose token cannot be refreshed; " +
+               (session ? "use its [sso-session " + name + "]" : "move it to an [sso-session]") + ": " + commands +
+               ", then log in once with `awsprof sso login --sso-session " + shell_word(name) + "`");
+  }
+
+  // A profile `awsprof sso populate` generated that can no longer work.
+  void check_generated(const Section& profile, const Setting& marker_setting, const std::string& quoted) {
+    std::optional<GeneratedMarker> marker = parse_generated_marker(marker_setting.value);
+    if (!marker) return;
+    const std::string role = "role " + marker->role_name + " in account " + marker->account_id;
+    const std::string prune = "`awsprof sso populate --sso-session " + shell_word(marker->session) +
+                              " --prune` removes it";
+    const Section* session = input.model->find_sso_session(marker->session);
+    std::string problem;
+    if (session == nullptr) {
+      problem = "was generated for [sso-session " + marker->session +
+                "], which is no longer in the config file; `awsprof set --delete-profile " + shell_word(profile.name) +
+                "` removes it";
+    } else if (normalize_start_url(setting_text(*session, "sso_start_url")) != normalize_start_url(marker->start_url)) {
+      problem = "was generated from " + marker->start_url + ", but [sso-session " + marker->session + "] now uses " +
+                setting_text(*session, "sso_start_url") + "; " + prune;
+    } else if (marker->stale_since) {
+      problem = "is for " + role + ", which IAM Identity Center no longer lists (found by `awsprof sso populate` on " +
+                *marker->stale_since + "); " + prune;
+    } else {
+      return;
+    }
+    report(marker_setting, true, Severity::warning, "lint.sso-stale-generated-profile",
+           "profile " + quoted + " " + problem);
   }
 
   void check_expiration(const Section& profile, const std::string& quoted) {

@@ -196,6 +196,20 @@ constexpr RuleInfo kRules[] = {
     {"lint.could-use-sso", warning, "Static keys in a profile although an [sso-session] is configured.",
      "IAM Identity Center is already set up, so the long-lived keys could be replaced with short-lived SSO "
      "credentials (aws configure sso)."},
+    {"lint.sso-legacy-profile", warning,
+     "A profile in the legacy SSO form (sso_start_url in the profile, no sso_session), which cannot refresh "
+     "its token.",
+     "Only the sso_session form gets a refresh token: a legacy profile needs a new login each time the "
+     "access token expires (every few hours), and tools that generate profiles keep writing this form. The "
+     "finding gives the exact commands that move the start URL and region to an [sso-session] section (one "
+     "already there with the same start URL, or a new one) and point the profile at it; log in once "
+     "afterwards, as the session's token is cached under its name."},
+    {"lint.sso-stale-generated-profile", warning,
+     "A profile `awsprof sso populate` generated whose role is gone, or whose session no longer holds it.",
+     "populate marks a profile whose account or role IAM Identity Center no longer lists (stale-since) instead "
+     "of deleting it, unless run with --prune. Such a profile fails at every use; so does one whose "
+     "[sso-session] was removed or now points at another start URL. `awsprof sso populate --sso-session NAME "
+     "--prune` removes them (and only them)."},
     {"lint.unused-profile", note,
      "A profile that no other profile uses and that has no credentials of its own.",
      "A profile without keys, SSO, a role or a credential_process, and not used as anyone's "

@@ -16,13 +16,6 @@ namespace {
 
 constexpr std::string_view kNameCharacters = "letters, digits and - _ / . % @ : +";
 
-bool is_spec_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '/' || c == '.' || c == '%' || c == '@' || c == ':' || c == '+';
-  });
-}
-
 bool is_integer_text(std::string_view text) {
   text = detail::trim_blanks(text);
   if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
@@ -201,13 +194,13 @@ class Validator {
           add(kind, line, column, "validate.profile-prefix-in-credentials",
               "[" + raw + "] in the credentials file: the AWS CLI reads it as a profile named '" + raw +
                   "' and the AWS SDKs ignore it; write [" + name.name + "]");
-        } else if (!name.prefix.empty() || !is_spec_name(name.name)) {
+        } else if (!name.prefix.empty() || !is_portable_profile_name(name.name)) {
           invalid_name(kind, line, column, "profile", raw);
         }
         continue;
       }
       if (name.prefix == "profile" || name.prefix == "sso-session") {
-        if (!is_spec_name(name.name)) invalid_name(kind, line, column, name.prefix, name.name);
+        if (!is_portable_profile_name(name.name)) invalid_name(kind, line, column, name.prefix, name.name);
         if (name.prefix == "profile" && name.name == "default" && profile_default_line == 0)
           profile_default_line = line;
       } else if (name.prefix.empty()) {
@@ -217,7 +210,7 @@ class Validator {
           if (default_line == 0) default_line = line;
         } else if (!read_by_cli && name.name != "DEFAULT" && name.name != "plugins" &&
                    !reported(file(kind).path, line, "parse.ignored-section")) {
-          const std::string suggestion = is_spec_name(name.name) ? name.name : "\"" + name.name + "\"";
+          const std::string suggestion = is_portable_profile_name(name.name) ? name.name : "\"" + name.name + "\"";
           add(kind, line, column, "validate.unprefixed-section",
               "the AWS CLI ignores [" + raw +
                   "] in the config file: profiles other than default need the 'profile' prefix ([profile " +

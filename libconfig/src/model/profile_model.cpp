@@ -18,6 +18,15 @@ std::optional<Dialect> parse_dialect(std::string_view text) {
 
 const char* to_string(FileKind kind) { return kind == FileKind::config ? "config" : "credentials"; }
 
+bool is_portable_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '/' || c == '.' || c == '%' || c == '@' || c == ':' || c == '+';
+}
+
+bool is_portable_profile_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), is_portable_name_char);
+}
+
 const SubProperty* Setting::find_sub(std::string_view sub_key) const {
   if (!sub_properties) return nullptr;
   for (auto it = sub_properties->rbegin(); it != sub_properties->rend(); ++it)

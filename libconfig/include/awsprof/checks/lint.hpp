@@ -11,6 +11,8 @@
 //   lint.credential-process-missing    error    credential_process runs a program that does not exist
 //   lint.credential-process-writable   error    credential_process runs a group- or world-writable program
 //   lint.could-use-sso                 warning  static keys although an [sso-session] exists
+//   lint.sso-legacy-profile            warning  the legacy inline SSO form (no refresh), with the migration
+//   lint.sso-stale-generated-profile   warning  a profile `sso populate` generated whose role or session is gone
 //   lint.unused-profile                note     a profile no profile uses that has no credentials of its own
 // The library only computes; messages never contain a secret (at most its masked form).
 #pragma once

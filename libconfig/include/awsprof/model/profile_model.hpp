@@ -129,6 +129,12 @@ struct ProfileModel {
 /// nearest profiles when some are near: the one message for a profile that was named but that
 /// the files do not define.
 std::string missing_profile_message(const ProfileModel& model, std::string_view name);
+/// True when `name` is not empty and holds only the characters the profile-file specification
+/// allows in a section name (ASCII letters, digits and - _ / . % @ : +): a name the AWS CLI and
+/// every SDK read back alike.
+bool is_portable_profile_name(std::string_view name);
+/// True for one of those characters.
+bool is_portable_name_char(char c);
 
 /// Reads the two files in the given dialect.
 ProfileModel build_profile_model(const InputFile& config, const InputFile& credentials, Dialect dialect);
