@@ -100,6 +100,10 @@ std::string_view files_label(const ProfileRow& row) {
   return row.in_config ? "config" : "credentials";
 }
 
+std::optional<std::string_view> non_empty(std::string_view text) {
+  return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
+}
+
 /// The value, or "-" when it is not set or empty.
 std::string_view cell(const std::optional<std::string_view>& value) {
   return value && !value->empty() ? *value : "-";
@@ -123,11 +127,8 @@ std::optional<std::string_view> source_of(const ProfileRow& row) {
 
 /// --long's cells after the default ones: ACCOUNT, ROLE, SSO_SESSION, SOURCE, ACTIVE.
 std::vector<std::string> long_cells(const ProfileRow& row) {
-  return {std::string(cell(row.account.account_id.empty()
-                               ? std::nullopt
-                               : std::optional<std::string_view>(row.account.account_id))),
-          std::string(cell(role_name(row))), std::string(cell(row.sso_session)),
-          std::string(cell(source_of(row))), row.active ? "*" : "-"};
+  return {std::string(cell(non_empty(row.account.account_id))), std::string(cell(role_name(row))),
+          std::string(cell(row.sso_session)), std::string(cell(source_of(row))), row.active ? "*" : "-"};
 }
 
 // Output in pieces of about 64 KiB through one reused buffer: ten thousand small writes through
@@ -184,23 +185,20 @@ void print_json_rows(const std::vector<const Section*>& profiles, const ListOpti
     append_json_string_or_null(out, row.expiration);
     out += ",\n    \"expired\": "sv;
     out += row.expired ? (*row.expired ? "true"sv : "false"sv) : "null"sv;
-    out += ",\n    \"account_id\": "sv;
-    append_json_string_or_null(out, row.account.account_id.empty()
-                                        ? std::nullopt
-                                        : std::optional<std::string_view>(row.account.account_id));
-    out += ",\n    \"account_source\": "sv;
-    append_json_string_or_null(
-        out, row.account.source.empty() ? std::nullopt : std::optional<std::string_view>(row.account.source));
-    out += ",\n    \"role_arn\": "sv;
-    append_json_string_or_null(out, row.role_arn);
-    out += ",\n    \"role_name\": "sv;
-    append_json_string_or_null(out, role_name(row));
-    out += ",\n    \"sso_session\": "sv;
-    append_json_string_or_null(out, row.sso_session);
-    out += ",\n    \"source_profile\": "sv;
-    append_json_string_or_null(out, row.source_profile);
-    out += ",\n    \"credential_source\": "sv;
-    append_json_string_or_null(out, row.credential_source);
+    const std::pair<std::string_view, std::optional<std::string_view>> long_fields[] = {
+        {"account_id", non_empty(row.account.account_id)},
+        {"account_source", non_empty(row.account.source)},
+        {"role_arn", row.role_arn},
+        {"role_name", role_name(row)},
+        {"sso_session", row.sso_session},
+        {"source_profile", row.source_profile},
+        {"credential_source", row.credential_source}};
+    for (const auto& [key, value] : long_fields) {
+      out += ",\n    \""sv;
+      out += key;
+      out += "\": "sv;
+      append_json_string_or_null(out, value);
+    }
     out += ",\n    \"active\": "sv;
     out += row.active ? "true"sv : "false"sv;
     out += i + 1 < profiles.size() ? "\n  },\n"sv : "\n  }\n"sv;
