@@ -62,7 +62,7 @@ void prepare_environment(const awsprof::ResolvedCredentials& resolved, const std
 
 int main(int argc, char** argv) {
   Tool tool("exec",
-            "Run COMMAND (without a shell) with the profile's credentials in its environment: "
+            "Run PROGRAM (without a shell) with the profile's credentials in its environment: "
             "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, "
             "AWS_REGION and AWS_DEFAULT_REGION set, AWS_PROFILE and AWS_DEFAULT_PROFILE unset.");
   std::vector<std::string> command;
@@ -71,13 +71,13 @@ int main(int argc, char** argv) {
   hide_output_flag(tool, output);
   add_network_flags(tool.app(), network);
   tool.app()
-      .add_option("COMMAND", command, "The command and its arguments; put -- before them")
+      .add_option("PROGRAM", command, "The command to run and its arguments (-- before them is safest)")
       ->required()
-      ->type_name("COMMAND [ARG...]");
+      ->type_name("PROGRAM [ARG...]");
   // Everything after the first positional is the command's, options included.
   tool.app().positionals_at_end();
   if (auto exit = tool.parse(argc, argv)) return *exit;
-  if (output) return usage_error(tool, "--output does not apply: what is printed is COMMAND's own output");
+  if (output) return usage_error(tool, "--output does not apply: what is printed is PROGRAM's own output");
   warn_about_network_flags(tool, network);
 
   const std::string& profile = tool.context().profile.name;

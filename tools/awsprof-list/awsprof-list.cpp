@@ -43,12 +43,14 @@ struct ListOptions {
   std::string active;              ///< The selected profile's name.
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 
+  bool selects_name(std::string_view section_name) const {
+    if (globs.empty()) return true;
+    const std::string name(section_name);  // fnmatch wants a C string
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& glob) { return fnmatch(glob.c_str(), name.c_str(), 0) == 0; });
+  }
   bool selects(const Section& profile) const {
-    const std::string name(profile.name);
-    if (!globs.empty() && std::none_of(globs.begin(), globs.end(), [&](const std::string& glob) {
-          return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
-        }))
-      return false;
+    if (!selects_name(profile.name)) return false;
     return kinds.empty() ||
            std::find(kinds.begin(), kinds.end(), awsprof::profile_kind(profile)) != kinds.end();
   }
@@ -249,6 +251,24 @@ void print_profiles(const std::vector<const Section*>& profiles, const ListOptio
   }
 }
 
+/// The names of other sections ([sso-session NAME], [services NAME]) that --filter selects: one a
+/// line, or a JSON array of {"name"}.
+void print_section_names(const std::vector<Section>& sections, const ListOptions& options,
+                         const ToolContext& context) {
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  std::string lines;
+  for (const Section& section : sections) {
+    if (!options.selects_name(section.name)) continue;
+    names.push_back({{"name", section.name}});
+    lines.append(section.name).append("\n");
+  }
+  if (context.output == OutputFormat::json) {
+    print_json(std::cout, names);
+  } else {
+    std::cout << lines;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -266,11 +286,24 @@ int main(int argc, char** argv) {
       ->type_name("GLOB");
   tool.app()
       .add_option("--kind", options.kinds, "Only the profiles of this kind (may be repeated)")
-      ->type_name("KIND")
+      ->type_name("assume-role|web-identity|sso|static|login|process|config-only")
       ->check(one_of({"assume-role", "web-identity", "sso", "static", "login", "process", "config-only"}));
+  std::string section_type = "profile";
+  tool.app()
+      .add_option(
+          "--section-type", section_type,
+          "List the names of the [sso-session NAME] or [services NAME] sections instead of the profiles "
+          "(for the shell completions)")
+      ->type_name("profile|sso-session|services")
+      ->check(one_of({"profile", "sso-session", "services"}));
   if (auto exit = tool.parse(argc, argv)) return *exit;
   auto loaded = load_profiles(tool);
   if (!loaded) return exit_code(Outcome::error);
+  if (section_type != "profile") {
+    print_section_names(section_type == "sso-session" ? loaded->model.sso_sessions : loaded->model.services,
+                        options, tool.context());
+    return exit_code(Outcome::ok);
+  }
   const ToolContext& context = tool.context();
   options.active = context.profile.name;
   // The listing is of every profile, so a name that is not one of them is said, not fatal; the
