@@ -102,10 +102,35 @@ TEST(ProfileGraph, FindsEachCycleOnceAndLetsAProfileWithKeysSignItself) {
   EXPECT_FALSE(graph.nodes[*graph.find_profile("off")].in_cycle);
   EXPECT_EQ(names(graph, graph.chain(*graph.find_profile("off"))),
             (std::vector<std::string>{"b", "a", "off"}));
+  // off is outside the cycle but runs into it: the AWS CLI fails for it too.
+  EXPECT_EQ(graph.nodes[*graph.find_profile("off")].problems,
+            (std::vector<std::string>{"its source_profile chain loops: a -> b -> a"}));
+  EXPECT_EQ(graph.nodes[*graph.find_profile("self")].problems,
+            (std::vector<std::string>{"its source_profile chain loops: self -> self"}));
   const GraphNode& keyed = graph.nodes[*graph.find_profile("keyed")];
   EXPECT_TRUE(keyed.signs_itself);
   EXPECT_FALSE(keyed.signer);
   EXPECT_TRUE(keyed.problems.empty());
+}
+
+TEST(ProfileGraph, ACycleMemberSignedByKeysDoesNotLoopButItsSourceDoes) {
+  // As plan_credentials() walks it: from worker, keyed signs with its keys (no loop); from keyed,
+  // worker's source is keyed again, already visited: the AWS CLI reports a loop.
+  ProfileModel model = model_of(
+      "[profile keyed]\nrole_arn = arn:aws:iam::111111111111:role/k\nsource_profile = worker\n"
+      "[profile worker]\nrole_arn = arn:aws:iam::111111111111:role/w\nsource_profile = keyed\n",
+      "[keyed]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n");
+  ProfileGraph graph = build_profile_graph(model);
+  ASSERT_EQ(graph.cycles.size(), 1u);
+  const GraphNode& worker = graph.nodes[*graph.find_profile("worker")];
+  EXPECT_TRUE(worker.in_cycle);
+  EXPECT_TRUE(worker.problems.empty());
+  EXPECT_EQ(names(graph, graph.chain(*graph.find_profile("worker"))),
+            (std::vector<std::string>{"keyed", "worker"}));
+  EXPECT_EQ(graph.nodes[*graph.find_profile("keyed")].problems,
+            (std::vector<std::string>{"its source_profile chain loops: keyed -> worker -> keyed"}));
+  EXPECT_TRUE(graph.chain_problems(*graph.find_profile("worker")).empty());  // keyed's loop is not worker's
+  EXPECT_EQ(graph.chain_problems(*graph.find_profile("keyed")).size(), 1u);
 }
 
 }  // namespace

@@ -142,9 +142,8 @@ FileChain file_chain(const ProfileModel& model, const std::string& profile) {
 void print_file_chain(std::ostream& out, const FileChain& chain) {
   if (chain.nodes.size() < 2) return;
   out << "chain in the files: " << chain_line(chain.graph, chain.nodes) << '\n';
-  for (std::size_t node : chain.nodes)
-    for (const std::string& problem : chain.graph.nodes[node].problems)
-      out << "  problem: " << chain.graph.nodes[node].name << ": " << problem << '\n';
+  for (const ProfileGraph::LinkProblem& link : chain.graph.chain_problems(chain.nodes.back()))
+    out << "  problem: " << chain.graph.nodes[link.node].name << ": " << link.problem << '\n';
 }
 
 Json file_chain_json(const FileChain& chain) {

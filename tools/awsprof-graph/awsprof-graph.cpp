@@ -93,7 +93,8 @@ void print_tree(std::ostream& out, const View& view, bool colour) {
         << '\n';
     for (std::size_t i = 0; i < cycle.size(); ++i) {
       const bool last = i + 1 == cycle.size();
-      out << (last ? "└── " : "├── ") << node_label(graph.nodes[cycle[i]]) << '\n';
+      const GraphNode& member = graph.nodes[cycle[i]];
+      out << (last ? "└── " : "├── ") << node_label(member) << problem_suffix(member, colour) << '\n';
       print_subtree(out, view, cycle[i], last ? "    " : "│   ", colour);
     }
   }
@@ -233,8 +234,9 @@ int main(int argc, char** argv) {
   const ProfileGraph graph = build_profile_graph(loaded->model);
   View view{graph, std::vector<bool>(graph.nodes.size(), true)};
   // Only --profile picks one chain: AWS_PROFILE selects a profile to use, not a view of the files.
+  std::optional<std::size_t> selected;
   if (context.profile.explicit_on_command_line()) {
-    const std::optional<std::size_t> selected = graph.find_profile(context.profile.name);
+    selected = graph.find_profile(context.profile.name);
     if (!selected) return tool.fail(missing_profile_message(loaded->model, context.profile.name));
     view.shown.assign(graph.nodes.size(), false);
     for (std::size_t node : graph.chain(*selected)) view.shown[node] = true;
@@ -253,8 +255,12 @@ int main(int argc, char** argv) {
   } else {
     print_tree(std::cout, view, context.stdout_colour);
   }
+  // With --profile, what stands in that profile's way; else anything wrong in the files.
   bool problems = false;
-  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
-    problems = problems || (view.has(i) && !graph.nodes[i].problems.empty());
+  if (selected) {
+    problems = !graph.chain_problems(*selected).empty();
+  } else {
+    for (const GraphNode& node : graph.nodes) problems = problems || !node.problems.empty();
+  }
   return exit_code(problems ? Outcome::findings : Outcome::ok);
 }

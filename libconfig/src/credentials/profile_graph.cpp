@@ -136,6 +136,18 @@ std::vector<std::size_t> ProfileGraph::chain(std::size_t node) const {
   return {reversed.rbegin(), reversed.rend()};
 }
 
+std::vector<ProfileGraph::LinkProblem> ProfileGraph::chain_problems(std::size_t node) const {
+  const std::vector<std::size_t> links = chain(node);
+  std::vector<LinkProblem> out;
+  for (std::size_t link : links) {
+    const bool signs_with_keys =
+        link != node && nodes[link].type == GraphNodeType::profile && nodes[link].static_keys;
+    if (signs_with_keys) continue;
+    for (const std::string& problem : nodes[link].problems) out.push_back({link, problem});
+  }
+  return out;
+}
+
 namespace {
 
 std::string quoted(std::string_view name) {
@@ -162,6 +174,7 @@ class GraphBuilder {
     }
     for (std::size_t i = 0; i < model_.profiles.size(); ++i) link(i, model_.profiles[i]);
     find_cycles();
+    for (std::size_t i = 0; i < model_.profiles.size(); ++i) check_chain_loops(i);
     return std::move(graph_);
   }
 
@@ -252,16 +265,33 @@ class GraphBuilder {
         auto first = std::find(path.begin(), path.end(), *current);
         std::vector<std::size_t> cycle(first, path.end());
         std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
-        std::string text;
-        for (std::size_t member : cycle) text += graph_.nodes[member].name + " -> ";
-        text += graph_.nodes[cycle.front()].name;
-        for (std::size_t member : cycle) {
-          graph_.nodes[member].in_cycle = true;
-          graph_.nodes[member].problems.push_back("in a source_profile cycle: " + text);
-        }
+        for (std::size_t member : cycle) graph_.nodes[member].in_cycle = true;
         graph_.cycles.push_back(std::move(cycle));
       }
       for (std::size_t member : path) marks[member] = Mark::done;
+    }
+  }
+
+  // Whether the AWS CLI's chain for `start` loops, as plan_credentials() walks it: each source
+  // profile is visited once, and one with static keys ends the walk (it signs with them). A
+  // profile can be outside a cycle and still run into one (the cycle is its problem too), or be
+  // in one and not loop (its source signs with keys).
+  void check_chain_loops(std::size_t start) {
+    std::vector<std::size_t> visited{start};
+    std::size_t current = start;
+    while (graph_.nodes[current].signer) {
+      const std::size_t next = *graph_.nodes[current].signer;
+      if (graph_.nodes[next].type != GraphNodeType::profile) return;
+      if (const auto seen = std::find(visited.begin(), visited.end(), next); seen != visited.end()) {
+        std::string text;
+        for (auto it = seen; it != visited.end(); ++it) text += graph_.nodes[*it].name + " -> ";
+        graph_.nodes[start].problems.push_back("its source_profile chain loops: " + text +
+                                               graph_.nodes[next].name);
+        return;
+      }
+      visited.push_back(next);
+      if (graph_.nodes[next].static_keys) return;
+      current = next;
     }
   }
 

@@ -53,9 +53,13 @@ struct GraphNode {
   /// Set when this profile names itself as source_profile and signs with its own static keys.
   bool signs_itself = false;
   /// What is wrong, in words, or empty: "source_profile \"x\" does not exist", "credential_source
-  /// \"Foo\" is not valid", "role_arn without source_profile or credential_source", "in a
-  /// source_profile cycle", "sso_session \"x\" does not exist", ...
+  /// \"Foo\" is not valid", "role_arn without source_profile or credential_source", "its
+  /// source_profile chain loops: a -> b -> a" (when the AWS CLI's walk from this profile loops),
+  /// "sso_session \"x\" does not exist", ...
   std::vector<std::string> problems;
+  /// In a cycle of signer links (ProfileGraph::cycles): no root reaches it. Whether its own chain
+  /// loops is a problem above: a member signed by a profile with static keys does not loop, and a
+  /// profile outside the cycle that runs into it does.
   bool in_cycle = false;
 };
 
@@ -81,6 +85,15 @@ struct ProfileGraph {
   /// The chain that gets `node` its credentials, base first, `node` last. It stops at a root, and
   /// at a cycle (the first repeated node is not repeated).
   std::vector<std::size_t> chain(std::size_t node) const;
+
+  struct LinkProblem {
+    std::size_t node;
+    std::string problem;
+  };
+  /// What stands between `node` and its credentials: the problems of the links of its chain, base
+  /// first, but not those of a base profile that signs with its static keys (its own role chain
+  /// is not used).
+  std::vector<LinkProblem> chain_problems(std::size_t node) const;
 };
 
 /// The graph of every profile in `model` (both files). Pure.
