@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <unordered_map>
 
 #include "awsprof/credentials/credential_chain.hpp"
 
@@ -109,13 +110,6 @@ std::string_view ProfileGraph::link_key(std::size_t node) const {
   return {};
 }
 
-std::vector<std::size_t> ProfileGraph::signed_by(std::size_t node) const {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    if (nodes[i].signer == node && i != node) out.push_back(i);
-  return out;
-}
-
 std::vector<std::size_t> ProfileGraph::roots() const {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -164,8 +158,12 @@ class GraphBuilder {
   explicit GraphBuilder(const ProfileModel& model) : model_(model) {}
 
   ProfileGraph build() {
-    for (const Section& profile : model_.profiles) graph_.nodes.push_back(profile_node(profile));
+    for (const Section& profile : model_.profiles) {
+      profile_index_.emplace(profile.name, graph_.nodes.size());
+      graph_.nodes.push_back(profile_node(profile));
+    }
     for (const Section& session : model_.sso_sessions) {
+      session_index_.emplace(session.name, graph_.nodes.size());
       GraphNode node;
       node.type = GraphNodeType::sso_session;
       node.name = std::string(session.name);
@@ -175,6 +173,10 @@ class GraphBuilder {
     for (std::size_t i = 0; i < model_.profiles.size(); ++i) link(i, model_.profiles[i]);
     find_cycles();
     for (std::size_t i = 0; i < model_.profiles.size(); ++i) check_chain_loops(i);
+    graph_.signees.assign(graph_.nodes.size(), {});
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+      if (graph_.nodes[i].signer && *graph_.nodes[i].signer != i)
+        graph_.signees[*graph_.nodes[i].signer].push_back(i);
     return std::move(graph_);
   }
 
@@ -193,8 +195,11 @@ class GraphBuilder {
     return node;
   }
 
+  // The credential-source or missing-reference node of that name, added when first met.
   std::size_t node_for(GraphNodeType type, std::string_view name) {
-    if (auto found = graph_.find(type, name)) return *found;
+    const auto [entry, added] =
+        other_index_.try_emplace(std::string(to_string(type)) + ":" + std::string(name), graph_.nodes.size());
+    if (!added) return entry->second;
     GraphNode node;
     node.type = type;
     node.name = std::string(name);
@@ -215,8 +220,8 @@ class GraphBuilder {
           node.signs_itself = true;
           return;
         }
-        if (const auto source = graph_.find_profile(source_profile->value)) {
-          node.signer = *source;
+        if (const auto source = profile_index_.find(source_profile->value); source != profile_index_.end()) {
+          node.signer = source->second;
         } else {
           graph_.nodes[index].problems.push_back("source_profile " + quoted(source_profile->value) +
                                                  " does not exist");
@@ -239,8 +244,8 @@ class GraphBuilder {
     }
     if (const Setting* session = profile.find("sso_session");
         session && (node.kind == "sso" || node.kind == "config-only")) {
-      if (const auto found = graph_.find(GraphNodeType::sso_session, session->value)) {
-        node.signer = *found;
+      if (const auto found = session_index_.find(session->value); found != session_index_.end()) {
+        node.signer = found->second;
       } else {
         node.problems.push_back("sso_session " + quoted(session->value) + " does not exist");
         const std::size_t missing = node_for(GraphNodeType::missing_sso_session, session->value);
@@ -297,6 +302,9 @@ class GraphBuilder {
 
   const ProfileModel& model_;
   ProfileGraph graph_;
+  // Names are views into the model, which outlives the builder.
+  std::unordered_map<std::string_view, std::size_t> profile_index_, session_index_;
+  std::unordered_map<std::string, std::size_t> other_index_;
 };
 
 }  // namespace

@@ -70,6 +70,8 @@ struct ProfileGraph {
   /// Each source_profile cycle once, as profile node indices in source_profile order, starting at
   /// the cycle's first profile in file order.
   std::vector<std::vector<std::size_t>> cycles;
+  /// For each node, the nodes it signs (signer links reversed, a self-link left out), in node order.
+  std::vector<std::vector<std::size_t>> signees;
 
   std::optional<std::size_t> find(GraphNodeType type, std::string_view name) const;
   std::optional<std::size_t> find_profile(std::string_view name) const {
@@ -79,7 +81,7 @@ struct ProfileGraph {
   /// "sso_session", or "" for a root.
   std::string_view link_key(std::size_t node) const;
   /// The nodes `node` signs, in node order.
-  std::vector<std::size_t> signed_by(std::size_t node) const;
+  const std::vector<std::size_t>& signed_by(std::size_t node) const { return signees[node]; }
   /// The nodes without a signer (cycle members have one, so they are not roots), in node order.
   std::vector<std::size_t> roots() const;
   /// The chain that gets `node` its credentials, base first, `node` last. It stops at a root, and
