@@ -292,6 +292,7 @@ class GraphBuilder {
         for (auto it = seen; it != visited.end(); ++it) text += graph_.nodes[*it].name + " -> ";
         graph_.nodes[start].problems.push_back("its source_profile chain loops: " + text +
                                                graph_.nodes[next].name);
+        graph_.nodes[start].loop.assign(seen, visited.end());
         return;
       }
       visited.push_back(next);

@@ -61,6 +61,9 @@ struct GraphNode {
   /// loops is a problem above: a member signed by a profile with static keys does not loop, and a
   /// profile outside the cycle that runs into it does.
   bool in_cycle = false;
+  /// When the AWS CLI's walk of this profile's chain loops: the loop, in walk order, from the
+  /// profile the walk comes back to (not repeated at the end).
+  std::vector<std::size_t> loop;
 };
 
 struct ProfileGraph {
