@@ -30,9 +30,9 @@ if ! cmp -s "$work/awsprof.out" "$work/aws.out"; then
 fi
 echo "== list benchmark: $(wc -l <"$work/aws.out") profiles, $(wc -c <"$work/config") bytes; outputs identical"
 
-# The three outputs a script can ask for (stdout is not a terminal here, so plain `list` is text).
+# The outputs a script can ask for (stdout is not a terminal here, so plain `list` is text).
 hyperfine --style basic --warmup 3 --min-runs 30 --export-json "$work/awsprof.json" \
-  "$bin/awsprof list --names" "$bin/awsprof list" "$bin/awsprof list --output json" >/dev/null
+  "$bin/awsprof list --names" "$bin/awsprof list" "$bin/awsprof list --long" "$bin/awsprof list --output json" >/dev/null
 hyperfine --style basic --warmup 1 --runs 5 --export-json "$work/aws.json" \
   "/usr/bin/aws configure list-profiles" >/dev/null
 

@@ -42,7 +42,7 @@ def value_tokens(value_name):
 
 
 def option_kind(option):
-    """flag, file, profile, choice (with option['choices']) or value."""
+    """flag, file, profile, sso-session, services, choice (with option['choices']) or value."""
     if not option["takes_value"]:
         return "flag", []
     longs = [n for n in option["names"] if n.startswith("--")]
@@ -53,6 +53,11 @@ def option_kind(option):
         parts = [p.strip() for p in parts]
         if len(parts) > 1 and all(re.fullmatch(r"[a-z0-9][a-z0-9._-]*", p) for p in parts):
             return "choice", parts
+    # The names of the [sso-session NAME] and [services NAME] sections (set, unset, get).
+    if "--sso-session" in longs:
+        return "sso-session", []
+    if "--services" in longs:
+        return "services", []
     upper = option["value_name"].upper()
     if any(n.endswith("profile") for n in longs) or "PROFILE" in upper:
         return "profile", []
@@ -68,6 +73,8 @@ def positional_kind(positional):
         return "profile"
     if re.search(r"\b(PATH|FILE|FILES|DIR|PATHS)\b", text):
         return "file"
+    if re.search(r"\b(PROGRAM)\b", text):
+        return "program"
     if re.search(r"\b(COMMAND)\b", text):
         return "command"
     return "none"
@@ -85,6 +92,9 @@ def command_model(name, spec):
         fixed, repeat = [], []
         for positional in spec["positionals"]:
             kind = positional_kind(positional)
+            if positional["max"] < 0 and kind == "program":
+                fixed, repeat = fixed + ["program"], ["file"]  # a program, then its arguments
+                break
             if positional["max"] < 0:
                 repeat = [kind]
                 break
@@ -266,9 +276,10 @@ _awsprof_complete_kind() {
         COMPREPLY=($(compgen -f -- "$cur"))
       fi
       ;;
-    profile)
-      _awsprof_reply_words "$cur" "$("${words[0]}" list --names "${file_flags[@]}" 2>/dev/null)"
+    profile|sso-session|services)
+      _awsprof_reply_words "$cur" "$("${words[0]}" list --names --section-type "$kind" "${file_flags[@]}" 2>/dev/null)"
       ;;
+    program) _awsprof_reply_words "$cur" "$(compgen -c -- "$cur" | sort -u)" ;;
     setting) _awsprof_reply_words "$cur" "${_awsprof_settings// /$'\n'}" ;;
     value)
       _awsprof_setting_values "$1"
@@ -411,7 +422,8 @@ def zsh_action(option):
     kind = option["kind"]
     if kind == "choice":
         return "(" + " ".join(option["choices"]) + ")"
-    return {"file": "_files", "profile": "_awsprof_profiles", "value": " "}[kind]
+    return {"file": "_files", "profile": "_awsprof_profiles", "sso-session": "_awsprof_sections sso-session",
+            "services": "_awsprof_sections services", "value": " "}[kind]
 
 
 def zsh_option_specs(option):
@@ -529,9 +541,16 @@ def zsh_script(model):
 
 
 ZSH_BODY = r'''_awsprof_profiles() {
-  local -a profiles
-  profiles=(${(f)"$(_call_program profiles ${(q)_awsprof_exe} list --names ${(q)_awsprof_file_flags} 2>/dev/null)"})
-  _describe -t profiles 'profile' profiles
+  _awsprof_sections profile
+}
+
+# The names of the sections of the type last in the arguments (profile, sso-session, services), as
+# `list` reads them. As an _arguments action it is called with compadd options before the type.
+_awsprof_sections() {
+  local type=${@[-1]}
+  local -a names
+  names=(${(f)"$(_call_program $type ${(q)_awsprof_exe} list --names --section-type $type ${(q)_awsprof_file_flags} 2>/dev/null)"})
+  _describe -t $type $type names
 }
 
 # A positional argument of command $1; words and CURRENT hold only the positional arguments.
@@ -544,6 +563,7 @@ _awsprof_positional() {
     profile) _awsprof_profiles ;;
     file) _files ;;
     command) _awsprof_commands ;;
+    program) _normal ;;
     *) _message 'no more arguments' ;;
   esac
 }
@@ -681,8 +701,8 @@ def fish_script(model):
                 parts.append("-x -a " + fish_quote(" ".join(o["choices"])))
             elif kind == "file":
                 parts.append("-r -F")
-            elif kind == "profile":
-                parts.append("-x -a '(__awsprof_profiles)'")
+            elif kind in ("profile", "sso-session", "services"):
+                parts.append(f"-x -a '(__awsprof_profiles {kind})'")
             elif kind == "value":
                 parts.append("-x")
             parts.append("-d " + fish_quote(o["description"]))
@@ -693,6 +713,7 @@ def fish_script(model):
     out.append("complete -c awsprof -n '__awsprof_positional_is profile' -a '(__awsprof_profiles)'")
     out.append("complete -c awsprof -n '__awsprof_positional_is file' -F")
     out.append("complete -c awsprof -n '__awsprof_positional_is command' -a '(__awsprof_commands)'")
+    out.append("complete -c awsprof -n '__awsprof_positional_is program' -a '(__fish_complete_command)'")
     out.append("")
     out.append("function __awsprof_commands")
     for c in top_level(commands):
@@ -781,7 +802,8 @@ function __awsprof_last_positional
     echo $__awsprof_last
 end
 
-# The profile names, read by `awsprof list --names` from the files given on the line so far.
+# The names of the sections of type $argv[1] (profile when not given, sso-session, services), read
+# by `awsprof list --names --section-type` from the files given on the line so far.
 function __awsprof_profiles
     set -l tokens (commandline -opc)
     set -l flags
@@ -796,7 +818,9 @@ function __awsprof_profiles
                 end
         end
     end
-    command $tokens[1] list --names $flags 2>/dev/null
+    set -l type profile
+    set -q argv[1]; and set type $argv[1]
+    command $tokens[1] list --names --section-type $type $flags 2>/dev/null
 end
 '''
 

@@ -12,7 +12,7 @@ BUILD_PACKAGES="g++ cmake make pkg-config libgtest-dev libgmock-dev
 
 TEST_PACKAGES="awscli python3 python3-jsonschema git git-secrets
   pre-commit mandoc man-db bash-completion zsh fish clang libclang-rt-14-dev
-  curl hyperfine dpkg-dev file strace"
+  curl hyperfine dpkg-dev file strace graphviz"
 
 case "${1:-test}" in
   build) wanted="$BUILD_PACKAGES" ;;

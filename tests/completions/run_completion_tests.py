@@ -65,6 +65,18 @@ def cases(source):
         ("awsprof sso status --output ", ("exact", ["json", "table", "text"]), {}),
         ("awsprof sso logout --profile d", ("exact", ["default", "dev"]), {"env": env}),
         ("awsprof sso status --use", ("exact", []), {}),
+        # --sso-session and --services take the names of those sections, from the files on the line.
+        ("awsprof set --sso-session ", ("exact", ["corp"]), {"env": env}),
+        ("awsprof get --config-file medium/config --sso-session acme-", ("exact", ["acme-eu"]),
+         {"env": medium, "cwd": examples}),
+        ("awsprof unset --config-file team-baseline.config --services plat", ("exact", ["platform-local-services"]),
+         {"env": medium, "cwd": examples}),
+        ("awsprof gr", ("exact", ["graph"]), {}),
+        ("awsprof graph --output ", ("exact", ["dot", "json", "mermaid", "table", "text"]), {}),
+        ("awsprof list --kind s", ("exact", ["sso", "static"]), {}),
+        # exec runs a program (any command on PATH), then takes that program's arguments (files).
+        ("awsprof exec --profile dev bas", ("includes", ["bash"]), {"env": env}),
+        ("awsprof exec --profile dev cat con", ("exact", ["config"]), {"env": env, "cwd": examples}),
         # list takes no arguments: neither profiles nor files (zsh offers the options here).
         ("awsprof list --names ", ("excludes", ["default", "config", "credentials"]), {"env": env, "cwd": examples}),
     ]

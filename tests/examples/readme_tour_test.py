@@ -60,6 +60,17 @@ def main():
         "awsprof list --names --config-file examples/medium/config": lambda r, line: (
             expect(r.returncode == 0 and len(r.stdout.splitlines()) == 301, line,
                    "300 profiles + legacy", r)),
+        "awsprof list --long --kind assume-role --kind sso": lambda r, line: (
+            expect(r.returncode == 0, line, "exit 0", r),
+            expect([row.split("\t")[:1] + row.split("\t")[5:9] for row in r.stdout.splitlines()] ==
+                   [["dev", "111122223333", "Developer", "corp", "-"],
+                    ["prod-admin", "444455556666", "Admin", "-", "default"]], line,
+                   "the SSO and role profiles, with account, role, sso_session and source", r)),
+        "awsprof graph": lambda r, line: (
+            expect(r.returncode == 0, line, "exit 0 (no problems in examples/)", r),
+            expect("default  static\n\u2514\u2500\u2500 prod-admin  assume-role" in r.stdout and
+                   "sso-session corp" in r.stdout and "\u2514\u2500\u2500 dev  sso" in r.stdout, line,
+                   "prod-admin under default's keys, dev under the corp SSO session", r)),
         "AWS_REGION=us-east-2 awsprof explain --profile prod-admin region": lambda r, line: (
             expect(r.returncode == 0, line, "exit 0", r),
             expect(re.search(r"region\s+us-east-2\s+env\s+AWS_REGION", r.stdout) is not None, line,

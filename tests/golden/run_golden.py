@@ -34,7 +34,8 @@ marker line beginning with "--- ":
 Each block's content ends with a newline. A content line that itself begins with "--- " (a unified
 diff's header, say) is written with a backslash before it, "\\--- a/config"; --update does this. Substitutions, in file contents, env values, the command
 and the expected output: %t (the case directory, also HOME and the cwd), %bin (the binary
-directory), %version (the awsprof version), %sso (the fake Identity Center's URL).
+directory), %version (the awsprof version), %sso (the fake Identity Center's URL), %src (the
+source tree, for cases over its examples/ files).
 
 Every case runs in a scrubbed environment: HOME=%t (so the AWS files are %t/.aws/config and
 %t/.aws/credentials, as defaults), PATH=/usr/bin:/bin, LC_ALL=C.UTF-8, and nothing else from the
@@ -58,6 +59,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from fake_identity_center import FakeIdentityCenter  # noqa: E402
 
 MARKER = "--- "
+SOURCE_DIR = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ESCAPED_MARKER = "\\" + MARKER
 RESULT_BLOCKS = ("stdout", "stderr", "exit")
 SKIP_EXIT = 77  # CTest's SKIP_RETURN_CODE for these tests
@@ -106,7 +108,7 @@ def run_case_with(path, bin_dir, version, servers):
     with open(path, encoding="utf-8") as f:
         _, blocks = parse_case(f.read())
     tmp = os.path.realpath(tempfile.mkdtemp(prefix="awsprof-golden-"))
-    subs = [("%version", version), ("%bin", bin_dir), ("%t", tmp)]
+    subs = [("%version", version), ("%bin", bin_dir), ("%src", SOURCE_DIR), ("%t", tmp)]
     # The AWS files are HOME's, %t/.aws/config and %t/.aws/credentials, as defaults: not named by
     # AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, which make a missing file an error for validate/lint.
     env = {
@@ -196,7 +198,7 @@ def update_case(path, actual, tmp, bin_dir, version, sso_urls):
     with open(path, encoding="utf-8") as f:
         text = f.read()
     description, blocks = parse_case(text)
-    unsubs = [(tmp, "%t"), (bin_dir, "%bin")] + [(url, "%sso") for url in sso_urls] + ([("awsprof " + version, "awsprof %version")] if version else [])
+    unsubs = [(tmp, "%t"), (bin_dir, "%bin"), (SOURCE_DIR, "%src")] + [(url, "%sso") for url in sso_urls] + ([("awsprof " + version, "awsprof %version")] if version else [])
     out = [description]
     for words, content in blocks:
         if words and words[0] in RESULT_BLOCKS:

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "awsprof/checks/explain.hpp"
+#include "awsprof/credentials/profile_graph.hpp"
 #include "awsprof/model/settings_catalogue.hpp"
 #include "common/format.hpp"
+#include "common/graph_format.hpp"
 #include "common/load.hpp"
 #include "common/tool.hpp"
 
@@ -122,13 +124,41 @@ void print_text(std::ostream& out, const Explanation& e, const Requested& reques
   if (!e.credentials.error.empty()) out << "  error: " << e.credentials.error << '\n';
 }
 
+/// The profile's chain in the files (graph's --profile view), or nothing when the profile is not
+/// defined.
+struct FileChain {
+  ProfileGraph graph;
+  std::vector<std::size_t> nodes;
+};
+
+FileChain file_chain(const ProfileModel& model, const std::string& profile) {
+  FileChain chain{build_profile_graph(model), {}};
+  if (auto node = chain.graph.find_profile(profile)) chain.nodes = chain.graph.chain(*node);
+  return chain;
+}
+
+/// "chain in the files: default (static) -> prod-admin (assume-role, MFA)", and the problems of its
+/// links, when the profile is signed by something else.
+void print_file_chain(std::ostream& out, const FileChain& chain) {
+  if (chain.nodes.size() < 2) return;
+  out << "chain in the files: " << chain_line(chain.graph, chain.nodes) << '\n';
+  for (const ProfileGraph::LinkProblem& link : chain.graph.chain_problems(chain.nodes.back()))
+    out << "  problem: " << chain.graph.nodes[link.node].name << ": " << link.problem << '\n';
+}
+
+Json file_chain_json(const FileChain& chain) {
+  Json nodes = Json::array();
+  for (std::size_t node : chain.nodes) nodes.push_back(node_json(chain.graph, node));
+  return nodes;
+}
+
 Json source_json(const ValueSource& source) {
   return Json{{"type", source.type},
               {"location", source.location.empty() ? Json(nullptr) : Json(source.location)},
               {"line", source.line > 0 ? Json(source.line) : Json(nullptr)}};
 }
 
-Json to_json(const Explanation& e) {
+Json to_json(const Explanation& e, const FileChain& chain) {
   Json settings = Json::array();
   for (const SettingExplanation& s : e.settings) {
     Json overridden = Json::array();
@@ -149,7 +179,8 @@ Json to_json(const Explanation& e) {
       {"error", e.credentials.error.empty() ? Json(nullptr) : Json(e.credentials.error)}};
   return Json{{"profile", {{"name", e.profile.name}, {"source", source_json(e.profile.source)}}},
               {"settings", settings},
-              {"credentials", credentials}};
+              {"credentials", credentials},
+              {"chain", file_chain_json(chain)}};
 }
 
 /// "access_key" and "secret_key", as `aws configure list` names them, stand for the keys.
@@ -210,10 +241,12 @@ int main(int argc, char** argv) {
   Result<Explanation> explanation = explain_profile(input);
   if (!explanation) return tool.fail(explanation.message());
 
+  const FileChain chain = file_chain(loaded->model, context.profile.name);
   if (context.output == OutputFormat::json) {
-    print_json(std::cout, to_json(*explanation));
+    print_json(std::cout, to_json(*explanation, chain));
   } else {
     print_text(std::cout, *explanation, asked);
+    if (only.empty()) print_file_chain(std::cout, chain);
   }
   bool missing = false;
   for (const std::string& name : only) missing = missing || explanation->find(name) == nullptr;

@@ -89,13 +89,6 @@ std::optional<std::string> enter_recursion_barrier(const Tool& tool, const std::
   return std::nullopt;
 }
 
-/// datetime.isoformat() of a UTC time, as the CLI prints expirations: "2024-01-01T12:00:00+00:00".
-std::string iso_expiration(std::chrono::system_clock::time_point time) {
-  std::string text = awsprof::format_expiration_time(time);  // "...Z"
-  if (!text.empty() && text.back() == 'Z') text.pop_back();
-  return text + "+00:00";
-}
-
 void print_credentials(std::ostream& out, const std::string& format,
                        const awsprof::ResolvedCredentials& resolved) {
   const awsprof::Credentials& c = resolved.credentials;
@@ -151,8 +144,7 @@ int main(int argc, char** argv) {
   // a shell), as `aws configure export-credentials` has it. The shared flag is replaced by a hidden
   // one, so that --output table or json is refused with the reason rather than accepted and ignored.
   std::optional<std::string> output;
-  tool.app().remove_option(tool.app().get_option_no_throw("--output"));
-  tool.app().add_option("--output", output)->group("");
+  hide_output_flag(tool, output);
   add_network_flags(tool.app(), network);
   if (auto exit = tool.parse(argc, argv)) return *exit;
   if (output) {
@@ -164,24 +156,10 @@ int main(int argc, char** argv) {
 
   const std::string& profile = tool.context().profile.name;
   if (auto loop = enter_recursion_barrier(tool, profile)) return tool.fail(*loop);
-  auto loaded = load_profiles(tool);
-  if (!loaded) return exit_code(Outcome::error);
-  if (named_but_missing(tool.context().profile, loaded->model))
-    return tool.fail(missing_profile_message(loaded->model, profile));
-
-  awsprof::RealFileSystem fs;
-  awsprof::ProfileRunOptions options;
-  options.fs = &fs;
-  options.env = awsprof::process_environment();  // with the barrier, for credential_process
-  options.overrides = network_overrides(network);
-  options.mfa_code = mfa_code_provider(network);
-  options.log = debug_logger(tool, network);
-  awsprof::ProfileCredentials got = awsprof::resolve_profile(loaded->model, tool.context().profile, options);
-  if (!got.credentials) {
-    tool.fail("Unable to retrieve credentials: " + got.error->message);
-    if (!got.error->hint.empty()) std::cerr << "hint: " << got.error->hint << '\n';
-    return exit_code(Outcome::findings);
-  }
-  print_credentials(std::cout, format, *got.credentials);
+  // The environment with the barrier, for credential_process.
+  int failure = 0;
+  auto exported = load_and_resolve(tool, network, awsprof::process_environment(), failure);
+  if (!exported) return failure;
+  print_credentials(std::cout, format, exported->credentials);
   return exit_code(Outcome::ok);
 }

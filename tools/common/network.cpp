@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "awsprof/support/timestamps.hpp"
+
 namespace awsprof::tool {
 namespace {
 
@@ -137,6 +139,42 @@ std::function<void(std::string_view)> debug_logger(const Tool& tool, const Netwo
     std::lock_guard<std::mutex> lock(terminal_mutex());
     std::cerr << prefix << line << '\n';
   };
+}
+
+}  // namespace awsprof::tool
+
+namespace awsprof::tool {
+
+std::optional<ExportedCredentials> load_and_resolve(const Tool& tool, const NetworkFlags& network,
+                                                    const EnvLookup& env, int& exit) {
+  exit = exit_code(Outcome::error);
+  auto loaded = load_profiles(tool);
+  if (!loaded) return std::nullopt;
+  if (named_but_missing(tool.context().profile, loaded->model)) {
+    tool.fail(missing_profile_message(loaded->model, tool.context().profile.name));
+    return std::nullopt;
+  }
+  RealFileSystem fs;
+  ProfileRunOptions options;
+  options.fs = &fs;
+  options.env = env;
+  options.overrides = network_overrides(network);
+  options.mfa_code = mfa_code_provider(network);
+  options.log = debug_logger(tool, network);
+  ProfileCredentials got = resolve_profile(loaded->model, tool.context().profile, options);
+  if (!got.credentials) {
+    tool.fail("Unable to retrieve credentials: " + got.error->message);
+    if (!got.error->hint.empty()) std::cerr << "hint: " << got.error->hint << '\n';
+    exit = exit_code(Outcome::findings);
+    return std::nullopt;
+  }
+  return ExportedCredentials{std::move(*loaded), std::move(*got.credentials)};
+}
+
+std::string iso_expiration(std::chrono::system_clock::time_point time) {
+  std::string text = format_expiration_time(time);  // "...Z"
+  if (!text.empty() && text.back() == 'Z') text.pop_back();
+  return text + "+00:00";
 }
 
 }  // namespace awsprof::tool

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "awsprof/credentials/credential_resolver.hpp"
+#include "common/load.hpp"
 #include "common/tool.hpp"
 
 namespace awsprof::tool {
@@ -67,5 +68,28 @@ MfaCodeProvider mfa_code_provider(const NetworkFlags& flags, ProgressLine* progr
 /// With --debug, a logger that prints "awsprof CMD: debug: LINE" on stderr (serialised across
 /// threads); otherwise an empty function. The library's lines never hold secrets.
 std::function<void(std::string_view)> debug_logger(const Tool& tool, const NetworkFlags& flags);
+
+}  // namespace awsprof::tool
+
+namespace awsprof::tool {
+
+/// The files, and the context's profile's credentials from them.
+struct ExportedCredentials {
+  LoadedProfiles loaded;
+  ResolvedCredentials credentials;
+};
+
+/// Loads the files and resolves the context's profile as `aws configure export-credentials` does
+/// (export-credentials, exec): over the network where the chain needs it, with the flags'
+/// overrides, --mfa-code or the prompt, and the --debug log; `env` is what a credential_process
+/// inherits. On failure prints why on stderr, sets `exit` and returns nullopt: 2 for a file that
+/// cannot be read or a named profile that does not exist, 1 for credentials that cannot be had
+/// ("Unable to retrieve credentials: ..." and the hint).
+std::optional<ExportedCredentials> load_and_resolve(const Tool& tool, const NetworkFlags& network,
+                                                    const EnvLookup& env, int& exit);
+
+/// An expiration as the AWS CLI prints it (Python's datetime.isoformat() of a UTC time):
+/// "2024-01-01T12:00:00+00:00".
+std::string iso_expiration(std::chrono::system_clock::time_point time);
 
 }  // namespace awsprof::tool

@@ -163,6 +163,11 @@ std::optional<int> Tool::parse(int argc, const char* const* argv) {
   return std::nullopt;
 }
 
+void hide_output_flag(Tool& tool, std::optional<std::string>& output) {
+  tool.app().remove_option(tool.app().get_option_no_throw("--output"));
+  tool.app().add_option("--output", output)->group("");
+}
+
 FileAccessOptions Tool::file_access() const {
   FileAccessOptions options;
   if (std::optional<std::string> seconds = env_("AWSPROF_LOCK_TIMEOUT")) {

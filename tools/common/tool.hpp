@@ -85,6 +85,11 @@ class Tool {
   ToolContext context_;
 };
 
+/// For a tool whose output has one form the caller does not choose (export-credentials prints its
+/// --format, exec runs a command): replaces the shared --output with a hidden one that stores into
+/// `output`, so that a given --output is refused with the reason rather than accepted and ignored.
+void hide_output_flag(Tool& tool, std::optional<std::string>& output);
+
 /// A CLI11 check that accepts exactly one of `choices`, with a message that lists them:
 /// "invalid value 'x' (expected text|json)".
 CLI::Validator one_of(std::vector<std::string> choices);

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "awsprof/checks/rules.hpp"
+#include "awsprof/credentials/profile_graph.hpp"
 #include "region_catalogue.hpp"
 #include "shlex.hpp"
 #include "text_util.hpp"
@@ -69,14 +70,6 @@ bool is_role_arn(std::string_view value) {
   return parts[2] == "iam" && value.starts_with("role/") && value.size() > 5;
 }
 
-bool has_static_keys(const Section& profile) {
-  return profile.find("aws_access_key_id") != nullptr || profile.find("aws_secret_access_key") != nullptr;
-}
-
-bool has_role_config(const Section& profile) {
-  return profile.find("role_arn") != nullptr && profile.find("web_identity_token_file") == nullptr;
-}
-
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
   for (const std::string& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
@@ -100,15 +93,17 @@ class Validator {
         credentials_(credentials),
         dialect_(dialect),
         catalogue_(catalogue),
-        model_(build_profile_model(config, credentials, dialect)) {}
+        model_(build_profile_model(config, credentials, dialect)),
+        graph_(build_profile_graph(model_)) {}
 
   Diagnostics run() {
     reader_findings();
     if (config_.document) structure(FileKind::config);
     if (credentials_.document) structure(FileKind::credentials);
-    for (const Section& profile : model_.profiles) {
-      check_settings(profile, "profile");
-      profile_semantics(profile);
+    for (std::size_t i = 0; i < model_.profiles.size(); ++i) {
+      check_settings(model_.profiles[i], "profile");
+      profile_semantics(model_.profiles[i]);
+      source_profile_loop(i);
     }
     for (const Section& session : model_.sso_sessions) {
       check_settings(session, "sso-session");
@@ -463,43 +458,28 @@ class Validator {
                    std::string(profile.name) + " to use them as the role's source)");
       }
     }
-    if (has_role_config(profile) && source_profile) source_profile_chain(profile);
     sso_semantics(profile);
     if (const Setting* process = profile.find("credential_process")) credential_process(*process);
   }
 
-  // Follows source_profile the way botocore's AssumeRoleProvider does, reporting a loop once.
-  void source_profile_chain(const Section& start) {
-    std::vector<const Section*> visited{&start};
-    const Section* current = &start;
-    while (true) {
-      const Setting* source = current->find("source_profile");
-      if (source == nullptr) return;
-      const Section* next = model_.find_profile(source->value);
-      if (next == nullptr) return;
-      auto seen = std::find(visited.begin(), visited.end(), next);
-      if (seen != visited.end()) {
-        if (next == current && has_static_keys(*current)) return;
-        std::vector<std::string> cycle;
-        for (auto it = seen; it != visited.end(); ++it) cycle.emplace_back((*it)->name);
-        std::vector<std::string> key = cycle;
-        std::rotate(key.begin(), std::min_element(key.begin(), key.end()), key.end());
-        if (!cycles_.insert(key).second) return;
-        cycle.emplace_back(next->name);
-        const Setting* first = (*seen)->find("source_profile");
-        std::string message = "source_profile chain loops: " + join(cycle, " -> ");
-        if (next == current)
-          message +=
-              " (a profile may name itself only when it has static keys aws_access_key_id and "
-              "aws_secret_access_key)";
-        at_value(*first, "validate.source-profile-cycle",
-                 message + "; the AWS CLI fails with InfiniteLoopConfigError");
-        return;
-      }
-      visited.push_back(next);
-      if (has_static_keys(*next) || !has_role_config(*next)) return;
-      current = next;
-    }
+  // A loop in profile `index`'s source_profile chain, as botocore's AssumeRoleProvider walks it (the
+  // profile graph walks it so), reported once per loop, at the profile the walk comes back to.
+  void source_profile_loop(std::size_t index) {
+    const std::vector<std::size_t>& loop = graph_.nodes[index].loop;
+    if (loop.empty()) return;
+    std::vector<std::string> cycle;
+    for (std::size_t member : loop) cycle.push_back(graph_.nodes[member].name);
+    std::vector<std::string> key = cycle;
+    std::rotate(key.begin(), std::min_element(key.begin(), key.end()), key.end());
+    if (!cycles_.insert(key).second) return;
+    cycle.push_back(cycle.front());
+    std::string message = "source_profile chain loops: " + join(cycle, " -> ");
+    if (loop.size() == 1)
+      message +=
+          " (a profile may name itself only when it has static keys aws_access_key_id and "
+          "aws_secret_access_key)";
+    at_value(*model_.profiles[loop.front()].find("source_profile"), "validate.source-profile-cycle",
+             message + "; the AWS CLI fails with InfiniteLoopConfigError");
   }
 
   void sso_semantics(const Section& profile) {
@@ -626,6 +606,7 @@ class Validator {
   Dialect dialect_;
   const SettingsCatalogue& catalogue_;
   ProfileModel model_;
+  ProfileGraph graph_;  // over model_
   Diagnostics out_;
   std::set<std::vector<std::string>> cycles_;
   bool both_defaults_ = false;

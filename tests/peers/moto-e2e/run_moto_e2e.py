@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end test of `awsprof test` and `awsprof export-credentials` (the real binaries) against
-moto_server.
+"""End-to-end test of `awsprof test`, `awsprof export-credentials` and `awsprof exec` (the real
+binaries) against moto_server.
 
 Server A runs with INITIAL_NO_AUTH_ACTION_COUNT set to exactly the number of setup calls made here
 (through moto's own IAM API), so every request awsprof makes afterwards has its SigV4 signature
@@ -11,7 +11,8 @@ Profiles, all reached through the endpoint override: static keys, a two-hop assu
 an external id and session names, credential_process (a script written here), awsprof itself as a
 credential_process, web identity, environment credentials; failures: a wrong secret
 (SignatureDoesNotMatch), a deleted key (InvalidClientTokenId), a credential_process loop.
-export-credentials is compared byte for byte with /usr/bin/aws (when it is installed).
+export-credentials is compared byte for byte with /usr/bin/aws (when it is installed); exec runs
+/usr/bin/aws sts get-caller-identity as its child, which must see the profile's identity.
 
 Exit status: 0 all checks passed, 1 a check failed, 77 skipped (no moto_server on PATH).
 Servers bind 127.0.0.1 on free ports, are killed at the end (and by `timeout` if this driver is
@@ -318,6 +319,27 @@ region = us-east-1
         checks.expect("export-credentials of the two-hop chain: session credentials with an expiration",
                       doc.get("Version") == 1 and doc.get("SessionToken") and doc.get("Expiration", "").endswith("+00:00"),
                       ours.stderr)
+        # ---- exec: the child calls STS itself with the credentials exec put in its environment ----
+        if os.access(aws, os.X_OK):
+            for profile, arn_check in (("static", lambda arn: arn == user_arn),
+                                       ("hop2", lambda arn: arn.endswith(f":assumed-role/{ROLE2}/{SESSION2}"))):
+                ran = checks.run(["exec", "--profile", profile, "--endpoint-url", endpoint_a, "--", aws, "sts",
+                                  "get-caller-identity", "--output", "json", "--endpoint-url", endpoint_a],
+                                 {"AWS_PROFILE": "wrong-secret", "AWS_MAX_ATTEMPTS": "1"})
+                checks.expect_no_secret(f"awsprof exec --profile {profile}", ran.stderr)
+                ident = json.loads(ran.stdout) if ran.returncode == 0 else {}
+                checks.expect(f"exec --profile {profile}: the child's aws sts get-caller-identity is the profile's "
+                              f"identity in account {ACCOUNT} (AWS_PROFILE unset for it)",
+                              ident.get("Account") == ACCOUNT and arn_check(ident.get("Arn", "")),
+                              f"exit {ran.returncode}: {ran.stdout[:300]!r} {ran.stderr[-300:]!r}")
+            # The child's failure is exec's exit status: the AWS CLI exits 254 on a refused call.
+            ran = checks.run(["exec", "--profile", "wrong-secret", "--", aws, "sts", "get-caller-identity",
+                              "--endpoint-url", endpoint_a], {"AWS_MAX_ATTEMPTS": "1"})
+            checks.expect("exec passes the child's exit status through (254 from the AWS CLI's refused call)",
+                          ran.returncode == 254 and "SignatureDoesNotMatch" in ran.stderr,
+                          f"exit {ran.returncode}: {ran.stderr[-300:]!r}")
+        else:
+            print("SKIPPED (part): /usr/bin/aws not installed; exec's child could not call STS")
         checks.expect("after every run against moto (--endpoint-url, AWS_ENDPOINT_URL_STS, export-credentials), "
                       "~/.aws/cli/cache is still empty", cache_entries() == [], cache_entries())
     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError, ValueError, KeyError, TypeError,
