@@ -56,8 +56,8 @@ Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<Pla
   // A key removed from a profile that was named (by --profile, AWS_PROFILE, default.KEY or
   // profile.NAME.KEY) but that the files lack: a usage error, not a silent success. A set creates
   // such a profile, as aws configure set does.
-  const ProfileModel model = build_profile_model({context.config_path, &files.config},
-                                                 {context.credentials_path, &files.credentials}, dialect);
+  const std::shared_ptr<const ProfileModel> read = files.read(dialect);
+  const ProfileModel& model = *read;
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;
     const bool named = change.where.profile_named || (target.name == context.profile.name &&
@@ -130,11 +130,9 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   auto checked_edit = [&](ConfigFiles& files) -> Status {
     if (!flags.force) {
       // The files may have changed since the check above; this copy is the one being edited.
-      ProfileModel model =
-          build_profile_model({context.config_path, &files.config},
-                              {context.credentials_path, &files.credentials}, context.dialect);
-      if (model.unreadable())
-        return Status::error((model.config_unreadable ? context.config_path : context.credentials_path) +
+      const std::shared_ptr<const ProfileModel> model = files.read(context.dialect);
+      if (model->unreadable())
+        return Status::error((model->config_unreadable ? context.config_path : context.credentials_path) +
                              " changed while being edited and cannot be parsed now; run again to see why");
     }
     Status status = edit(files);
