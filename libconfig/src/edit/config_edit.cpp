@@ -1,8 +1,10 @@
 #include "awsprof/edit/config_edit.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "text_util.hpp"
@@ -362,57 +364,120 @@ bool read_alike(const SectionReading& a, const SectionReading& b) {
 // Names are views into the model, or into the EditTarget of an expected section (which the edit
 // keeps for as long as the snapshot).
 using SectionKey = std::pair<EditTarget::Kind, std::string_view>;
-struct Snapshot {
-  std::shared_ptr<const ProfileModel> model;
-  std::map<SectionKey, SectionReading> sections;
-  std::optional<Diagnostic> refusal;  ///< Why the reader refuses a file, when it does.
+struct SectionKeyHash {
+  std::size_t operator()(const SectionKey& key) const {
+    return std::hash<std::string_view>()(key.second) ^ static_cast<std::size_t>(key.first);
+  }
+};
+using SectionMap = std::unordered_map<SectionKey, SectionReading, SectionKeyHash>;
+
+// What the reader reads, as the model says, or, once an edit has said what it expects instead
+// (expect()), as that map says.
+class Snapshot {
+ public:
+  explicit Snapshot(std::shared_ptr<const ProfileModel> model) : model_(std::move(model)) {
+    if (model_->unreadable())
+      for (const Diagnostic& d : model_->diagnostics)
+        if (d.severity == Severity::error) {
+          refusal_ = d;
+          break;
+        }
+  }
+  const ProfileModel& model() const { return *model_; }
+  const std::optional<Diagnostic>& refusal() const { return refusal_; }
+  bool expected() const { return expected_.has_value(); }
+  /// Every section by kind and name.
+  SectionMap sections() const {
+    if (expected_) return *expected_;
+    SectionMap map;
+    std::size_t count = 0;
+    for (EditTarget::Kind kind : kKinds) count += sections_of(*model_, kind).size();
+    map.reserve(count);
+    for (EditTarget::Kind kind : kKinds)
+      for (const Section& section : sections_of(*model_, kind)) map[{kind, section.name}] = {&section, {}};
+    return map;
+  }
+  /// The sections, to be changed into what an edit expects.
+  SectionMap& expect() {
+    if (!expected_) expected_ = sections();
+    return *expected_;
+  }
+  std::optional<SectionReading> find(const EditTarget& target) const {
+    if (expected_) {
+      auto it = expected_->find({target.kind, target.name});
+      return it == expected_->end() ? std::nullopt : std::optional<SectionReading>(it->second);
+    }
+    const Section* section = find_target(*model_, target);
+    return section == nullptr ? std::nullopt : std::optional<SectionReading>(SectionReading{section, {}});
+  }
+
+ private:
+  std::shared_ptr<const ProfileModel> model_;  // the views point into it
+  std::optional<SectionMap> expected_;
+  std::optional<Diagnostic> refusal_;
 };
 
-Snapshot snapshot(const ConfigFiles& files, Dialect dialect) {
-  Snapshot out;
-  out.model = read_files(files, dialect);
-  const ProfileModel& model = *out.model;
-  for (EditTarget::Kind kind : kKinds)
-    for (const Section& section : sections_of(model, kind)) out.sections[{kind, section.name}] = {&section, {}};
-  if (model.unreadable())
-    for (const Diagnostic& d : model.diagnostics)
-      if (d.severity == Severity::error) {
-        out.refusal = d;
-        break;
-      }
-  return out;
-}
+Snapshot snapshot(const ConfigFiles& files, Dialect dialect) { return Snapshot(read_files(files, dialect)); }
 
-const SectionReading* find(const Snapshot& snap, const EditTarget& target) {
-  auto it = snap.sections.find({target.kind, target.name});
-  return it == snap.sections.end() ? nullptr : &it->second;
-}
+std::optional<SectionReading> find(const Snapshot& snap, const EditTarget& target) { return snap.find(target); }
 
 // A section the reader does not read and one it reads without settings mean the same to a user.
-Settings settings_or_none(const SectionReading* section) {
-  return section != nullptr ? section->settings() : Settings{};
+Settings settings_or_none(const std::optional<SectionReading>& section) {
+  return section ? section->settings() : Settings{};
+}
+
+// True when the two models read every section not `touched` alike, listed in the same order
+// (as they are after an edit that moved no section): a quick walk that needs no lookups. False
+// says only that the walk found a difference in what it compared or in the order.
+bool untouched_alike_in_order(const ProfileModel& before, const ProfileModel& after,
+                              const std::function<bool(EditTarget::Kind, std::string_view)>& untouched) {
+  for (EditTarget::Kind kind : kKinds) {
+    const std::vector<Section>& was = sections_of(before, kind);
+    const std::vector<Section>& now = sections_of(after, kind);
+    std::size_t i = 0, j = 0;
+    while (true) {
+      while (i < was.size() && !untouched(kind, was[i].name)) ++i;
+      while (j < now.size() && !untouched(kind, now[j].name)) ++j;
+      if (i == was.size() || j == now.size()) {
+        if (i != was.size() || j != now.size()) return false;
+        break;
+      }
+      if (was[i].name != now[j].name || !read_alike({&was[i], {}}, {&now[j], {}})) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return true;
 }
 
 // What an edit is meant to have done, compared with what the reader reads afterwards: "" when
 // they agree, else what differs. `touched` are the sections the edit may change; every other
 // one must read exactly as before, and the files must stay readable if they were.
 std::string compare(const Snapshot& before, const Snapshot& after, std::span<const EditTarget> touched) {
-  if (!before.refusal && after.refusal)
-    return "the " + std::string(after.refusal->path) + " file could not be read any more (line " +
-           std::to_string(after.refusal->line) + ": " + after.refusal->message + ")";
-  auto untouched = [&](const SectionKey& key) {
+  if (!before.refusal() && after.refusal())
+    return "the " + std::string(after.refusal()->path) + " file could not be read any more (line " +
+           std::to_string(after.refusal()->line) + ": " + after.refusal()->message + ")";
+  auto untouched = [&](EditTarget::Kind kind, std::string_view name) {
     return std::none_of(touched.begin(), touched.end(),
-                        [&](const EditTarget& t) { return t.kind == key.first && t.name == key.second; });
+                        [&](const EditTarget& t) { return t.kind == kind && t.name == name; });
   };
-  for (const auto& [key, section] : before.sections) {
-    if (!untouched(key)) continue;
-    auto now = after.sections.find(key);
-    if (now == after.sections.end() || !read_alike(now->second, section))
-      return describe({key.first, std::string(key.second)}) + " would read differently";
+  if (!before.expected() && !after.expected() && untouched_alike_in_order(before.model(), after.model(), untouched))
+    return "";
+  // The first difference in the order of kind and name, whatever order the sections are held in.
+  const SectionMap was = before.sections(), now = after.sections();
+  std::optional<SectionKey> differs, appears;
+  auto first = [](std::optional<SectionKey>& found, const SectionKey& key) {
+    if (!found || key < *found) found = key;
+  };
+  for (const auto& [key, section] : was) {
+    if (!untouched(key.first, key.second)) continue;
+    auto it = now.find(key);
+    if (it == now.end() || !read_alike(it->second, section)) first(differs, key);
   }
-  for (const auto& [key, section] : after.sections)
-    if (untouched(key) && before.sections.count(key) == 0)
-      return describe({key.first, std::string(key.second)}) + " would appear";
+  if (differs) return describe({differs->first, std::string(differs->second)}) + " would read differently";
+  for (const auto& [key, section] : now)
+    if (untouched(key.first, key.second) && was.count(key) == 0) first(appears, key);
+  if (appears) return describe({appears->first, std::string(appears->second)}) + " would appear";
   return "";
 }
 
@@ -695,7 +760,7 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
   const Snapshot before = snapshot(files, dialect);
   // What the target should read as afterwards: every key as before, but for those changed.
   std::optional<Settings> intended;
-  if (const SectionReading* existing = find(before, target)) intended = existing->settings();
+  if (const std::optional<SectionReading> existing = find(before, target)) intended = existing->settings();
   std::map<std::string, std::optional<std::string>> changed;  // by the reader's name for the key
   for (const SettingChange& change : changes) {
     Status s = change.value ? set_key(edited, dialect, target, change.key, *change.value)
@@ -752,10 +817,10 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   const EditTarget old_target{EditTarget::Kind::profile, std::string(from)};
   const EditTarget new_target{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
-  const SectionReading* renamed = find(before, old_target);
-  if (renamed == nullptr) return Status::error(missing_profile_message(*read_files(files, dialect), from));
+  const std::optional<SectionReading> renamed = find(before, old_target);
+  if (!renamed) return Status::error(missing_profile_message(*read_files(files, dialect), from));
   if (from == to) return Status();
-  if (find(before, new_target) != nullptr)
+  if (find(before, new_target))
     return Status::error("the profile '" + std::string(to) + "' already exists");
   const std::string what = "cannot rename " + describe(old_target);
   ConfigFiles edited = working_copy(files);
@@ -798,9 +863,10 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   std::string difference = compare(before, after, touched);
   // Each profile that referred to OLD reads as before, but for its source_profile.
   Snapshot expected = before;
-  expected.sections[{new_target.kind, new_target.name}] = *renamed;
-  expected.sections.erase({old_target.kind, old_target.name});
-  for (auto& [key, section] : expected.sections)
+  SectionMap& sections = expected.expect();
+  sections[{new_target.kind, new_target.name}] = *renamed;
+  sections.erase({old_target.kind, old_target.name});
+  for (auto& [key, section] : sections)
     if (key.first == EditTarget::Kind::profile && section.value("source_profile") == from) {
       Settings settings = section.settings();
       settings["source_profile"] = to;
@@ -816,9 +882,9 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
   const EditTarget source{EditTarget::Kind::profile, std::string(from)};
   const EditTarget destination{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
-  if (find(before, source) == nullptr)
+  if (!find(before, source))
     return Status::error(missing_profile_message(*read_files(files, dialect), from));
-  if (find(before, destination) != nullptr)
+  if (find(before, destination))
     return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited = working_copy(files);
   const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
@@ -838,7 +904,7 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
       return added.status();
   }
   Snapshot expected = before;
-  expected.sections[{destination.kind, destination.name}] = *find(before, source);
+  expected.expect()[{destination.kind, destination.name}] = *find(before, source);
   if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
     return unexpected("cannot copy " + describe(source), difference);
   commit(files, edited);
@@ -848,7 +914,7 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
 Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name, Dependents dependents) {
   const EditTarget target{EditTarget::Kind::profile, std::string(name)};
   const Snapshot before = snapshot(files, dialect);
-  if (find(before, target) == nullptr)
+  if (!find(before, target))
     return Status::error(missing_profile_message(*read_files(files, dialect), name));
   if (dependents == Dependents::refuse) {
     std::vector<std::string> names;
@@ -874,7 +940,7 @@ Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name
     if (!s) return s;
   }
   Snapshot expected = before;
-  expected.sections.erase({EditTarget::Kind::profile, std::string(name)});
+  expected.expect().erase({target.kind, target.name});
   if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
     return unexpected(what, difference);
   commit(files, edited);
