@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "read_back.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -618,6 +619,11 @@ Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, 
   });
 }
 }  // namespace
+
+std::string detail::read_back_difference(const ConfigFiles& before, const ConfigFiles& after, Dialect dialect,
+                                         std::span<const EditTarget> touched) {
+  return compare(snapshot(before, dialect), snapshot(after, dialect), touched);
+}
 
 std::shared_ptr<const ProfileModel> ReadingCache::get(const Document& config, const Document& credentials,
                                                       Dialect dialect) const {
