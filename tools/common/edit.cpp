@@ -143,8 +143,8 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
                         tool.file_access());
   if (refused) {
     // The diagnostics name the files by their paths, with the lines they point at.
-    load_profiles_from(tool, {context.config_path, &refused->config}, {context.credentials_path, &refused->credentials},
-                       context.dialect);
+    load_profiles_from(tool, {context.config_path, &refused->config},
+                       {context.credentials_path, &refused->credentials}, context.dialect);
     return exit_code(Outcome::error);
   }
   if (!outcome) return tool.fail(outcome.message());

@@ -418,9 +418,13 @@ class Snapshot {
   std::optional<Diagnostic> refusal_;
 };
 
-Snapshot snapshot(const ConfigFiles& files, Dialect dialect) { return Snapshot(read_files(files, dialect)); }
+Snapshot snapshot(const ConfigFiles& files, Dialect dialect) {
+  return Snapshot(read_files(files, dialect));
+}
 
-std::optional<SectionReading> find(const Snapshot& snap, const EditTarget& target) { return snap.find(target); }
+std::optional<SectionReading> find(const Snapshot& snap, const EditTarget& target) {
+  return snap.find(target);
+}
 
 // A section the reader does not read and one it reads without settings mean the same to a user.
 Settings settings_or_none(const std::optional<SectionReading>& section) {
@@ -462,7 +466,8 @@ std::string compare(const Snapshot& before, const Snapshot& after, std::span<con
     return std::none_of(touched.begin(), touched.end(),
                         [&](const EditTarget& t) { return t.kind == kind && t.name == name; });
   };
-  if (!before.expected() && !after.expected() && untouched_alike_in_order(before.model(), after.model(), untouched))
+  if (!before.expected() && !after.expected() &&
+      untouched_alike_in_order(before.model(), after.model(), untouched))
     return "";
   // The first difference in the order of kind and name, whatever order the sections are held in.
   const SectionMap was = before.sections(), now = after.sections();
@@ -489,7 +494,9 @@ Status unexpected(const std::string& what, const std::string& difference) {
 
 // A copy to edit (the documents share their texts until one is changed), so that a refused edit
 // leaves the files as they were.
-ConfigFiles working_copy(const ConfigFiles& files) { return files; }
+ConfigFiles working_copy(const ConfigFiles& files) {
+  return files;
+}
 
 // Replaces `files` by `edited`, keeping each file's missing final line ending.
 void commit(ConfigFiles& files, ConfigFiles& edited) {
@@ -826,8 +833,7 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   const std::optional<SectionReading> renamed = find(before, old_target);
   if (!renamed) return Status::error(missing_profile_message(*read_files(files, dialect), from));
   if (from == to) return Status();
-  if (find(before, new_target))
-    return Status::error("the profile '" + std::string(to) + "' already exists");
+  if (find(before, new_target)) return Status::error("the profile '" + std::string(to) + "' already exists");
   const std::string what = "cannot rename " + describe(old_target);
   ConfigFiles edited = working_copy(files);
   const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
@@ -888,10 +894,8 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
   const EditTarget source{EditTarget::Kind::profile, std::string(from)};
   const EditTarget destination{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
-  if (!find(before, source))
-    return Status::error(missing_profile_message(*read_files(files, dialect), from));
-  if (find(before, destination))
-    return Status::error("the profile '" + std::string(to) + "' already exists");
+  if (!find(before, source)) return Status::error(missing_profile_message(*read_files(files, dialect), from));
+  if (find(before, destination)) return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited = working_copy(files);
   const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
   const Section* section = find_target(*model, source);
@@ -920,8 +924,7 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
 Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name, Dependents dependents) {
   const EditTarget target{EditTarget::Kind::profile, std::string(name)};
   const Snapshot before = snapshot(files, dialect);
-  if (!find(before, target))
-    return Status::error(missing_profile_message(*read_files(files, dialect), name));
+  if (!find(before, target)) return Status::error(missing_profile_message(*read_files(files, dialect), name));
   if (dependents == Dependents::refuse) {
     std::vector<std::string> names;
     for (const auto& [profile, source] : source_profile_references(*read_files(files, dialect), name))
