@@ -124,14 +124,17 @@ void print_notes(const Tool& tool, const std::vector<EditNote>& notes) {
 int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Status(ConfigFiles&)>& edit,
              const std::function<nlohmann::ordered_json()>& summary) {
   const ToolContext& context = tool.context();
+  // Refuse a file the AWS CLI cannot read before touching it (the diagnostics name file:line).
+  if (!flags.force && !load_profiles(tool)) return exit_code(Outcome::error);
   std::vector<EditNote> notes;
-  // Unless --force, a file the dialect cannot read is refused, as read under the lock: the very
-  // copy being edited, read once (the edit's own reading). Its diagnostics are shown afterwards.
-  std::optional<ConfigFiles> refused;
   auto checked_edit = [&](ConfigFiles& files) -> Status {
-    if (!flags.force && files.read(context.dialect)->unreadable()) {
-      refused = files;
-      return Status::error("refused");
+    if (!flags.force) {
+      // The files may have changed since the check above; this copy is the one being edited (and
+      // this reading is the edit's own: it is made once).
+      const std::shared_ptr<const ProfileModel> model = files.read(context.dialect);
+      if (model->unreadable())
+        return Status::error((model->config_unreadable ? context.config_path : context.credentials_path) +
+                             " changed while being edited and cannot be parsed now; run again to see why");
     }
     Status status = edit(files);
     notes = files.notes;
@@ -141,12 +144,6 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
   Result<EditOutcome> outcome =
       edit_config_files(fs, context.config_path, context.credentials_path, checked_edit, flags.dry_run,
                         tool.file_access());
-  if (refused) {
-    // The diagnostics name the files by their paths, with the lines they point at.
-    load_profiles_from(tool, {context.config_path, &refused->config},
-                       {context.credentials_path, &refused->credentials}, context.dialect);
-    return exit_code(Outcome::error);
-  }
   if (!outcome) return tool.fail(outcome.message());
   print_notes(tool, notes);
 

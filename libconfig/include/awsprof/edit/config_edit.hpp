@@ -74,7 +74,7 @@ struct ConfigFiles {
   Document config;
   Document credentials;
   std::vector<EditNote> notes = {};  ///< Added to by the edits below.
-  ReadingCache readings = {};        ///< Copies of ConfigFiles share it: it is keyed by the texts.
+  ReadingCache readings = {};        ///< A copy starts with the same readings (keyed by the texts).
   Document& of(FileKind kind) { return kind == FileKind::config ? config : credentials; }
   const Document& of(FileKind kind) const { return kind == FileKind::config ? config : credentials; }
   /// How the dialect's reader reads the two documents now.
