@@ -111,5 +111,17 @@ TEST(ReadingCache, ReadsEachStateOnceAndNeverAStaleOne) {
   EXPECT_EQ(value_in(*first, "aws_access_key_id"), "(none)");
 }
 
+TEST(ReadingCache, TakesOverAReadingOfTheSameBytesUntilAnEdit) {
+  ConfigFiles f = files("[profile a]\nregion = x\n");
+  auto bytes = std::make_shared<const std::string>(f.config.text());
+  auto checked = std::make_shared<const ProfileModel>(build_profile_model(
+      {"/home/me/.aws/config", bytes}, {"/home/me/.aws/credentials", nullptr}, Dialect::cli));
+  f.readings.adopt(f.config, f.credentials, checked);
+  EXPECT_EQ(f.read(Dialect::cli), checked);
+  ASSERT_TRUE(f.config.set_value_at(1, "y"));
+  EXPECT_NE(f.read(Dialect::cli), checked);
+  EXPECT_EQ(value_in(*f.read(Dialect::cli), "region"), "y");
+}
+
 }  // namespace
 }  // namespace awsprof

@@ -125,12 +125,21 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
              const std::function<nlohmann::ordered_json()>& summary) {
   const ToolContext& context = tool.context();
   // Refuse a file the AWS CLI cannot read before touching it (the diagnostics name file:line).
-  if (!flags.force && !load_profiles(tool)) return exit_code(Outcome::error);
+  std::optional<LoadedProfiles> checked;
+  if (!flags.force && !(checked = load_profiles(tool))) return exit_code(Outcome::error);
   std::vector<EditNote> notes;
   auto checked_edit = [&](ConfigFiles& files) -> Status {
     if (!flags.force) {
-      // The files may have changed since the check above; this copy is the one being edited (and
-      // this reading is the edit's own: it is made once).
+      // The files may have changed since the check above; this copy is the one being edited.
+      // When its bytes are those checked, the check's reading is the edit's first one.
+      auto same = [](const InputFile& read, const Document& now) {
+        return read.exists() && *read.text == now.text();
+      };
+      if (checked && same(checked->config, files.config) && same(checked->credentials, files.credentials)) {
+        files.readings.adopt(files.config, files.credentials,
+                             std::make_shared<const ProfileModel>(std::move(checked->model)));
+        checked.reset();
+      }
       const std::shared_ptr<const ProfileModel> model = files.read(context.dialect);
       if (model->unreadable())
         return Status::error((model->config_unreadable ? context.config_path : context.credentials_path) +

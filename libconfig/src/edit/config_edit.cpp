@@ -640,13 +640,23 @@ std::shared_ptr<const ProfileModel> ReadingCache::get(const Document& config, co
   for (const Entry& entry : entries_)
     if (entry.dialect == dialect && entry.config == config_text && entry.credentials == credentials_text)
       return entry.model;
+  auto model = std::make_shared<const ProfileModel>(
+      build_profile_model({"config", &config}, {"credentials", &credentials}, dialect));
+  keep({config_text, credentials_text, dialect, model});
+  return model;
+}
+
+void ReadingCache::adopt(const Document& config, const Document& credentials,
+                         std::shared_ptr<const ProfileModel> model) {
+  const Dialect dialect = model->dialect;
+  keep({config.shared_text(), credentials.shared_text(), dialect, std::move(model)});
+}
+
+void ReadingCache::keep(Entry entry) const {
   // An edit reads the files before and after each step: a few readings are all it goes back to.
   constexpr std::size_t kKept = 4;
   if (entries_.size() == kKept) entries_.erase(entries_.begin());
-  auto model = std::make_shared<const ProfileModel>(
-      build_profile_model({"config", &config}, {"credentials", &credentials}, dialect));
-  entries_.push_back({config_text, credentials_text, dialect, model});
-  return model;
+  entries_.push_back(std::move(entry));
 }
 
 FileKind file_for_key(std::string_view key) {

@@ -59,6 +59,9 @@ class ReadingCache {
   /// "credentials" in its diagnostics).
   std::shared_ptr<const ProfileModel> get(const Document& config, const Document& credentials,
                                           Dialect dialect) const;
+  /// Takes `model` as the reading of `config` and `credentials` in its dialect, for a caller that
+  /// has read exactly these bytes already (its diagnostics keep the caller's labels).
+  void adopt(const Document& config, const Document& credentials, std::shared_ptr<const ProfileModel> model);
 
  private:
   struct Entry {
@@ -66,6 +69,7 @@ class ReadingCache {
     Dialect dialect = Dialect::cli;
     std::shared_ptr<const ProfileModel> model;
   };
+  void keep(Entry entry) const;
   mutable std::vector<Entry> entries_;  // the most recent last
 };
 
