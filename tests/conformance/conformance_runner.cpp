@@ -239,8 +239,10 @@ bool load_cli(const fs::path& path, LoadedFile& loaded) {
 void check_values(const json& expected, const std::vector<awsprof::Section>& sections, const char* what,
                   bool raw, std::string& failure) {
   for (const auto& [name, keys] : expected.items()) {
-    auto section =
-        std::find_if(sections.begin(), sections.end(), [&](const auto& s) { return s.name == name; });
+    // A copy: clang 14, which builds the sanitizer variant, cannot capture a structured binding.
+    const std::string profile_name = name;
+    auto section = std::find_if(sections.begin(), sections.end(),
+                                [&](const auto& s) { return s.name == profile_name; });
     if (section == sections.end()) {
       failure += std::string(" ") + what + " '" + name + "' missing;";
       continue;

@@ -168,7 +168,7 @@ TEST(SsoPopulate, AProfileTheUserRenamedKeepsItsName) {
   std::string before = std::string(kSession) + "\n" + generated("prod.Admin", "111111111111", "Admin");
   before.replace(before.find("[profile prod.Admin]"), 20, "[profile prod]");
   for (const char* account_name : {"prod", "production"}) {
-    Populated run = populate(before, listing({{"111111111111", account_name, "", {"Admin"}}}));
+    Populated run = populate(before, listing({{{"111111111111", account_name, ""}, {"Admin"}}}));
     ASSERT_TRUE(run.status);
     EXPECT_EQ(run.files.config.text(), before);
     ASSERT_NE(entry(run.report, "prod"), nullptr);

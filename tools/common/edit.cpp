@@ -58,8 +58,8 @@ Status apply_planned(const Tool& tool, ConfigFiles& files, const std::vector<Pla
   // A key removed from a profile that was named (by --profile, AWS_PROFILE, default.KEY or
   // profile.NAME.KEY) but that the files lack: a usage error, not a silent success. A set creates
   // such a profile, as aws configure set does.
-  const ProfileModel model = build_profile_model({context.config_path, &files.config},
-                                                 {context.credentials_path, &files.credentials}, dialect);
+  const std::shared_ptr<const ProfileModel> read = files.read(dialect);
+  const ProfileModel& model = *read;
   for (const PlannedChange& change : changes) {
     const EditTarget& target = change.where.target;
     const bool named = change.where.profile_named || (target.name == context.profile.name &&
@@ -127,16 +127,24 @@ int run_edit(const Tool& tool, const EditFlags& flags, const std::function<Statu
              const std::function<nlohmann::ordered_json()>& summary) {
   const ToolContext& context = tool.context();
   // Refuse a file the AWS CLI cannot read before touching it (the diagnostics name file:line).
-  if (!flags.force && !load_profiles(tool)) return exit_code(Outcome::error);
+  std::optional<LoadedProfiles> checked;
+  if (!flags.force && !(checked = load_profiles(tool))) return exit_code(Outcome::error);
   std::vector<EditNote> notes;
   auto checked_edit = [&](ConfigFiles& files) -> Status {
     if (!flags.force) {
       // The files may have changed since the check above; this copy is the one being edited.
-      ProfileModel model =
-          build_profile_model({context.config_path, &files.config},
-                              {context.credentials_path, &files.credentials}, context.dialect);
-      if (model.unreadable())
-        return Status::error((model.config_unreadable ? context.config_path : context.credentials_path) +
+      // When its bytes are those checked, the check's reading is the edit's first one.
+      auto same = [](const InputFile& read, const Document& now) {
+        return read.exists() && *read.text == now.text();
+      };
+      if (checked && same(checked->config, files.config) && same(checked->credentials, files.credentials)) {
+        files.readings.adopt(files.config, files.credentials,
+                             std::make_shared<const ProfileModel>(std::move(checked->model)));
+        checked.reset();
+      }
+      const std::shared_ptr<const ProfileModel> model = files.read(context.dialect);
+      if (model->unreadable())
+        return Status::error((model->config_unreadable ? context.config_path : context.credentials_path) +
                              " changed while being edited and cannot be parsed now; run again to see why");
     }
     Status status = edit(files);

@@ -1,10 +1,13 @@
 #include "awsprof/edit/config_edit.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
+#include "read_back.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -109,8 +112,8 @@ Dialect reader_for(const EditTarget& target, Dialect dialect) {
   return target.kind == EditTarget::Kind::section ? Dialect::cli : dialect;
 }
 
-ProfileModel read_files(const ConfigFiles& files, Dialect dialect) {
-  return build_profile_model({"config", &files.config}, {"credentials", &files.credentials}, dialect);
+std::shared_ptr<const ProfileModel> read_files(const ConfigFiles& files, Dialect dialect) {
+  return files.read(dialect);
 }
 
 constexpr EditTarget::Kind kKinds[] = {EditTarget::Kind::profile, EditTarget::Kind::sso_session,
@@ -302,15 +305,12 @@ Result<KeyReading> read_setting(Dialect dialect, FileKind file, EditTarget::Kind
 
 // ---- Checking a result by reading it back ---------------------------------------------------
 
-// Everything the reader reads from the two files, copied out of the model: each section's
-// settings, a block's sub-properties beside the block itself, as block + kSubKey + sub (a key may
-// hold a dot, never a line break).
+// Everything the reader reads from the two files: each section, by kind and name, with its
+// settings. A section is the model's own (the snapshot keeps the model), or, where an edit expects
+// something no file holds yet, a map of settings, a block's sub-properties beside the block itself
+// as block + kSubKey + sub (a key may hold a dot, never a line break).
 using Settings = std::map<std::string, std::string>;
 constexpr char kSubKey = '\n';
-struct Snapshot {
-  std::map<std::pair<EditTarget::Kind, std::string>, Settings> sections;
-  std::optional<Diagnostic> refusal;  ///< Why the reader refuses a file, when it does.
-};
 
 Settings settings_of(const Section& section) {
   Settings settings;
@@ -324,51 +324,166 @@ Settings settings_of(const Section& section) {
   return settings;
 }
 
-Snapshot snapshot(const ConfigFiles& files, Dialect dialect) {
-  ProfileModel model = read_files(files, dialect);
-  Snapshot out;
-  for (EditTarget::Kind kind : kKinds)
-    for (const Section& section : sections_of(model, kind))
-      out.sections[{kind, std::string(section.name)}] = settings_of(section);
-  if (model.unreadable())
-    for (const Diagnostic& d : model.diagnostics)
-      if (d.severity == Severity::error) {
-        out.refusal = d;
-        break;
-      }
-  return out;
+struct SectionReading {
+  const Section* read = nullptr;  ///< The model's section, when not `expected`.
+  std::optional<Settings> expected;
+  Settings settings() const { return expected ? *expected : settings_of(*read); }
+  std::optional<std::string_view> value(const std::string& key) const {
+    if (expected) {
+      auto it = expected->find(key);
+      return it == expected->end() ? std::nullopt : std::optional<std::string_view>(it->second);
+    }
+    std::optional<std::string_view> found;  // the last, as in settings_of()
+    for (const Setting& setting : read->settings)
+      if (setting.key == key) found = setting.value;
+    return found;
+  }
+};
+
+// Two sections read the same when their settings do: settings listed alike are (the usual case,
+// a section no edit touched), else their maps are compared.
+bool listed_alike(const Section& a, const Section& b) {
+  auto same_subs = [](const Setting& x, const Setting& y) {
+    if (x.sub_properties == nullptr || y.sub_properties == nullptr)
+      return x.sub_properties == y.sub_properties;
+    return std::equal(x.sub_properties->begin(), x.sub_properties->end(), y.sub_properties->begin(),
+                      y.sub_properties->end(), [](const SubProperty& p, const SubProperty& q) {
+                        return p.key == q.key && p.value == q.value;
+                      });
+  };
+  return std::equal(a.settings.begin(), a.settings.end(), b.settings.begin(), b.settings.end(),
+                    [&](const Setting& x, const Setting& y) {
+                      return x.key == y.key && x.value == y.value && same_subs(x, y);
+                    });
+}
+bool read_alike(const SectionReading& a, const SectionReading& b) {
+  if (a.read != nullptr && b.read != nullptr && !a.expected && !b.expected && listed_alike(*a.read, *b.read))
+    return true;
+  return a.settings() == b.settings();
 }
 
-const Settings* find(const Snapshot& snap, const EditTarget& target) {
-  auto it = snap.sections.find({target.kind, target.name});
-  return it == snap.sections.end() ? nullptr : &it->second;
+// Names are views into the model, or into the EditTarget of an expected section (which the edit
+// keeps for as long as the snapshot).
+using SectionKey = std::pair<EditTarget::Kind, std::string_view>;
+struct SectionKeyHash {
+  std::size_t operator()(const SectionKey& key) const {
+    return std::hash<std::string_view>()(key.second) ^ static_cast<std::size_t>(key.first);
+  }
+};
+using SectionMap = std::unordered_map<SectionKey, SectionReading, SectionKeyHash>;
+
+// What the reader reads, as the model says, or, once an edit has said what it expects instead
+// (expect()), as that map says.
+class Snapshot {
+ public:
+  explicit Snapshot(std::shared_ptr<const ProfileModel> model) : model_(std::move(model)) {
+    if (model_->unreadable())
+      for (const Diagnostic& d : model_->diagnostics)
+        if (d.severity == Severity::error) {
+          refusal_ = d;
+          break;
+        }
+  }
+  const ProfileModel& model() const { return *model_; }
+  const std::optional<Diagnostic>& refusal() const { return refusal_; }
+  bool expected() const { return expected_.has_value(); }
+  /// Every section by kind and name.
+  SectionMap sections() const {
+    if (expected_) return *expected_;
+    SectionMap map;
+    std::size_t count = 0;
+    for (EditTarget::Kind kind : kKinds) count += sections_of(*model_, kind).size();
+    map.reserve(count);
+    for (EditTarget::Kind kind : kKinds)
+      for (const Section& section : sections_of(*model_, kind)) map[{kind, section.name}] = {&section, {}};
+    return map;
+  }
+  /// The sections, to be changed into what an edit expects.
+  SectionMap& expect() {
+    if (!expected_) expected_ = sections();
+    return *expected_;
+  }
+  std::optional<SectionReading> find(const EditTarget& target) const {
+    if (expected_) {
+      auto it = expected_->find({target.kind, target.name});
+      return it == expected_->end() ? std::nullopt : std::optional<SectionReading>(it->second);
+    }
+    const Section* section = find_target(*model_, target);
+    return section == nullptr ? std::nullopt : std::optional<SectionReading>(SectionReading{section, {}});
+  }
+
+ private:
+  std::shared_ptr<const ProfileModel> model_;  // the views point into it
+  std::optional<SectionMap> expected_;
+  std::optional<Diagnostic> refusal_;
+};
+
+Snapshot snapshot(const ConfigFiles& files, Dialect dialect) {
+  return Snapshot(read_files(files, dialect));
+}
+
+std::optional<SectionReading> find(const Snapshot& snap, const EditTarget& target) {
+  return snap.find(target);
 }
 
 // A section the reader does not read and one it reads without settings mean the same to a user.
-Settings settings_or_none(const Settings* settings) {
-  return settings != nullptr ? *settings : Settings{};
+Settings settings_or_none(const std::optional<SectionReading>& section) {
+  return section ? section->settings() : Settings{};
+}
+
+// True when the two models read every section not `touched` alike, listed in the same order
+// (as they are after an edit that moved no section): a quick walk that needs no lookups. False
+// says only that the walk found a difference in what it compared or in the order.
+bool untouched_alike_in_order(const ProfileModel& before, const ProfileModel& after,
+                              const std::function<bool(EditTarget::Kind, std::string_view)>& untouched) {
+  for (EditTarget::Kind kind : kKinds) {
+    const std::vector<Section>& was = sections_of(before, kind);
+    const std::vector<Section>& now = sections_of(after, kind);
+    std::size_t i = 0, j = 0;
+    while (true) {
+      while (i < was.size() && !untouched(kind, was[i].name)) ++i;
+      while (j < now.size() && !untouched(kind, now[j].name)) ++j;
+      if (i == was.size() || j == now.size()) {
+        if (i != was.size() || j != now.size()) return false;
+        break;
+      }
+      if (was[i].name != now[j].name || !read_alike({&was[i], {}}, {&now[j], {}})) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return true;
 }
 
 // What an edit is meant to have done, compared with what the reader reads afterwards: "" when
 // they agree, else what differs. `touched` are the sections the edit may change; every other
 // one must read exactly as before, and the files must stay readable if they were.
 std::string compare(const Snapshot& before, const Snapshot& after, std::span<const EditTarget> touched) {
-  if (!before.refusal && after.refusal)
-    return "the " + std::string(after.refusal->path) + " file could not be read any more (line " +
-           std::to_string(after.refusal->line) + ": " + after.refusal->message + ")";
-  auto untouched = [&](const std::pair<EditTarget::Kind, std::string>& key) {
+  if (!before.refusal() && after.refusal())
+    return "the " + std::string(after.refusal()->path) + " file could not be read any more (line " +
+           std::to_string(after.refusal()->line) + ": " + after.refusal()->message + ")";
+  auto untouched = [&](EditTarget::Kind kind, std::string_view name) {
     return std::none_of(touched.begin(), touched.end(),
-                        [&](const EditTarget& t) { return t.kind == key.first && t.name == key.second; });
+                        [&](const EditTarget& t) { return t.kind == kind && t.name == name; });
   };
-  for (const auto& [key, settings] : before.sections) {
-    if (!untouched(key)) continue;
-    auto now = after.sections.find(key);
-    if (now == after.sections.end() || now->second != settings)
-      return describe({key.first, key.second}) + " would read differently";
+  if (!before.expected() && !after.expected() &&
+      untouched_alike_in_order(before.model(), after.model(), untouched))
+    return "";
+  // The first difference in the order of kind and name, whatever order the sections are held in.
+  const SectionMap was = before.sections(), now = after.sections();
+  std::optional<SectionKey> differs, appears;
+  auto first = [](std::optional<SectionKey>& found, const SectionKey& key) {
+    if (!found || key < *found) found = key;
+  };
+  for (const auto& [key, section] : was) {
+    if (!untouched(key.first, key.second)) continue;
+    auto it = now.find(key);
+    if (it == now.end() || !read_alike(it->second, section)) first(differs, key);
   }
-  for (const auto& [key, settings] : after.sections)
-    if (untouched(key) && before.sections.count(key) == 0)
-      return describe({key.first, key.second}) + " would appear";
+  if (differs) return describe({differs->first, std::string(differs->second)}) + " would read differently";
+  for (const auto& [key, section] : now)
+    if (untouched(key.first, key.second) && was.count(key) == 0) first(appears, key);
+  if (appears) return describe({appears->first, std::string(appears->second)}) + " would appear";
   return "";
 }
 
@@ -377,10 +492,10 @@ Status unexpected(const std::string& what, const std::string& difference) {
                        "); nothing written");
 }
 
-// A copy to edit, so that a refused edit leaves the files as they were.
+// A copy to edit (the documents share their texts until one is changed), so that a refused edit
+// leaves the files as they were.
 ConfigFiles working_copy(const ConfigFiles& files) {
-  return ConfigFiles{Document::parse(files.config.text()), Document::parse(files.credentials.text()),
-                     files.notes};
+  return files;
 }
 
 // Replaces `files` by `edited`, keeping each file's missing final line ending.
@@ -439,8 +554,8 @@ Status set_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, co
   auto [parent, sub] = split_dotted(key);
   // The document's own refusals say what, not which key.
   auto named = [&key](Status s) { return s ? s : Status::error("cannot set '" + key + "': " + s.message()); };
-  ProfileModel model = read_files(files, dialect);
-  const Section* section = find_target(model, target);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+  const Section* section = find_target(*model, target);
   Result<KeyReading> wanted =
       read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, value);
   if (!wanted) return wanted.status();
@@ -481,8 +596,8 @@ Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, 
       read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, "x");
   if (!wanted) return Status();  // a key the reader does not read is not set
   return repeat_until_done(files, what, [&]() -> Result<bool> {
-    ProfileModel model = read_files(files, dialect);
-    const Section* section = find_target(model, target);
+    const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+    const Section* section = find_target(*model, target);
     const Setting* current = section != nullptr ? section->find(wanted->key) : nullptr;
     if (current == nullptr || (!parent.empty() && current->find_sub(wanted->sub) == nullptr)) return false;
     if (!owns(files, dialect, target, current->source))
@@ -511,6 +626,38 @@ Status unset_key(ConfigFiles& files, Dialect dialect, const EditTarget& target, 
   });
 }
 }  // namespace
+
+std::string detail::read_back_difference(const ConfigFiles& before, const ConfigFiles& after, Dialect dialect,
+                                         std::span<const EditTarget> touched) {
+  return compare(snapshot(before, dialect), snapshot(after, dialect), touched);
+}
+
+std::shared_ptr<const ProfileModel> ReadingCache::get(const Document& config, const Document& credentials,
+                                                      Dialect dialect) const {
+  // Kept by the entry, a text can be matched by its address: no document changes it in place.
+  const std::shared_ptr<const std::string> config_text = config.shared_text(),
+                                           credentials_text = credentials.shared_text();
+  for (const Entry& entry : entries_)
+    if (entry.dialect == dialect && entry.config == config_text && entry.credentials == credentials_text)
+      return entry.model;
+  auto model = std::make_shared<const ProfileModel>(
+      build_profile_model({"config", &config}, {"credentials", &credentials}, dialect));
+  keep({config_text, credentials_text, dialect, model});
+  return model;
+}
+
+void ReadingCache::adopt(const Document& config, const Document& credentials,
+                         std::shared_ptr<const ProfileModel> model) {
+  const Dialect dialect = model->dialect;
+  keep({config.shared_text(), credentials.shared_text(), dialect, std::move(model)});
+}
+
+void ReadingCache::keep(Entry entry) const {
+  // An edit reads the files before and after each step: a few readings are all it goes back to.
+  constexpr std::size_t kKept = 4;
+  if (entries_.size() == kKept) entries_.erase(entries_.begin());
+  entries_.push_back(std::move(entry));
+}
 
 FileKind file_for_key(std::string_view key) {
   for (std::string_view credential : kCredentialKeys)
@@ -601,8 +748,8 @@ SettingCheck check_setting(const SettingsCatalogue& catalogue, const EditTarget&
 
 std::string section_header(const ConfigFiles& files, Dialect dialect, const EditTarget& target,
                            FileKind file) {
-  ProfileModel model = read_files(files, reader_for(target, dialect));
-  const Section* section = find_target(model, target);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, reader_for(target, dialect));
+  const Section* section = find_target(*model, target);
   const int line = section != nullptr ? header_line(*section, file) : 0;
   if (line > 0) return std::string(files.of(file).key_of(static_cast<std::size_t>(line - 1)));
   return header_for(target, file);
@@ -615,8 +762,8 @@ std::optional<KeyLocation> locate_key(const ConfigFiles& files, Dialect dialect,
   Result<KeyReading> wanted =
       read_setting(dialect, file_for_new_key(target, key, nullptr), target.kind, key, "x");
   if (!wanted) return std::nullopt;
-  ProfileModel model = read_files(files, dialect);
-  const Section* section = find_target(model, target);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+  const Section* section = find_target(*model, target);
   const Setting* setting = section != nullptr ? section->find(wanted->key) : nullptr;
   if (setting == nullptr) return std::nullopt;
   if (parent.empty())
@@ -636,7 +783,7 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
   const Snapshot before = snapshot(files, dialect);
   // What the target should read as afterwards: every key as before, but for those changed.
   std::optional<Settings> intended;
-  if (const Settings* existing = find(before, target)) intended = *existing;
+  if (const std::optional<SectionReading> existing = find(before, target)) intended = existing->settings();
   std::map<std::string, std::optional<std::string>> changed;  // by the reader's name for the key
   for (const SettingChange& change : changes) {
     Status s = change.value ? set_key(edited, dialect, target, change.key, *change.value)
@@ -679,8 +826,8 @@ Status apply_changes(ConfigFiles& files, Dialect dialect, const EditTarget& targ
 
 Status add_section_for(ConfigFiles& files, Dialect dialect, const EditTarget& target) {
   dialect = reader_for(target, dialect);
-  ProfileModel model = read_files(files, dialect);
-  const Section* section = find_target(model, target);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+  const Section* section = find_target(*model, target);
   if (section != nullptr && section->config_line > 0) return Status();
   ConfigFiles edited = working_copy(files);
   if (Result<std::size_t> added = append_target_section(edited, dialect, target, FileKind::config); !added)
@@ -693,15 +840,14 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   const EditTarget old_target{EditTarget::Kind::profile, std::string(from)};
   const EditTarget new_target{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
-  const Settings* renamed = find(before, old_target);
-  if (renamed == nullptr) return Status::error(missing_profile_message(read_files(files, dialect), from));
+  const std::optional<SectionReading> renamed = find(before, old_target);
+  if (!renamed) return Status::error(missing_profile_message(*read_files(files, dialect), from));
   if (from == to) return Status();
-  if (find(before, new_target) != nullptr)
-    return Status::error("the profile '" + std::string(to) + "' already exists");
+  if (find(before, new_target)) return Status::error("the profile '" + std::string(to) + "' already exists");
   const std::string what = "cannot rename " + describe(old_target);
   ConfigFiles edited = working_copy(files);
-  ProfileModel model = read_files(files, dialect);
-  const Section* section = find_target(model, old_target);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+  const Section* section = find_target(*model, old_target);
   for (FileKind file : {FileKind::config, FileKind::credentials}) {
     const std::vector<std::size_t> headers = sections_read_as(files, dialect, old_target, *section, file);
     if (headers.empty()) continue;
@@ -712,8 +858,8 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
         return Status::error(what + ": " + s.message());
     // A section the reader passed over (the AWS CLI reads only the later of two for one name)
     // would now be read as the old name: the rename would not make it go away.
-    ProfileModel renamed_model = read_files(edited, dialect);
-    if (const Section* left = find_target(renamed_model, old_target);
+    const std::shared_ptr<const ProfileModel> renamed_model = read_files(edited, dialect);
+    if (const Section* left = find_target(*renamed_model, old_target);
         left != nullptr && header_line(*left, file) > 0)
       return Status::error(what + ": it is defined more than once in the " + to_string(file) + " file, and " +
                            in_file(file, header_line(*left, file)) +
@@ -725,7 +871,7 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   // takes the value from, read as the reader reads it.
   std::vector<EditTarget> touched{old_target, new_target};
   std::vector<SourceRef> lines;
-  for (const auto& reference : source_profile_references(read_files(edited, dialect), from)) {
+  for (const auto& reference : source_profile_references(*read_files(edited, dialect), from)) {
     const SourceRef& source = reference.second;
     touched.push_back({EditTarget::Kind::profile, reference.first});
     if (std::none_of(lines.begin(), lines.end(),
@@ -739,12 +885,15 @@ Status rename_profile(ConfigFiles& files, Dialect dialect, std::string_view from
   std::string difference = compare(before, after, touched);
   // Each profile that referred to OLD reads as before, but for its source_profile.
   Snapshot expected = before;
-  expected.sections.erase({EditTarget::Kind::profile, std::string(from)});
-  expected.sections[{EditTarget::Kind::profile, std::string(to)}] = *renamed;
-  for (auto& [key, settings] : expected.sections)
-    if (key.first == EditTarget::Kind::profile && settings.count("source_profile") != 0 &&
-        settings["source_profile"] == from)
+  SectionMap& sections = expected.expect();
+  sections[{new_target.kind, new_target.name}] = *renamed;
+  sections.erase({old_target.kind, old_target.name});
+  for (auto& [key, section] : sections)
+    if (key.first == EditTarget::Kind::profile && section.value("source_profile") == from) {
+      Settings settings = section.settings();
       settings["source_profile"] = to;
+      section = {nullptr, std::move(settings)};
+    }
   if (difference.empty()) difference = compare(expected, after, {});
   if (!difference.empty()) return unexpected(what, difference);
   commit(files, edited);
@@ -755,13 +904,11 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
   const EditTarget source{EditTarget::Kind::profile, std::string(from)};
   const EditTarget destination{EditTarget::Kind::profile, std::string(to)};
   const Snapshot before = snapshot(files, dialect);
-  if (find(before, source) == nullptr)
-    return Status::error(missing_profile_message(read_files(files, dialect), from));
-  if (find(before, destination) != nullptr)
-    return Status::error("the profile '" + std::string(to) + "' already exists");
+  if (!find(before, source)) return Status::error(missing_profile_message(*read_files(files, dialect), from));
+  if (find(before, destination)) return Status::error("the profile '" + std::string(to) + "' already exists");
   ConfigFiles edited = working_copy(files);
-  ProfileModel model = read_files(files, dialect);
-  const Section* section = find_target(model, source);
+  const std::shared_ptr<const ProfileModel> model = read_files(files, dialect);
+  const Section* section = find_target(*model, source);
   for (FileKind file : {FileKind::config, FileKind::credentials}) {
     const Document& doc = files.of(file);
     const std::vector<std::size_t> headers = sections_read_as(files, dialect, source, *section, file);
@@ -777,7 +924,7 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
       return added.status();
   }
   Snapshot expected = before;
-  expected.sections[{EditTarget::Kind::profile, std::string(to)}] = *find(before, source);
+  expected.expect()[{destination.kind, destination.name}] = *find(before, source);
   if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
     return unexpected("cannot copy " + describe(source), difference);
   commit(files, edited);
@@ -787,11 +934,10 @@ Status copy_profile(ConfigFiles& files, Dialect dialect, std::string_view from, 
 Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name, Dependents dependents) {
   const EditTarget target{EditTarget::Kind::profile, std::string(name)};
   const Snapshot before = snapshot(files, dialect);
-  if (find(before, target) == nullptr)
-    return Status::error(missing_profile_message(read_files(files, dialect), name));
+  if (!find(before, target)) return Status::error(missing_profile_message(*read_files(files, dialect), name));
   if (dependents == Dependents::refuse) {
     std::vector<std::string> names;
-    for (const auto& [profile, source] : source_profile_references(read_files(files, dialect), name))
+    for (const auto& [profile, source] : source_profile_references(*read_files(files, dialect), name))
       if (profile != name) names.push_back(profile);
     if (!names.empty())
       return Status::error("the profile '" + std::string(name) + "' is the source_profile of " +
@@ -803,8 +949,8 @@ Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name
   ConfigFiles edited = working_copy(files);
   for (FileKind file : {FileKind::config, FileKind::credentials}) {
     Status s = repeat_until_done(edited, what, [&]() -> Result<bool> {
-      ProfileModel model = read_files(edited, dialect);
-      const Section* section = find_target(model, target);
+      const std::shared_ptr<const ProfileModel> model = read_files(edited, dialect);
+      const Section* section = find_target(*model, target);
       const int line = section != nullptr ? header_line(*section, file) : 0;
       if (line == 0) return false;
       edited.of(file).remove_section_at(static_cast<std::size_t>(line - 1));
@@ -813,7 +959,7 @@ Status delete_profile(ConfigFiles& files, Dialect dialect, std::string_view name
     if (!s) return s;
   }
   Snapshot expected = before;
-  expected.sections.erase({EditTarget::Kind::profile, std::string(name)});
+  expected.expect().erase({target.kind, target.name});
   if (std::string difference = compare(expected, snapshot(edited, dialect), {}); !difference.empty())
     return unexpected(what, difference);
   commit(files, edited);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,13 +48,43 @@ struct EditNote {
   std::string message;
 };
 
+/// The dialects' readings (build_profile_model) of two documents, each made once per state of
+/// their texts, so that the edits below, which ask the reader before and after every step, read
+/// each state of the files once. A reading is kept with the texts it was made from; a document
+/// copies a text it shares before changing it, so an edited document never holds a text that a
+/// kept reading was made from, and a reading is returned only for the very texts it read.
+class ReadingCache {
+ public:
+  /// The reading of `config` and `credentials` as they are now (labelled "config" and
+  /// "credentials" in its diagnostics).
+  std::shared_ptr<const ProfileModel> get(const Document& config, const Document& credentials,
+                                          Dialect dialect) const;
+  /// Takes `model` as the reading of `config` and `credentials` in its dialect, for a caller that
+  /// has read exactly these bytes already (its diagnostics keep the caller's labels).
+  void adopt(const Document& config, const Document& credentials, std::shared_ptr<const ProfileModel> model);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const std::string> config, credentials;
+    Dialect dialect = Dialect::cli;
+    std::shared_ptr<const ProfileModel> model;
+  };
+  void keep(Entry entry) const;
+  mutable std::vector<Entry> entries_;  // the most recent last
+};
+
 /// The two documents being edited together.
 struct ConfigFiles {
   Document config;
   Document credentials;
   std::vector<EditNote> notes = {};  ///< Added to by the edits below.
+  ReadingCache readings = {};        ///< A copy starts with the same readings (keyed by the texts).
   Document& of(FileKind kind) { return kind == FileKind::config ? config : credentials; }
   const Document& of(FileKind kind) const { return kind == FileKind::config ? config : credentials; }
+  /// How the dialect's reader reads the two documents now.
+  std::shared_ptr<const ProfileModel> read(Dialect dialect) const {
+    return readings.get(config, credentials, dialect);
+  }
 };
 
 // Every edit below works on the files as the dialect's reader (build_profile_model) reads them:
