@@ -185,26 +185,46 @@ std::string sso_registration_path(const EnvLookup& env, const SsoSessionConfig& 
   return sso_token_cache_directory(env) + "/" + sso_registration_cache_key(session) + ".json";
 }
 
+namespace {
+
+/// A cache file's bytes as a JSON object (nullopt when they are not one).
+std::optional<Json> parse_cache_object(std::string_view bytes) {
+  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  return json;
+}
+
+/// The time a cache file's expiresAt names, or why it names none.
+Result<std::chrono::system_clock::time_point> expiry_of(const std::string& expires_at) {
+  auto expiry = parse_expiration_time(expires_at);
+  if (!expiry)
+    return Result<std::chrono::system_clock::time_point>::error("has an expiresAt that is not a time: " +
+                                                                 in_quotes(expires_at));
+  return *expiry;
+}
+
+}  // namespace
+
 Result<SsoToken> parse_sso_token(std::string_view bytes) {
   using R = Result<SsoToken>;
-  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return R::error("is not a JSON object");
+  std::optional<Json> json = parse_cache_object(bytes);
+  if (!json) return R::error("is not a JSON object");
   SsoToken token;
-  auto access = string_member(json, "accessToken");
-  auto expires = string_member(json, "expiresAt");
+  auto access = string_member(*json, "accessToken");
+  auto expires = string_member(*json, "expiresAt");
   if (!access) return R::error("has no accessToken");
   if (!expires) return R::error("has no expiresAt");
-  auto expiry = parse_expiration_time(*expires);
-  if (!expiry) return R::error("has an expiresAt that is not a time: " + in_quotes(*expires));
+  auto expiry = expiry_of(*expires);
+  if (!expiry) return R::error(expiry.message());
   token.access_token = std::move(*access);
   token.expires_at = std::move(*expires);
   token.expiry = *expiry;
-  token.start_url = string_member(json, "startUrl").value_or("");
-  token.region = string_member(json, "region").value_or("");
-  token.client_id = string_member(json, "clientId");
-  token.client_secret = string_member(json, "clientSecret");
-  token.registration_expires_at = string_member(json, "registrationExpiresAt");
-  token.refresh_token = string_member(json, "refreshToken");
+  token.start_url = string_member(*json, "startUrl").value_or("");
+  token.region = string_member(*json, "region").value_or("");
+  token.client_id = string_member(*json, "clientId");
+  token.client_secret = string_member(*json, "clientSecret");
+  token.registration_expires_at = string_member(*json, "registrationExpiresAt");
+  token.refresh_token = string_member(*json, "refreshToken");
   return token;
 }
 
@@ -242,21 +262,21 @@ bool SsoClientRegistration::for_authorization_code() const {
 
 Result<SsoClientRegistration> parse_sso_registration(std::string_view bytes) {
   using R = Result<SsoClientRegistration>;
-  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return R::error("is not a JSON object");
+  std::optional<Json> json = parse_cache_object(bytes);
+  if (!json) return R::error("is not a JSON object");
   SsoClientRegistration out;
-  auto id = string_member(json, "clientId");
-  auto secret = string_member(json, "clientSecret");
-  auto expires = string_member(json, "expiresAt");
+  auto id = string_member(*json, "clientId");
+  auto secret = string_member(*json, "clientSecret");
+  auto expires = string_member(*json, "expiresAt");
   if (!id || !secret || !expires) return R::error("lacks clientId, clientSecret or expiresAt");
-  auto expiry = parse_expiration_time(*expires);
-  if (!expiry) return R::error("has an expiresAt that is not a time: " + in_quotes(*expires));
+  auto expiry = expiry_of(*expires);
+  if (!expiry) return R::error(expiry.message());
   out.client_id = std::move(*id);
   out.client_secret = std::move(*secret);
   out.expires_at = std::move(*expires);
   out.expiry = *expiry;
-  out.scopes = string_list_member(json, "scopes");
-  out.grant_types = string_list_member(json, "grantTypes");
+  out.scopes = string_list_member(*json, "scopes");
+  out.grant_types = string_list_member(*json, "grantTypes");
   return out;
 }
 
