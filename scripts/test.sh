@@ -1,12 +1,44 @@
 #!/bin/sh
-# Sets up what is missing, then builds and runs the whole test suite twice: once optimised, once
-# under AddressSanitizer and UndefinedBehaviorSanitizer. Exits non-zero if anything fails.
+# Sets up what is missing, then builds and runs the whole test suite twice: once optimised (g++),
+# once under AddressSanitizer and UndefinedBehaviorSanitizer (clang). Exits non-zero if anything fails.
+#   test.sh            both variants
+#   test.sh VARIANT    one variant (release or asan), its output on the terminal
+#
+# The two variants share nothing, so they build and test side by side. On a machine shared with
+# other work that is what keeps the whole run short: one variant alone leaves a core idle during its
+# links and its longest tests, and gets a smaller share of a busy machine. Each variant writes to
+# build/<variant>.log; the logs are printed whole, one after the other, when both are done.
 set -eu
 cd "$(dirname "$0")/.."
+
+if [ $# -gt 0 ]; then
+  case "$1" in release | asan) ;; *) echo "usage: test.sh [release|asan]" >&2; exit 2 ;; esac
+  echo "== awsprof: $1 build =="
+  sh scripts/build.sh "$1"
+  echo "== awsprof: $1 tests =="
+  cd "build/$1" && exec ctest --output-on-failure -j"$(nproc)" --timeout 600
+fi
+
 sh scripts/install-deps.sh test
-for variant in release asan; do
-  echo "== awsprof: $variant build =="
-  sh scripts/build.sh "$variant"
-  echo "== awsprof: $variant tests =="
-  (cd "build/$variant" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
-done
+mkdir -p build
+started=$(date +%s)
+# Each variant in a session of its own (setsid), so that an interrupt can stop it wholly: the
+# background jobs of a non-interactive shell ignore the terminal's interrupt.
+setsid sh "$0" release >build/release.log 2>&1 &
+release=$!
+setsid sh "$0" asan >build/asan.log 2>&1 &
+asan=$!
+trap 'kill -TERM "-$release" "-$asan" 2>/dev/null; exit 130' INT TERM
+echo "awsprof: building and testing release and asan side by side (build/release.log, build/asan.log)"
+
+failed=""
+wait "$release" || failed="$failed release"
+wait "$asan" || failed="$failed asan"
+trap - INT TERM
+for variant in release asan; do cat "build/$variant.log"; done
+echo "awsprof: both variants in $(($(date +%s) - started)) s"
+if [ -n "$failed" ]; then
+  echo "awsprof: FAILED:$failed (output above, and in build/<variant>.log)" >&2
+  exit 1
+fi
+echo "awsprof: release and asan passed"

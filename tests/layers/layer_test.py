@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The layering of libconfig is enforced by the build: a source of layer L sees only the public
-headers of L and of the layers L uses (libconfig/CMakeLists.txt). This compiles, for every pair of
-layers (L, M), a one-line file of layer L that includes a public header of M, with exactly the
-flags the build gives L's sources (from compile_commands.json), and checks that it compiles when L
-may use M, and fails with "No such file or directory" when it may not.
+headers of L and of the layers L uses (libconfig/CMakeLists.txt). This preprocesses, for every pair
+of layers (L, M), a one-line file of layer L that includes a public header of M, with exactly the
+flags the build gives L's sources (from compile_commands.json), and checks that every include
+resolves when L may use M, and fails with "No such file or directory" when it may not. Only the
+preprocessor decides where an include is found; that each installed header also compiles on its own
+is checked by the install tests (install.headers).
 
 Usage: layer_test.py --build-dir DIR --layer NAME=USED,USED... [--layer ...]
 Exit 0: the build enforces every direction; 1: a pair behaves otherwise (each printed).
@@ -73,11 +75,11 @@ def main():
                 probe = os.path.join(tmp, f"{layer}_includes_{other}.cpp")
                 with open(probe, "w") as f:
                     f.write(f'#include "{header}"\n')
-                result = subprocess.run(flags + ["-fsyntax-only", probe], cwd=directory,
+                result = subprocess.run(flags + ["-E", "-o", os.devnull, probe], cwd=directory,
                                         capture_output=True, text=True)
                 checked += 1
                 if allowed and result.returncode != 0:
-                    failures.append(f"{layer} may include {header}, but it does not compile:\n{result.stderr}")
+                    failures.append(f"{layer} may include {header}, but it does not preprocess:\n{result.stderr}")
                 elif not allowed and (result.returncode == 0 or "No such file or directory" not in result.stderr):
                     failures.append(f"{layer} must not see {header}, but "
                                     + ("it compiles" if result.returncode == 0 else result.stderr))
