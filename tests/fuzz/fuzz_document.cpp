@@ -57,16 +57,6 @@ constexpr const char* kPrefixes[] = {"", "profile", "sso-session", "services"};
   std::abort();
 }
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 /// The lines cover the text with no gap or overlap, and every span lies inside its line.
 void check_layout(const Document& doc) {
   std::size_t pos = 0;
@@ -168,7 +158,7 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
         check_reparses(doc, "set_property");
         const awsprof::PropertyRange* property = find_key(doc, section, key);
         if (property == nullptr) fail("set_property: the key is found afterwards", key);
-        if (doc.value_of(property->line) != trim(value))
+        if (doc.value_of(property->line) != awsprof::edit_property::trimmed(value))
           fail("set_property: the key reads back its value", key);
       } else {
         check_reparses(doc, "refused set_property");
@@ -185,7 +175,7 @@ void edit_once(FuzzedDataProvider& bytes, Document& doc) {
         if (property == nullptr) fail("set_sub_property: the parent is found afterwards", parent);
         auto sub = doc.find_sub_property(*property, key);
         if (!sub) fail("set_sub_property: the sub-key is found afterwards", key);
-        if (doc.value_of(*sub) != trim(value))
+        if (doc.value_of(*sub) != awsprof::edit_property::trimmed(value))
           fail("set_sub_property: the sub-key reads back its value", key);
       } else {
         check_reparses(doc, "refused set_sub_property");

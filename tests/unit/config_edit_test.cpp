@@ -374,5 +374,68 @@ TEST(ConfigEdit, DeleteRefusesWhileOtherProfilesUseItAsSourceProfile) {
   EXPECT_EQ(f.config.text().find("[profile alice]"), std::string::npos);
 }
 
+// The AWS CLI strips Python's whitespace around a key: botocore 1.43 and `aws configure get` read
+// "\x1c\x1cregion = a" as region. So a key holding any (\x1c-\x1f, \v, \f, U+0085, U+00A0, U+2028,
+// U+3000, ...) would be read under another name than the one set; `aws configure set` with such a
+// key even appends a duplicate line, which makes the CLI refuse the file. Found by the fuzzer
+// (issue 16): before, the set was made on the line the CLI reads as "region".
+TEST(ConfigEdit, KeysHoldingWhitespaceAreRefused) {
+  const std::string config = "[default]\n\x1c\x1cregion = a\n";
+  const std::pair<const char*, const char*> spaces[] = {
+      {"\x1c", "U+001C"},         {"\x1d", "U+001D"},        {"\x1e", "U+001E"},     {"\x1f", "U+001F"},
+      {"\v", "U+000B"},           {"\f", "U+000C"},          {"\xC2\x85", "U+0085"}, {"\xC2\xA0", "U+00A0"},
+      {"\xE2\x80\xA8", "U+2028"}, {"\xE3\x80\x80", "U+3000"}};
+  for (const auto& [space, name] : spaces)
+    for (Dialect dialect : {Dialect::cli, Dialect::sdk})
+      for (const std::string& key :
+           {space + std::string("region"), "region" + std::string(space), "s3." + std::string(space) + "x"}) {
+        auto f = files(config);
+        Status s = apply_changes(f, dialect, {}, one(key, "b"));
+        ASSERT_FALSE(s) << key;
+        EXPECT_EQ(s.message(), "'" + key + "': the key contains whitespace (" + name + ")");
+        EXPECT_EQ(f.config.text(), config);
+      }
+  // The key the CLI reads there is set as usual, on its own line.
+  auto f = files(config);
+  ASSERT_TRUE(apply_changes(f, Dialect::cli, {}, one("region", "b")));
+  EXPECT_EQ(f.config.text(), "[default]\n\x1c\x1cregion = b\n");
+}
+
+// A line that starts with whitespace other than spaces and tabs is indented to the AWS CLI
+// (botocore 1.43 and `aws configure get` agree): the edits find its header, its key and its
+// continuation lines where the CLI does. Before, these were refused ("no section header on that
+// line", "no property on that line", "'s3' has the value '\x1c', not a block").
+TEST(ConfigEdit, EditsFindLinesThatStartWithWhitespaceWhereTheCliDoes) {
+  auto f = files("\x1c[profile x]\nregion = a\n");
+  ASSERT_TRUE(apply_changes(f, Dialect::cli, {EditTarget::Kind::profile, "x"}, one("region", "b")));
+  EXPECT_EQ(f.config.text(), "\x1c[profile x]\nregion = b\n");
+  auto g = files("[default]\n\x1c\x1ck = 1\n  other = 2\n");
+  ASSERT_TRUE(apply_changes(g, Dialect::cli, {}, one("other", "3")));
+  EXPECT_EQ(g.config.text(), "[default]\n\x1c\x1ck = 1\n  other = 3\n");
+  auto h = files("[default]\ns3 =\x1c\n    max_concurrent_requests = 1\n");
+  ASSERT_TRUE(apply_changes(h, Dialect::cli, {}, one("s3.max_concurrent_requests", "3")));
+  EXPECT_EQ(h.config.text(), "[default]\ns3 =\x1c\n    max_concurrent_requests = 3\n");
+  // A line the CLI reads as part of a value is no key of its own: the key goes on a new line.
+  auto k = files("[default]\noutput = json\n\x1cregion = a\n");
+  ASSERT_TRUE(apply_changes(k, Dialect::cli, {}, one("region", "b")));
+  EXPECT_EQ(read_back(k, Dialect::cli, "default", "output"), "json\nregion = a");
+  EXPECT_EQ(read_back(k, Dialect::cli, "default", "region"), "b");
+}
+
+// Whitespace around a value is dropped as the AWS CLI drops it: `aws configure set region
+// "\x1cv\x1c"` writes it and the CLI reads 'v'. The SDKs keep all but spaces and tabs, so the sdk
+// dialect refuses it. Before, the cli dialect refused all but spaces, tabs, \v and \f.
+TEST(ConfigEdit, WhitespaceAroundAValueIsDroppedAsTheReaderDropsIt) {
+  auto f = files("[default]\nregion = a\n");
+  ASSERT_TRUE(apply_changes(f, Dialect::cli, {}, one("region", "\x1cv\xC2\xA0")));
+  EXPECT_EQ(read_back(f, Dialect::cli, "default", "region"), "v");
+  const std::string written = f.config.text();
+  Status s = apply_changes(f, Dialect::sdk, {}, one("region", "\x1fw"));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(),
+            "the value of 'region' would not read back as written: the AWS SDKs would read it differently");
+  EXPECT_EQ(f.config.text(), written);
+}
+
 }  // namespace
 }  // namespace awsprof

@@ -44,6 +44,33 @@ TEST(Document, ClassifiesLines) {
   EXPECT_EQ(a.properties[2].last_line, 8u);
 }
 
+// Whitespace is the AWS CLI's (Python's str.isspace): botocore 1.43 reads this file as [default]
+// region = 'a', output = {max = '1'} ("\vmax" is indented), b = 'x\ny = 2' ("\x1cy" too), then
+// [c] and [profile x]. Before, "\x1c\x1cregion\x1d" was the key and "\x1cy = 2" a property.
+TEST(Document, WhitespaceIsTheAwsClis) {
+  Document doc = Document::parse(
+      "[default]\n\x1c\x1cregion\x1d= a\x1f\noutput =\xC2\xA0\n\vmax = 1\nb = x\n\x1cy = 2\n"
+      "\xE3\x80\x80\x0c\n[c]\n\x1c[profile x]\n");
+  auto lines = doc.lines();
+  ASSERT_EQ(lines.size(), 9u);
+  EXPECT_EQ(lines[1].kind, LineKind::property);
+  EXPECT_EQ(doc.key_of(1), "region");
+  EXPECT_EQ(doc.value_of(1), "a");
+  EXPECT_EQ(lines[1].indent, 2u);
+  EXPECT_EQ(doc.value_of(2), "");
+  EXPECT_EQ(lines[3].kind, LineKind::sub_property);
+  EXPECT_EQ(doc.key_of(3), "max");
+  EXPECT_EQ(lines[5].kind, LineKind::continuation);
+  EXPECT_EQ(doc.value_of(5), "y = 2");
+  EXPECT_EQ(lines[6].kind, LineKind::blank) << "U+3000 and \\f are whitespace";
+  EXPECT_EQ(lines[8].kind, LineKind::section);
+  EXPECT_EQ(doc.key_of(8), "profile x");
+  EXPECT_EQ(doc.section_name(doc.sections().back()), (SectionName{"profile", "x"}));
+  // Bytes that are not UTF-8 are no whitespace: "\xC2 " is not U+00A0.
+  Document invalid = Document::parse("[a]\nk = \xC2 v\xC2\n");
+  EXPECT_EQ(invalid.value_of(1), "\xC2 v\xC2");
+}
+
 TEST(Document, RecordsLineEndings) {
   Document doc = Document::parse("a\r\nb\rc\nd");
   ASSERT_EQ(doc.lines().size(), 4u);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "awsprof/edit/config_edit.hpp"
+#include "unicode_text.hpp"  // libconfig/src/support
 
 namespace awsprof::edit_property {
 
@@ -80,13 +81,11 @@ inline ReadFiles read(const ConfigFiles& files, Dialect dialect) {
   return out;
 }
 
-/// A value as written, without the blanks around it that every reader drops (and that the edits
-/// accept, as aws configure set does).
+/// A value as written, without the whitespace around it that the AWS CLI drops (Python's
+/// str.strip(), \x1c and U+00A0 included) and that the edits accept, as aws configure set does;
+/// an edit in the sdk dialect, whose reader keeps all but spaces and tabs, refuses the others.
 inline std::string trimmed(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return std::string(s);
+  return std::string(detail::python_strip(s));
 }
 
 /// The key as both readers name it, for the ASCII keys the property is run with.

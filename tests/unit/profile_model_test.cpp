@@ -198,6 +198,31 @@ TEST(Divergence, FindsEachKindOfDifference) {
   EXPECT_EQ(s[0].sdk_reading.find("SECRET"), std::string::npos);
 }
 
+// Whitespace other than spaces and tabs: the AWS CLI strips it around keys and values and reads a
+// line that starts with it as indented (Python's str.isspace; botocore 1.43 reads region = 'a',
+// output = 'json', cli_pager = 'x\nmore = y'); the SDKs trim only spaces and tabs.
+TEST(Divergence, NamesTheWhitespaceOnlyTheCliStrips) {
+  Files f = files("[default]\n\x1cregion = a\noutput = json\xC2\xA0\ncli_pager = x\n\x1fmore = y\n");
+  auto found = find_dialect_divergences({"config", &f.config}, {"credentials", &f.credentials});
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].key, "region");
+  EXPECT_EQ(found[0].sdk_reading, "read no value");
+  EXPECT_EQ(
+      found[0].cause,
+      "whitespace U+001C around the key: the AWS CLI strips it (Python's str.strip); the SDKs trim only "
+      "spaces and tabs, and ignore a key name that holds it");
+  EXPECT_EQ(found[1].key, "output");
+  EXPECT_EQ(
+      found[1].cause,
+      "whitespace U+00A0 around the value: the AWS CLI strips it (Python's str.strip); the SDKs trim only "
+      "spaces and tabs");
+  EXPECT_EQ(found[2].key, "cli_pager");
+  EXPECT_EQ(
+      found[2].cause,
+      "a line that starts with whitespace U+001F (not a space or tab) continues the value for the AWS CLI; "
+      "the SDKs read it as a line of its own");
+}
+
 TEST(ProfileModel, MissingProfileMessageNamesTheNearestProfiles) {
   Document config = Document::parse("[profile develop]\n[profile dev-a]\n[profile dev-b]\n[profile prod]\n");
   ProfileModel model = build_profile_model({"config", &config}, {"credentials", nullptr}, Dialect::cli);

@@ -512,7 +512,8 @@ using edit_property::Edit;
 constexpr const char* kNewNames[] = {"default", "dev", "new", "a]b", "[x]", "a b", "q\"u", "DEFAULT", "Mixed", "p-1"};
 constexpr const char* kKeys[] = {"region", "output", "Region", "s3.addressing_style", "aws_access_key_id",
                                  "source_profile", "x_y", "sts.endpoint_url"};
-constexpr const char* kValues[] = {"v", "a b", "[a,b]", "a #b", "  padded ", "\vpadded\f", "", "#x", "dev", "x;y"};
+constexpr const char* kValues[] = {
+    "v", "a b", "[a,b]", "a #b", "  padded ", "\vpadded\f", "\x1cpadded\xC2\xA0", "", "#x", "dev", "x;y"};
 
 Edit random_edit(const ConfigFiles& files, Dialect dialect, Rng& rng) {
   const edit_property::ReadFiles reading = edit_property::read(files, dialect);
@@ -566,6 +567,23 @@ TEST(RoundTrip, ThePropertyTellsAKeyWithADotFromASubProperty) {
   Edit dots{Edit::Op::set, {EditTarget::Kind::profile, "foo"}, "....", "v", ""};
   EXPECT_EQ(edit_property::check(files, Dialect::sdk, dots, &made), "");
   EXPECT_TRUE(made);
+}
+
+// Found by the fuzzer (issue 16): the key of a line that starts with twelve \x1c, as the lossless
+// document named it then, was set on the line the AWS CLI reads as the key without them (botocore
+// strips them, as str.strip does), so the key set was never read back. Such a key is refused now,
+// and the document names keys as the CLI does.
+TEST(RoundTrip, AKeyIsNotSetUnderTheNameTheCliReadsWithoutItsWhitespace) {
+  const std::string key = std::string(12, '\x1c') + "regioncess_ud" + std::string(84, 'L') + "access_key";
+  const std::string config = "[default]\n" + key + " = bar\ns3 =\n    signature_versi" +
+                             std::string(74, 'L') + " = path\ncloudwatch =igna v43\n";
+  ConfigFiles files{Document::parse(config), Document()};
+  const Edit edit{
+      Edit::Op::set, {EditTarget::Kind::profile, "default"}, key, std::string(15, 'L') + "access_ke", ""};
+  bool made = true;
+  EXPECT_EQ(edit_property::check(files, Dialect::cli, edit, &made), "");
+  EXPECT_FALSE(made);
+  EXPECT_EQ(files.config.key_of(1), key.substr(12));
 }
 
 // After any edit, reading the files back gives exactly the intended sections and values (or the

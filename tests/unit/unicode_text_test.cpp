@@ -35,6 +35,25 @@ TEST(PythonText, StripAndIndentCountCodePoints) {
   EXPECT_EQ(python_indent(" \xC3\xA9"), 1u);
 }
 
+TEST(PythonText, BytesThatAreNotUtf8AreNoWhitespace) {
+  // Decoded blindly, "\xC2 " would be U+00A0 and "\xE3\x80" half of U+3000.
+  EXPECT_EQ(python_strip("\xC2 x \xC2"), "\xC2 x \xC2");
+  EXPECT_EQ(python_lstrip("\xC2\xA0\xC2 x"), "\xC2 x");
+  EXPECT_EQ(python_rstrip("x\xE3\x80"), "x\xE3\x80");
+  EXPECT_EQ(python_rstrip("x\x80\xE3\x80\x80"), "x\x80");
+  EXPECT_EQ(python_indent("\x1c\xC2 x"), 1u);
+}
+
+TEST(PythonText, FindsWhitespaceAnywhereAndNamesIt) {
+  EXPECT_EQ(find_python_space("region"), std::nullopt);
+  EXPECT_EQ(find_python_space("re\x1fgion"), U'\x1f');
+  EXPECT_EQ(find_python_space("k\xC2\x85"), U'\x85');
+  EXPECT_EQ(find_python_space("k\xE2\x80\x8B"), std::nullopt) << "U+200B is no whitespace to Python";
+  EXPECT_EQ(find_python_space("\xC2 k"), U' ');
+  EXPECT_EQ(code_point_name(U'\x1c'), "U+001C");
+  EXPECT_EQ(code_point_name(U'\x3000'), "U+3000");
+}
+
 TEST(PythonText, FindsInvalidUtf8AsPythonDoes) {
   EXPECT_FALSE(find_invalid_utf8("plain \xC3\xA4 \xF0\x9F\x98\x80"));
   EXPECT_EQ(find_invalid_utf8("ab\xFF"), 2u);

@@ -9,6 +9,7 @@
 
 #include "read_back.hpp"
 #include "text_util.hpp"
+#include "unicode_text.hpp"
 
 namespace awsprof {
 
@@ -297,7 +298,9 @@ Result<KeyReading> read_setting(Dialect dialect, FileKind file, EditTarget::Kind
   }
   KeyReading reading{std::string(setting->key), sub_property ? std::string(sub_property->key) : "",
                      std::string(sub_property ? sub_property->value : setting->value)};
-  if (reading.value != detail::trim_blanks(value))
+  // Whitespace around a value is dropped, as `aws configure set` lets the AWS CLI drop it; the
+  // SDKs, which drop only spaces and tabs, refuse the rest here.
+  if (reading.value != detail::python_strip(value))
     return R::error("the value of '" + std::string(key) + "' would not read back as written: " +
                     reader_name(dialect) + " would read it differently");
   return reading;

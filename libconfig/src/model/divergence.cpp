@@ -5,7 +5,9 @@
 
 #include "awsprof/model/profile_model.hpp"
 #include "awsprof/support/secrets.hpp"
+#include "profile_model_common.hpp"
 #include "text_util.hpp"
+#include "unicode_text.hpp"
 
 namespace awsprof {
 namespace {
@@ -48,14 +50,51 @@ std::string_view first_line(std::string_view value) {
   return value.substr(0, value.find('\n'));
 }
 
-std::string_view source_line(const InputFile& config, const InputFile& credentials, SourceRef ref) {
+// The document a reading took `ref` from, when it has that line.
+const Document* document_with(const InputFile& config, const InputFile& credentials, SourceRef ref) {
   const InputFile& file = ref.file == FileKind::config ? config : credentials;
   if (file.document == nullptr || ref.line <= 0 || static_cast<std::size_t>(ref.line) > file.document->lines().size())
-    return {};
-  return file.document->line_text(static_cast<std::size_t>(ref.line) - 1);
+    return nullptr;
+  return file.document;
 }
 
-std::string value_cause(std::string_view line, const Setting* cli, const Setting* sdk) {
+// The first character at the edges of `text` that the AWS CLI strips as whitespace and the SDKs
+// keep (whitespace other than spaces and tabs, such as \x1c or U+00A0), or nullopt.
+std::optional<char32_t> space_only_the_cli_strips(std::string_view text) {
+  auto first_in = [](std::string_view edge) -> std::optional<char32_t> {  // edge: whitespace only
+    for (std::size_t pos = 0, length = 0; pos < edge.size(); pos += length) {
+      length = detail::python_space_length(edge, pos);
+      if (length == 0) break;
+      if (!detail::is_sdk_space(edge[pos])) return detail::decode_utf8(edge, pos, length);
+    }
+    return std::nullopt;
+  };
+  const std::string_view core = detail::python_strip(text);
+  const std::size_t begin = core.empty() ? text.size() : static_cast<std::size_t>(core.data() - text.data());
+  if (std::optional<char32_t> c = first_in(text.substr(0, begin))) return c;
+  return first_in(text.substr(begin + core.size()));
+}
+
+// The first character of a line below property line `index` that the AWS CLI reads as the
+// property's continuation only because it starts with whitespace other than a space or tab; the
+// SDKs continue a value only on a line that starts with one.
+std::optional<char32_t> continuation_only_for_the_cli(const Document& doc, std::size_t index) {
+  for (std::size_t i = index + 1; i < doc.lines().size(); ++i) {
+    const LineKind kind = doc.lines()[i].kind;
+    if (kind == LineKind::blank || kind == LineKind::comment) continue;
+    if (kind != LineKind::continuation && kind != LineKind::sub_property) break;
+    const std::string_view text = doc.line_text(i);
+    if (!detail::is_sdk_space(text.front())) {
+      std::size_t length = 1;
+      return detail::decode_utf8(text, 0, length);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string value_cause(const Document* doc, int line_number, const Setting* cli, const Setting* sdk) {
+  const std::string_view line =
+      doc != nullptr ? doc->line_text(static_cast<std::size_t>(line_number) - 1) : std::string_view();
   if (cli != nullptr && sdk != nullptr) {
     // On the key's own line: a value continued on further lines differs there too.
     const std::string_view cli_first = first_line(cli->value), sdk_first = first_line(sdk->value);
@@ -71,7 +110,24 @@ std::string value_cause(std::string_view line, const Setting* cli, const Setting
   std::size_t eq = trimmed.find('='), colon = trimmed.find(':');
   if (colon != std::string_view::npos && (eq == std::string_view::npos || colon < eq))
     return "':' delimiter: the AWS CLI accepts 'key : value'; the SDKs split only at '='";
-  if (cli == nullptr || sdk == nullptr) return "the key is read by one side only";
+  if (cli == nullptr || sdk == nullptr) {
+    if (std::optional<char32_t> c = space_only_the_cli_strips(line.substr(0, detail::find_delimiter(line))))
+      return "whitespace " + detail::code_point_name(*c) +
+             " around the key: the AWS CLI strips it (Python's str.strip); the SDKs trim only spaces and "
+             "tabs, and ignore a key name that holds it";
+    return "the key is read by one side only";
+  }
+  if (detail::python_strip(sdk->value) == cli->value)
+    if (std::optional<char32_t> c = space_only_the_cli_strips(sdk->value))
+      return "whitespace " + detail::code_point_name(*c) +
+             " around the value: the AWS CLI strips it (Python's str.strip); the SDKs trim only spaces and "
+             "tabs";
+  if (doc != nullptr)
+    if (std::optional<char32_t> c =
+            continuation_only_for_the_cli(*doc, static_cast<std::size_t>(line_number) - 1))
+      return "a line that starts with whitespace " + detail::code_point_name(*c) +
+             " (not a space or tab) continues the value for the AWS CLI; the SDKs read it as a line of its "
+             "own";
   return "the two readers split or join this value differently";
 }
 
@@ -140,7 +196,7 @@ std::vector<Divergence> find_dialect_divergences(const InputFile& config, const 
         if (cv != nullptr && sv != nullptr && same_reading(*cv, *sv)) continue;
         SourceRef at = cv != nullptr ? cv->source : sv->source;
         Divergence d{at.file, at.line, std::string(c.name), std::string(key), "reads " + describe_value(cv), "read " + describe_value(sv),
-                     value_cause(source_line(config, credentials, at), cv, sv)};
+                     value_cause(document_with(config, credentials, at), at.line, cv, sv)};
         out.push_back(std::move(d));
       }
     }

@@ -11,6 +11,16 @@
 
 namespace awsprof::detail {
 
+/// The SDKs' whitespace: only spaces and tabs (the AWS CLI's is Python's, unicode_text.hpp).
+inline bool is_sdk_space(char c) {
+  return c == ' ' || c == '\t';
+}
+inline std::string_view trim_sdk_spaces(std::string_view s) {
+  while (!s.empty() && is_sdk_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_sdk_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 /// An ordered collection of sections with lookup by name, keeping the position of the first
 /// definition (as a Python dict does on reassignment). Names are views into the model's text.
 class SectionList {

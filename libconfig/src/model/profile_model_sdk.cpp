@@ -9,18 +9,10 @@
 namespace awsprof::detail {
 namespace {
 
-bool is_spec_space(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_spec(std::string_view s) {
-  while (!s.empty() && is_spec_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_spec_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Trims, then cuts a comment: at any '#' or ';' for headers, and only after whitespace for
 // property lines, where "value#x" keeps its '#'.
 std::string_view strip_comment(std::string_view line, bool comment_needs_whitespace) {
-  line = trim_spec(line);
+  line = trim_sdk_spaces(line);
   bool previous_was_space = false;
   std::size_t pos = 0;
   while (pos < line.size()) {
@@ -33,7 +25,7 @@ std::string_view strip_comment(std::string_view line, bool comment_needs_whitesp
     previous_was_space = is_unicode_white_space(decode_utf8(line, pos, len));
     pos += len;
   }
-  return trim_spec(line);
+  return trim_sdk_spaces(line);
 }
 
 bool is_identifier(std::string_view name) {
@@ -89,7 +81,7 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
     pos = end + 1;
     ++line_number;
     if (line.ends_with('\r')) line.remove_suffix(1);
-    if (trim_spec(line).empty() || line.starts_with('#') || line.starts_with(';')) continue;
+    if (trim_sdk_spaces(line).empty() || line.starts_with('#') || line.starts_with(';')) continue;
 
     if (line.starts_with('[')) {
       end_property();
@@ -109,7 +101,7 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
       current = &parsed.sections[at];
       continue;
     }
-    if (is_spec_space(line.front())) {
+    if (is_sdk_space(line.front())) {
       if (current == nullptr) {
         error(line_number, "parse.missing-section-header", "Expected a profile definition");
         continue;
@@ -125,14 +117,14 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
           error(line_number, "parse.bad-sub-property", "Expected an '=' sign defining a sub-property");
           continue;
         }
-        if (trim_spec(sub.substr(0, eq)).empty()) {
+        if (trim_sdk_spaces(sub.substr(0, eq)).empty()) {
           error(line_number, "parse.empty-key", "Sub-property did not have a name");
           continue;
         }
       }
       if (!extended_value) extended_value.emplace(property->value);
       *extended_value += '\n';
-      *extended_value += trim_spec(line);
+      *extended_value += trim_sdk_spaces(line);
       continue;
     }
     end_property();
@@ -146,7 +138,7 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
       error(line_number, "parse.missing-delimiter", "Expected an '=' sign defining a property");
       continue;
     }
-    std::string_view key = trim_spec(content.substr(0, eq));
+    std::string_view key = trim_sdk_spaces(content.substr(0, eq));
     if (key.empty()) {
       error(line_number, "parse.empty-key", "Property did not have a name");
       continue;
@@ -155,7 +147,7 @@ ParsedFile parse_spec_file(const InputFile& file, FileKind kind, ModelText& mode
     setting.key = std::any_of(key.begin(), key.end(), [](char c) { return c >= 'A' && c <= 'Z'; })
                       ? model_text.keep(ascii_lowercase(key))
                       : key;
-    setting.value = trim_spec(content.substr(eq + 1));
+    setting.value = trim_sdk_spaces(content.substr(eq + 1));
     setting.source = SourceRef{kind, line_number};
     property_is_block = setting.value.empty();
     put_setting(current->section, setting);
@@ -204,25 +196,25 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
     ParsedFile parsed = parse_spec_file(config, FileKind::config, text, model.diagnostics);
     model.config_unreadable = parsed.fatal;
     auto profile_name_of = [](std::string_view header) -> std::optional<std::string_view> {
-      header = trim_spec(header);
+      header = trim_sdk_spaces(header);
       constexpr std::string_view kPrefix = "profile";
-      if (header.size() > kPrefix.size() && header.starts_with(kPrefix) && is_spec_space(header[kPrefix.size()]))
-        return trim_spec(header.substr(kPrefix.size()));
+      if (header.size() > kPrefix.size() && header.starts_with(kPrefix) && is_sdk_space(header[kPrefix.size()]))
+        return trim_sdk_spaces(header.substr(kPrefix.size()));
       return std::nullopt;
     };
     const bool has_prefixed_default =
         std::any_of(parsed.sections.begin(), parsed.sections.end(),
                     [&](const RawSection& s) { return profile_name_of(s.name) == std::string_view("default"); });
     for (RawSection& raw : parsed.sections) {
-      std::string_view header = trim_spec(raw.name);
+      std::string_view header = trim_sdk_spaces(raw.name);
       SectionList* target = nullptr;
       std::string_view name;
       for (auto [prefix, list] : {std::pair{std::string_view("profile"), &profiles},
                                   std::pair{std::string_view("sso-session"), &sso_sessions},
                                   std::pair{std::string_view("services"), &services}}) {
-        if (header.size() > prefix.size() && header.starts_with(prefix) && is_spec_space(header[prefix.size()])) {
+        if (header.size() > prefix.size() && header.starts_with(prefix) && is_sdk_space(header[prefix.size()])) {
           target = list;
-          name = trim_spec(header.substr(prefix.size()));
+          name = trim_sdk_spaces(header.substr(prefix.size()));
           break;
         }
       }
@@ -255,7 +247,7 @@ ProfileModel build_sdk_model(const InputFile& config, const InputFile& credentia
     ParsedFile parsed = parse_spec_file(credentials, FileKind::credentials, text, model.diagnostics);
     model.credentials_unreadable = parsed.fatal;
     for (RawSection& raw : parsed.sections) {
-      std::string_view name = trim_spec(raw.name);
+      std::string_view name = trim_sdk_spaces(raw.name);
       if (!is_identifier(name)) {
         ignored(credentials, raw.line, "the AWS SDKs ignore [" + std::string(name) +
                                            "]: credentials-file sections are bare profile names");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <wctype.h>
 
@@ -84,20 +85,36 @@ bool is_unicode_white_space(char32_t c) {
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+std::size_t python_space_length_decoding(std::string_view text, std::size_t pos) {
+  std::size_t length = 1;
+  const char32_t c = decode_utf8(text, pos, length);
+  if (length == 1 || find_invalid_utf8(text.substr(pos, length))) return 0;
+  return is_python_space(c) ? length : 0;
+}
+
+std::optional<char32_t> find_python_space(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    if (python_space_length(text, pos) == 0) continue;
+    std::size_t length = 1;
+    return decode_utf8(text, pos, length);
+  }
+  return std::nullopt;
+}
+
+std::string code_point_name(char32_t c) {
+  char name[16];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
+  return name;
+}
+
 namespace {
 // Both walks decode only non-ASCII characters: the blanks around keys and values are ASCII.
 std::size_t leading_python_space_bytes(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte < 0x80) {
-      if (!is_ascii_python_space(byte)) break;
-      ++pos;
-      continue;
-    }
-    std::size_t len = 1;
-    if (!is_python_space(decode_utf8(text, pos, len))) break;
-    pos += len;
+    const std::size_t length = python_space_length(text, pos);
+    if (length == 0) break;
+    pos += length;
   }
   return pos;
 }
@@ -113,9 +130,8 @@ std::size_t trailing_python_space_start(std::string_view text) {
       continue;
     }
     std::size_t start = end - 1;
-    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
-    std::size_t len = 1;
-    if (!is_python_space(decode_utf8(text, start, len)) || start + len != end) break;
+    while (start > 0 && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    if (python_space_length(text, start) != end - start) break;
     end = start;
   }
   return end;
@@ -131,9 +147,9 @@ std::string_view python_lstrip_decoding(std::string_view text) { return text.sub
 std::size_t python_indent_decoding(std::string_view text) {
   std::size_t pos = 0, count = 0;
   while (pos < text.size()) {
-    std::size_t len = 1;
-    if (!is_python_space(decode_utf8(text, pos, len))) break;
-    pos += len;
+    const std::size_t length = python_space_length(text, pos);
+    if (length == 0) break;
+    pos += length;
     ++count;
   }
   return count;

@@ -22,19 +22,43 @@ bool is_python_space(char32_t c);
 /// Rust's char::is_whitespace() (Unicode White_Space).
 bool is_unicode_white_space(char32_t c);
 
-// The general cases of the three functions below, which decode UTF-8.
+// The general cases of the functions below, which decode UTF-8.
 std::string_view python_rstrip_decoding(std::string_view text);
 std::string_view python_lstrip_decoding(std::string_view text);
 std::size_t python_indent_decoding(std::string_view text);
+std::size_t python_space_length_decoding(std::string_view text, std::size_t pos);
+
+// Whitespace is Python's (str.isspace(), str.strip(), re's \s), the AWS CLI's reading, in one
+// place: the cli reader, the lossless document and the edits all ask these functions. The SDKs'
+// specification trims only spaces and tabs (profile_model_sdk.cpp), and the AWS CLI splits section
+// names like a shell (shlex.cpp); both are narrower, and differ on purpose.
 
 /// Python's whitespace among ASCII characters: \t \n \v \f \r, \x1c-\x1f and space.
-inline bool is_ascii_python_space(unsigned char c) { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20); }
+inline bool is_ascii_python_space(unsigned char c) {
+  constexpr unsigned long long kSpaces = 0x1F0003E00ull;  // bits 0x09-0x0D and 0x1C-0x20
+  return c <= 0x20 && ((kSpaces >> c) & 1) != 0;
+}
+
+/// The length in bytes of the whitespace character that starts at `pos` (< the text's size), or 0
+/// when none does. Bytes that are not valid UTF-8 are no whitespace, so any text may be asked.
+inline std::size_t python_space_length(std::string_view text, std::size_t pos) {
+  const auto c = static_cast<unsigned char>(text[pos]);
+  if (c < 0x80) return is_ascii_python_space(c) ? 1 : 0;
+  return python_space_length_decoding(text, pos);
+}
+
+/// The first whitespace character anywhere in `text`, or nullopt.
+std::optional<char32_t> find_python_space(std::string_view text);
+
+/// How a message names a character that may not print: "U+001C".
+std::string code_point_name(char32_t c);
+
 /// True when `c` is an ASCII character that is not whitespace: the common case, which needs no
 /// decoding. Inline, because the readers ask it for every line.
 inline bool is_ascii_non_space(unsigned char c) { return c < 0x80 && !is_ascii_python_space(c); }
 
-/// Python's str.strip() and rstrip() on valid UTF-8. ASCII blanks are dropped here; the first
-/// non-ASCII character at an edge hands over to the decoding walk.
+/// Python's str.strip(), lstrip() and rstrip(). ASCII blanks are dropped here; the first non-ASCII
+/// character at an edge hands over to the decoding walk.
 inline std::string_view python_rstrip(std::string_view text) {
   while (!text.empty()) {
     const auto c = static_cast<unsigned char>(text.back());
@@ -44,8 +68,7 @@ inline std::string_view python_rstrip(std::string_view text) {
   }
   return text;
 }
-inline std::string_view python_strip(std::string_view text) {
-  text = python_rstrip(text);
+inline std::string_view python_lstrip(std::string_view text) {
   while (!text.empty()) {
     const auto c = static_cast<unsigned char>(text.front());
     if (c >= 0x80) return python_lstrip_decoding(text);
@@ -53,6 +76,9 @@ inline std::string_view python_strip(std::string_view text) {
     text.remove_prefix(1);
   }
   return text;
+}
+inline std::string_view python_strip(std::string_view text) {
+  return python_lstrip(python_rstrip(text));
 }
 /// The index, in code points, of the first non-space character (Python's \S search), or the
 /// number of code points when there is none.

@@ -4,10 +4,12 @@
 #include <limits>
 
 #include "text_util.hpp"
+#include "unicode_text.hpp"
 
 namespace awsprof {
 
 using detail::is_blank_char;
+using detail::python_strip;
 using detail::trim_blanks;
 
 namespace {
@@ -19,18 +21,23 @@ Span span_of(std::string_view line, std::string_view part) {
   return Span{begin, begin + static_cast<std::uint32_t>(part.size())};
 }
 
-// The value after a delimiter, trimmed. An empty value sits just after the delimiter's blanks,
-// so an edit can fill it in without disturbing what came before.
+// The value after a delimiter, trimmed as the AWS CLI trims it. An empty value sits at the end of
+// the line, after the delimiter's blanks, so an edit can fill it in without disturbing what came
+// before.
 Span value_span(std::string_view line, std::size_t after_delimiter) {
-  std::string_view rest = line.substr(after_delimiter);
-  std::string_view trimmed = trim_blanks(rest);
+  std::string_view trimmed = python_strip(line.substr(after_delimiter));
   if (trimmed.empty()) {
-    std::size_t pos = after_delimiter;
-    while (pos < line.size() && is_blank_char(line[pos])) ++pos;
-    auto p = static_cast<std::uint32_t>(pos);
-    return Span{p, p};
+    auto end = static_cast<std::uint32_t>(line.size());
+    return Span{end, end};
   }
   return span_of(line, trimmed);
+}
+
+// The width of an indentation as the AWS CLI compares them: in characters, not bytes.
+std::size_t indent_width(std::string_view indentation) {
+  return static_cast<std::size_t>(std::count_if(indentation.begin(), indentation.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
+  }));
 }
 
 bool needs_quoting(std::string_view name) {
@@ -41,6 +48,9 @@ bool needs_quoting(std::string_view name) {
 
 }  // namespace
 
+// Names are split at blanks as a person reads them. What a header means to a reader is not decided
+// here (the AWS CLI splits names like a shell, the SDKs at spaces and tabs): the edits ask the
+// readers (config_edit.cpp).
 SectionName parse_section_name(std::string_view header_text) {
   std::string_view text = trim_blanks(header_text);
   for (std::string_view prefix : kSectionPrefixes) {
@@ -85,7 +95,9 @@ Document Document::parse(std::string text) {
 }
 
 // One pass over the text: split lines (\n, \r\n or a lone \r, as Python's universal newlines
-// do), classify each, and group them into sections and properties.
+// do), classify each, and group them into sections and properties. Whitespace (indentation, and
+// the blanks around keys and values) is what the AWS CLI takes for it, Python's: "\x1ckey = v"
+// is the key "key", indented by one character.
 void Document::index() {
   lines_.clear();
   sections_.clear();
@@ -98,7 +110,7 @@ void Document::index() {
   const detail::LineSplitter lines(std::string_view(data, size));
   std::size_t pos = 0;
   PropertyRange* open_property = nullptr;
-  std::uint32_t open_indent = 0;
+  std::size_t open_indent = 0;  // the open property's indentation width
   bool open_is_block = false;
 
   while (pos < size) {
@@ -110,10 +122,10 @@ void Document::index() {
     pos = line_end.end + line_end.eol_length;
 
     std::string_view content(data + line.offset, line.length);
-    std::uint32_t indent = 0;
-    while (indent < content.size() && (content[indent] == ' ' || content[indent] == '\t')) ++indent;
-    line.indent = indent;
-    std::string_view rest = trim_blanks(content.substr(indent));
+    const std::string_view unindented = detail::python_lstrip(content);
+    line.indent = static_cast<std::uint32_t>(content.size() - unindented.size());
+    const std::size_t indent = line.indent == 0 ? 0 : indent_width(content.substr(0, line.indent));
+    std::string_view rest = detail::python_rstrip(unindented);
     const std::size_t line_index = lines_.size();
 
     if (rest.empty()) {
@@ -133,7 +145,7 @@ void Document::index() {
       if (open_is_block && eq != std::string_view::npos) {
         line.kind = LineKind::sub_property;
         line.delimiter = '=';
-        line.key = span_of(content, trim_blanks(content.substr(0, eq)));
+        line.key = span_of(content, python_strip(content.substr(0, eq)));
         line.value = value_span(content, eq + 1);
       } else {
         line.kind = LineKind::continuation;
@@ -148,7 +160,7 @@ void Document::index() {
       } else {
         line.kind = LineKind::property;
         line.delimiter = content[delim];
-        line.key = span_of(content, trim_blanks(content.substr(0, delim)));
+        line.key = span_of(content, python_strip(content.substr(0, delim)));
         line.value = value_span(content, delim + 1);
         auto& props = sections_.back().properties;
         props.push_back(PropertyRange{line_index, line_index});
@@ -230,10 +242,18 @@ const PropertyRange* Document::property_at(std::size_t index) const {
 
 std::string check_edit_key(std::string_view key) {
   if (key.empty()) return "the key is empty";
-  for (char c : key) {
+  for (std::size_t pos = 0; pos < key.size(); ++pos) {
+    const char c = key[pos];
     if (c == '\r' || c == '\n') return "the key contains a line break";
     if (c == '\0') return "the key contains a NUL byte";
-    if (is_blank_char(c)) return "the key contains whitespace";
+    // Whitespace anywhere, not only around it: the AWS CLI would drop it at the edges, and a key
+    // read under another name than the one set is a value lost.
+    if (detail::python_space_length(key, pos) > 0) {
+      if (c == ' ' || c == '\t') return "the key contains whitespace";
+      std::size_t length = 1;
+      return "the key contains whitespace (" +
+             detail::code_point_name(detail::decode_utf8(key, pos, length)) + ")";
+    }
     if (c == '=' || c == ':' || c == '[' || c == ']' || c == '#' || c == ';')
       return std::string("the key contains '") + c + "'";
   }
@@ -273,7 +293,8 @@ Status check_section_name(const SectionName& section) {
 std::string with_value(std::string_view content, const Line& line, std::string_view value) {
   std::string updated(content.substr(0, line.value.begin));
   if (line.value.empty() && !value.empty() && line.value.begin >= 2 &&
-      content[line.value.begin - 1] == line.delimiter && is_blank_char(content[line.value.begin - 2]))
+      content[line.value.begin - 1] == line.delimiter &&
+      detail::is_ascii_python_space(static_cast<unsigned char>(content[line.value.begin - 2])))
     updated += ' ';
   updated += value;
   updated += content.substr(line.value.end);

@@ -5,11 +5,11 @@ Generates random config and credentials files full of the awkward cases (CRLF, B
 newline, tabs, indented headers, continuation lines, blank lines and comments inside values, nested
 s3 blocks, ':' delimiters, inline '#'/';', duplicates, [DEFAULT], [default] vs [profile default],
 quoted names, names with spaces, [profilefoo], credentials-only profiles, mixed key case, invalid
-UTF-8 ...), reads each pair with botocore the way the AWS CLI does
+UTF-8, whitespace other than spaces and tabs ...), reads each pair with botocore the way the AWS CLI does
 (botocore.configloader.load_config on the config file, then the credentials file merged as
 botocore.session.Session.full_config does), and with the C++ dumper (cli_model_dump), and compares.
 The peer fixtures (botocore-cfg/*, the profile-parser texts) are run first, as config and as
-credentials files.
+credentials files, then one fixed case for each whitespace character in SPACES.
 
 Environment: AWSPROF_DIFF_CASES=N random cases (default 300), AWSPROF_DIFF_SEED=S (default fixed).
 Exit status: 0 all equal, 1 mismatches, 2 usage or tool errors, 77 skipped (no botocore).
@@ -97,7 +97,7 @@ def comparable(model, with_services):
 NAMES = ["default", "dev", "prod", "Dev", "a b", "x.y", "t\u00e9st", "sso", "my-services", "Default"]
 KEYS = ["region", "output", "aws_access_key_id", "aws_secret_access_key", "Region", "REGION", "s3",
         "sso_session", "services", "endpoint_url", "k-1", "key with space", "x", "Output", "dynamodb"]
-RARE_KEYS = ["", "\u00c4key", "\u0130x", "k\u00a0", "a[b]", "#notcomment", "k\x00z"]
+RARE_KEYS = ["", "\u00c4key", "\u0130x", "k\u00a0", "a[b]", "#notcomment", "k\x00z", "\x1ck", "k\x1f", "\x0bk\x0c"]
 VALUES = ["us-east-1", "", "a=b", "v ; c", "v # c", "v;c", "v#c", "  padded  ", "\u00fcn\u00efcode",
           "x:y", '"quoted"', "https://localhost:1234/", "a = b = c", "[not a header]", "\t"]
 RARE_VALUES = ["v\u00a0", "\u00a0v", "v\x00w", "v\x0cw", "\u2028v", "v\x1cw", "\ufeffv"]
@@ -296,6 +296,23 @@ def random_case(rng):
     return config, credentials
 
 
+# Python's whitespace beyond spaces and tabs (str.isspace), and two characters that are not
+# whitespace to it: around keys, values and headers, as indentation, and inside blocks.
+SPACES = ["\x1c", "\x1d", "\x1e", "\x1f", "\x0b", "\x0c", "\u0085", "\u00a0", "\u2028", "\u3000",
+          "\u200b", "\ufeff"]
+
+
+def whitespace_cases():
+    cases = []
+    for c in SPACES:
+        config = ("[default]\n{c}{c}region{c} = {c}us-east-1{c}\noutput = json\n{c}more = x\n"
+                  "{c}[profile a]\ns3 =\n{c}    max_concurrent_requests = 1{c}\n"
+                  "[profile b]\n{c}k = 1\n  j = 2\n").format(c=c)
+        credentials = "{c}[b]\naws_access_key_id{c}=AKID{c}\n".format(c=c)
+        cases.append(("whitespace U+%04X" % ord(c), config.encode("utf-8"), credentials.encode("utf-8")))
+    return cases
+
+
 def fixture_cases(shared_dir):
     """The peer fixtures, each as a config file and as a credentials file."""
     cases = []
@@ -425,7 +442,7 @@ def main():
         print("note: this botocore has no [services] sections; services are not compared")
 
     rng = random.Random(seed)
-    cases = fixture_cases(args.shared_dir)
+    cases = fixture_cases(args.shared_dir) + whitespace_cases()
     for i in range(cases_wanted):
         config, credentials = random_case(rng)
         cases.append(("random #%d" % i, config, credentials))

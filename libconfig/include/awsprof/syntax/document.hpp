@@ -3,7 +3,9 @@
 // Parsing never fails and never throws: every byte sequence yields a Document whose text() is
 // exactly the input. Lines the structure cannot place are kept as LineKind::junk. The dialects
 // (profile_model.hpp) interpret the same lines the way the AWS CLI or the SDKs would; this layer
-// only records the layout, so that edits change no more than they must.
+// only records the layout, so that edits change no more than they must. Whitespace (blank lines,
+// indentation, the blanks around keys and values) is the AWS CLI's: Python's str.isspace(), which
+// includes \v, \f, \x1c-\x1f, U+0085, U+00A0 and the other Unicode spaces.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,7 @@ struct Span {
 };
 
 enum class LineKind : std::uint8_t {
-  blank,         ///< Nothing but spaces and tabs.
+  blank,         ///< Nothing but whitespace.
   comment,       ///< First non-blank character is '#' or ';'.
   section,       ///< '[' ... ']' (possibly indented; name is between '[' and the last ']').
   property,      ///< key = value (or key : value) that starts an entry of its section.
@@ -41,7 +43,7 @@ struct Line {
   std::uint32_t length = 0;       ///< Content bytes, without the line ending.
   std::uint8_t eol_length = 0;    ///< 0 (last line without newline), 1 ("\n" or "\r") or 2 ("\r\n").
   LineKind kind = LineKind::blank;
-  std::uint32_t indent = 0;       ///< Leading spaces and tabs, in bytes.
+  std::uint32_t indent = 0;       ///< Leading whitespace, in bytes.
   Span key;                       ///< section: the text between the brackets; property: the key.
   Span value;                     ///< property/sub_property: the value, trimmed; continuation: its text.
   char delimiter = 0;             ///< '=' or ':' for properties, else 0.
@@ -182,8 +184,9 @@ class Document {
   std::vector<SectionRange> sections_;
 };
 
-/// Checks a key or value for edits: refuses CR, LF and NUL (and, for keys, characters that would
-/// change the line's meaning). Returns the reason, or an empty string when acceptable.
+/// Checks a key or value for edits: refuses CR, LF and NUL (and, for keys, whitespace anywhere and
+/// characters that would change the line's meaning). Returns the reason, or an empty string when
+/// acceptable.
 std::string check_edit_key(std::string_view key);
 std::string check_edit_value(std::string_view value);
 
