@@ -8,7 +8,7 @@
 #include <string>
 
 namespace awsprof {
-namespace {
+namespace config_diff_test {
 
 /// A configuration built from inline texts; keeps the documents alive with the model.
 struct Config {
@@ -259,5 +259,5 @@ TEST(GitFiles, OutsideAWorkTree) {
   EXPECT_FALSE(read_file_at_revision("/no/such/dir/config", "HEAD").ok());
 }
 
-}  // namespace
+}  // namespace config_diff_test
 }  // namespace awsprof

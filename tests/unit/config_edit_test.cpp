@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace config_edit_test {
 
 ConfigFiles files(std::string config, std::string credentials = "") {
   return ConfigFiles{Document::parse(std::move(config)), Document::parse(std::move(credentials))};
@@ -208,11 +208,11 @@ TEST(ConfigEdit, SubKeyOfAPlainValueIsRefusedWithoutQuotingIt) {
   EXPECT_EQ(f.config.text(), "[default]\naws_secret_access_key = SECRETVALUE\n");
 }
 
-}  // namespace
+}  // namespace config_edit_test
 }  // namespace awsprof
 
 namespace awsprof {
-namespace {
+namespace config_edit_test {
 
 // What the dialect's reader gives for a profile's key after an edit ("" when unset or no such
 // profile): the property every edit must keep.
@@ -437,5 +437,5 @@ TEST(ConfigEdit, WhitespaceAroundAValueIsDroppedAsTheReaderDropsIt) {
   EXPECT_EQ(f.config.text(), written);
 }
 
-}  // namespace
+}  // namespace config_edit_test
 }  // namespace awsprof

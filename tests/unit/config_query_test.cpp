@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace config_query_test {
 
 using Outcome = ConfigGetResult::Outcome;
 
@@ -100,5 +100,5 @@ TEST_F(ConfigGet, SsoSessionAndServicesSections) {
             Outcome::profile_not_found);
 }
 
-}  // namespace
+}  // namespace config_query_test
 }  // namespace awsprof

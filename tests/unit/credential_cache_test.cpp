@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 namespace awsprof {
-namespace {
+namespace credential_cache_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -211,5 +211,5 @@ TEST(CredentialCache, ReadsTheClisOwnFormatAndRefusesJunk) {
   EXPECT_EQ(bad.message().find("SECRETX"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace credential_cache_test
 }  // namespace awsprof

@@ -17,7 +17,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace credential_chain_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -611,5 +611,5 @@ TEST(ProviderChainSuite, ProfileProvider) {
   run_folder_suite("profile-provider", true);
 }
 
-}  // namespace
+}  // namespace credential_chain_test
 }  // namespace awsprof

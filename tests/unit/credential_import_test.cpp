@@ -5,7 +5,7 @@
 #include <map>
 
 namespace awsprof {
-namespace {
+namespace credential_import_test {
 
 ConfigFiles files(std::string config, std::string credentials = "") {
   return ConfigFiles{Document::parse(std::move(config)), Document::parse(std::move(credentials))};
@@ -233,5 +233,5 @@ TEST(BaselineMerge, WritesTheSectionsTheCliReadsNotLookAlikes) {
   EXPECT_EQ(report.conflicts.size(), 1u);
 }
 
-}  // namespace
+}  // namespace credential_import_test
 }  // namespace awsprof

@@ -10,7 +10,7 @@
 #include <fstream>
 
 namespace awsprof {
-namespace {
+namespace credential_process_test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -154,5 +154,5 @@ TEST(ExpirationTime, ParsesTheFormsTheCliAccepts) {
   EXPECT_EQ(parse_expiration_time("2999-01-01T00:00:00Z"), std::chrono::system_clock::time_point::max());
 }
 
-}  // namespace
+}  // namespace credential_process_test
 }  // namespace awsprof

@@ -18,7 +18,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace credential_resolver_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -733,5 +733,5 @@ TEST(ProviderChainReplay, RecordedTrafficCases) {
   }
 }
 
-}  // namespace
+}  // namespace credential_resolver_test
 }  // namespace awsprof

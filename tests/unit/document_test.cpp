@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace document_test {
 
 TEST(Document, PrintsExactlyWhatItParsed) {
   for (std::string text : {std::string(""), std::string("\n"), std::string("[default]"),
@@ -119,5 +119,5 @@ TEST(Document, SubPropertyLineFindsTheLastOfTheBlockOnThatLine) {
   EXPECT_EQ(doc.sub_property_line(99, "a"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace document_test
 }  // namespace awsprof

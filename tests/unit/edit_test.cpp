@@ -3,7 +3,7 @@
 #include "awsprof/syntax/document.hpp"
 
 namespace awsprof {
-namespace {
+namespace edit_test {
 
 const SectionName kDefault{"", "default"};
 const SectionName kDev{"profile", "dev"};
@@ -152,11 +152,11 @@ TEST(Edit, SectionIsEmpty) {
   EXPECT_FALSE(doc.section_is_empty({"", "zz"}));
 }
 
-}  // namespace
+}  // namespace edit_test
 }  // namespace awsprof
 
 namespace awsprof {
-namespace {
+namespace edit_test {
 
 // Found by the fuzzer: a name whose header reads back as another name must be refused, or the
 // edit that created it cannot find it again.
@@ -172,5 +172,5 @@ TEST(Edit, RefusesSectionNamesThatDoNotReadBack) {
   EXPECT_EQ(named.text(), "[profile a]\n");
 }
 
-}  // namespace
+}  // namespace edit_test
 }  // namespace awsprof

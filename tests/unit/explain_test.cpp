@@ -5,7 +5,7 @@
 #include <map>
 
 namespace awsprof {
-namespace {
+namespace explain_test {
 
 struct Fixture {
   Document config, credentials;
@@ -106,5 +106,5 @@ TEST(Explain, OnlyAndDefaults) {
   EXPECT_EQ(e->settings[0].value, "standard");
 }
 
-}  // namespace
+}  // namespace explain_test
 }  // namespace awsprof

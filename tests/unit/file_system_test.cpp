@@ -18,7 +18,7 @@
 #include "awsprof/syntax/document.hpp"
 
 namespace awsprof {
-namespace {
+namespace file_system_test {
 
 namespace fs = std::filesystem;
 
@@ -488,5 +488,5 @@ TEST(MemoryFileSystem, UpdateWritesOnlyChangedFilesAndStopsOnError) {
   EXPECT_EQ(memory.files().count("missing"), 0u);
 }
 
-}  // namespace
+}  // namespace file_system_test
 }  // namespace awsprof

@@ -8,7 +8,7 @@
 #include "awsprof/credentials/credential_process.hpp"
 
 namespace awsprof {
-namespace {
+namespace lint_test {
 
 constexpr unsigned kMe = 1000;
 constexpr std::time_t kNow = 1700000000;  // 2023-11-14T22:13:20Z
@@ -276,5 +276,5 @@ TEST(Lint, ParsesIso8601) {
   EXPECT_FALSE(parse_iso8601("2023-13-14T22:13:20Z").has_value());
 }
 
-}  // namespace
+}  // namespace lint_test
 }  // namespace awsprof

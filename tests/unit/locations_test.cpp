@@ -9,7 +9,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace locations_test {
 
 TEST(Locations, DefaultPathsUseHome) {
   auto env = fake_env({{"HOME", "/home/user"}});
@@ -113,5 +113,5 @@ TEST(Locations, ProcessEnvironmentReadsRealVariables) {
   EXPECT_EQ(env("AWSPROF_LOCATIONS_TEST_UNSET"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace locations_test
 }  // namespace awsprof

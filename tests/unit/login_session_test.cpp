@@ -15,7 +15,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace login_session_test {
 
 constexpr const char* kTestKey =
     "-----BEGIN EC PRIVATE KEY-----\n"
@@ -222,5 +222,5 @@ TEST(LoginSession, TheResolverUsesTheSessionOfALoginProfile) {
   EXPECT_EQ(got->network_call, "signin:CreateOAuth2Token");
 }
 
-}  // namespace
+}  // namespace login_session_test
 }  // namespace awsprof

@@ -8,7 +8,7 @@
 #include <vector>
 
 namespace awsprof::detail {
-namespace {
+namespace name_index_test {
 
 TEST(NameIndex, FindsEveryNameAndNothingElseThroughGrowth) {
   std::vector<std::string> names;
@@ -45,5 +45,5 @@ TEST(NameIndex, NamesDifferingInOneByteAreApart) {
   EXPECT_EQ(index.find(base, name_at), NameIndex::npos);
 }
 
-}  // namespace
+}  // namespace name_index_test
 }  // namespace awsprof::detail

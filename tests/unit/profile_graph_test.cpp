@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace profile_graph_test {
 
 ProfileModel model_of(std::string config, std::string credentials = "") {
   const Document config_document = Document::parse(std::move(config));
@@ -133,5 +133,5 @@ TEST(ProfileGraph, ACycleMemberSignedByKeysDoesNotLoopButItsSourceDoes) {
   EXPECT_EQ(graph.chain_problems(*graph.find_profile("keyed")).size(), 1u);
 }
 
-}  // namespace
+}  // namespace profile_graph_test
 }  // namespace awsprof

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 namespace awsprof {
-namespace {
+namespace profile_model_test {
 
 struct Files {
   Document config;
@@ -233,5 +233,5 @@ TEST(ProfileModel, MissingProfileMessageNamesTheNearestProfiles) {
   EXPECT_EQ(missing_profile_message(model, "qa"), "the profile 'qa' does not exist");
 }
 
-}  // namespace
+}  // namespace profile_model_test
 }  // namespace awsprof

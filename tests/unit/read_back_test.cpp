@@ -10,7 +10,7 @@
 #include "awsprof/edit/config_edit.hpp"
 
 namespace awsprof {
-namespace {
+namespace read_back_test {
 
 ConfigFiles files(std::string config, std::string credentials = "") {
   return ConfigFiles{Document::parse(std::move(config)), Document::parse(std::move(credentials))};
@@ -123,5 +123,5 @@ TEST(ReadingCache, TakesOverAReadingOfTheSameBytesUntilAnEdit) {
   EXPECT_EQ(value_in(*f.read(Dialect::cli), "region"), "y");
 }
 
-}  // namespace
+}  // namespace read_back_test
 }  // namespace awsprof

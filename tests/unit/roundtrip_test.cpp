@@ -19,7 +19,7 @@
 #include "edit_property.hpp"
 
 namespace awsprof {
-namespace {
+namespace roundtrip_test {
 
 namespace fs = std::filesystem;
 
@@ -637,5 +637,5 @@ TEST(RoundTrip, EditsReadBackAsIntendedInTheDialectTheyAreMadeFor) {
   EXPECT_GT(applied_unmutated * 10, tried_unmutated * 7) << applied_unmutated << " of " << tried_unmutated;
 }
 
-}  // namespace
+}  // namespace roundtrip_test
 }  // namespace awsprof

@@ -10,7 +10,7 @@
 #include "awsprof/platform/file_system.hpp"
 
 namespace awsprof {
-namespace {
+namespace rules_test {
 
 // docs/rules.md, as generated from the registry. Run the unit tests with AWSPROF_UPDATE_DOCS=1 to
 // rewrite the file after adding or changing a rule.
@@ -229,5 +229,5 @@ TEST(Glob, SegmentsAndDoubleStar) {
   EXPECT_FALSE(glob_match("/a/*", "a/b"));
 }
 
-}  // namespace
+}  // namespace rules_test
 }  // namespace awsprof

@@ -7,7 +7,7 @@
 #include <string>
 
 namespace awsprof::detail {
-namespace {
+namespace secret_detect_test {
 
 TEST(SecretDetect, ClassifiesNamesByTheirWords) {
   for (const char* name : {"aws_secret_access_key", "SecretAccessKey", "AWSSecretKey", "fs.s3a.secret.key",
@@ -52,5 +52,5 @@ TEST(SecretDetect, RandomnessOfValues) {
   EXPECT_FALSE(looks_like_secret_key("abcdefghijklmnopqrstuvwxyz0123456789ABCD"));  // a sequence
 }
 
-}  // namespace
+}  // namespace secret_detect_test
 }  // namespace awsprof::detail

@@ -13,7 +13,7 @@
 #include <functional>
 
 namespace awsprof {
-namespace {
+namespace secret_scan_test {
 
 // Not real keys: base32 ids and random-looking secrets made up for these tests.
 constexpr const char* kKeyId = "AKIA2MOCKMOCKMOCKQ3Z";
@@ -618,5 +618,5 @@ TEST(SecretScan, InstallHookForceKeepsEveryReplacedHook) {
   EXPECT_EQ(dir.read(".git/hooks/pre-commit"), std::string(pre_commit_hook_script()));
 }
 
-}  // namespace
+}  // namespace secret_scan_test
 }  // namespace awsprof

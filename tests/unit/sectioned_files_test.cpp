@@ -5,7 +5,7 @@
 #include <random>
 
 namespace awsprof::detail {
-namespace {
+namespace sectioned_files_test {
 
 ConfigFiles files(std::string config, std::string credentials) {
   return ConfigFiles{Document::parse(std::move(config)), Document::parse(std::move(credentials))};
@@ -139,5 +139,5 @@ TEST(SectionedFiles, CrLfFiles) {
   both.remove("b");
 }
 
-}  // namespace
+}  // namespace sectioned_files_test
 }  // namespace awsprof::detail

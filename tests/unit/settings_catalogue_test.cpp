@@ -19,7 +19,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace settings_catalogue_test {
 
 const SettingsCatalogue& catalogue() {
   return builtin_catalogue();
@@ -569,5 +569,5 @@ TEST(SettingsCatalogue, LoadsFromAFileSystem) {
   EXPECT_NE(missing.message().find("/nowhere.toml"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace settings_catalogue_test
 }  // namespace awsprof

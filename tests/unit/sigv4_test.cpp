@@ -30,7 +30,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace sigv4_test {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
@@ -698,5 +698,5 @@ class SummaryEnvironment : public ::testing::Environment {
 [[maybe_unused]] ::testing::Environment* const kSummary =
     ::testing::AddGlobalTestEnvironment(new SummaryEnvironment);
 
-}  // namespace
+}  // namespace sigv4_test
 }  // namespace awsprof

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace sso_markers_test {
 
 struct Read {
   Document config;
@@ -168,5 +168,5 @@ TEST(ProfileOrigin, Names) {
   EXPECT_STREQ(to_string(ProfileOrigin::awsprof), "awsprof");
 }
 
-}  // namespace
+}  // namespace sso_markers_test
 }  // namespace awsprof

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace sso_populate_test {
 
 constexpr const char* kSession =
     "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n";
@@ -448,5 +448,5 @@ TEST(SsoPopulate, BatchedEditsEqualOneByOneEdits) {
   EXPECT_EQ(run.files.config.text(), expected.text());
 }
 
-}  // namespace
+}  // namespace sso_populate_test
 }  // namespace awsprof

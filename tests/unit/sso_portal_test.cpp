@@ -9,7 +9,7 @@
 #include <thread>
 
 namespace awsprof {
-namespace {
+namespace sso_portal_test {
 
 std::map<std::string, std::string> query_of(std::string_view path) {
   std::map<std::string, std::string> out;
@@ -332,5 +332,5 @@ TEST(SsoPortal, ProgressIsReported) {
   EXPECT_TRUE(seen.back().accounts_complete);
 }
 
-}  // namespace
+}  // namespace sso_portal_test
 }  // namespace awsprof

@@ -5,7 +5,7 @@
 #include "awsprof/model/profile_model.hpp"
 
 namespace awsprof {
-namespace {
+namespace sso_profile_names_test {
 
 ProfileNameFields fields(std::string account_name, std::string role = "AdministratorAccess",
                          std::string region = "") {
@@ -111,5 +111,5 @@ TEST(ProfileNameSanitising, ShortRegionAsAwsSsoUtil) {
   EXPECT_EQ(short_region(""), "");
 }
 
-}  // namespace
+}  // namespace sso_profile_names_test
 }  // namespace awsprof

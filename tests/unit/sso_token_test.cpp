@@ -13,7 +13,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace sso_token_test {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -444,5 +444,5 @@ TEST(SsoLogin, DeviceFlowPollsThroughPendingAndSlowDownThenSavesTheToken) {
             R"({"clientId": "cid", "clientSecret": "csecret", "expiresAt": "2024-05-01T00:00:00Z"})");
 }
 
-}  // namespace
+}  // namespace sso_token_test
 }  // namespace awsprof

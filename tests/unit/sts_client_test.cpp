@@ -20,7 +20,7 @@
 #include "test_support.hpp"
 
 namespace awsprof {
-namespace {
+namespace sts_client_test {
 
 using std::chrono::milliseconds;
 
@@ -1193,5 +1193,5 @@ TEST(HttpClient, StsClientRunsOverHttpClient) {
   EXPECT_EQ(requests[0].find("Accept:"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace sts_client_test
 }  // namespace awsprof

@@ -6,7 +6,7 @@
 #include <vector>
 
 namespace awsprof {
-namespace {
+namespace suggest_test {
 
 TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(edit_distance("", ""), 0u);
@@ -37,5 +37,5 @@ TEST(NearestNames, NearestFirstWithinOneEditPerThreeCharacters) {
   EXPECT_EQ(nearest_names("--aaaaaa", options, 1).size(), 0u);
 }
 
-}  // namespace
+}  // namespace suggest_test
 }  // namespace awsprof

@@ -6,7 +6,7 @@
 #include <string>
 
 namespace awsprof::detail {
-namespace {
+namespace text_util_test {
 
 TEST(FindByte, AgreesWithALoopAtEveryOffsetAndLength) {
   // Bytes next to the target that trip naive word tricks: 0x0B (target + 1), 0x09, 0x80, 0xFF, 0x00.
@@ -44,5 +44,5 @@ TEST(CountByte, CountsEveryOccurrence) {
   EXPECT_EQ(count_byte(std::string(1000, '['), '['), 1000u);
 }
 
-}  // namespace
+}  // namespace text_util_test
 }  // namespace awsprof::detail

@@ -10,7 +10,7 @@
 #include "common/tool.hpp"
 
 namespace awsprof::tool {
-namespace {
+namespace tool_format_test {
 
 TEST(DisplayWidth, CountsWhatATerminalShows) {
   EXPECT_EQ(display_width("region"), 6u);
@@ -89,5 +89,5 @@ TEST(ColourEnabled, OnlyOnATerminalThatIsNotDumbAndWithoutNoColor) {
   ::close(pipe_fds[1]);
 }
 
-}  // namespace
+}  // namespace tool_format_test
 }  // namespace awsprof::tool

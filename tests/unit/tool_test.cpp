@@ -9,7 +9,7 @@
 #include "test_support.hpp"
 
 namespace awsprof::tool {
-namespace {
+namespace tool_test {
 
 // Every shape of argument the tools declare: a positional list (set's KEY VALUE, unset's KEY,
 // test's profiles, diff's paths), an option with two values (--rename-profile OLD NEW), an open
@@ -80,5 +80,5 @@ TEST(Tool, AnErrorMessageQuotesTheArgumentAsGiven) {
   EXPECT_EQ(err.find('\0'), std::string::npos);
 }
 
-}  // namespace
+}  // namespace tool_test
 }  // namespace awsprof::tool

@@ -5,7 +5,7 @@
 #include "shlex.hpp"
 
 namespace awsprof::detail {
-namespace {
+namespace unicode_text_test {
 
 TEST(PythonText, LowerMatchesPythonStrLower) {
   // Expected values are what Python 3.11's str.lower() returns for the same input.
@@ -79,11 +79,11 @@ TEST(Shlex, SplitsAsPythonShlexSplit) {
   EXPECT_EQ(shlex_split("profile x\\"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace unicode_text_test
 }  // namespace awsprof::detail
 
 namespace awsprof::detail {
-namespace {
+namespace unicode_text_test {
 
 TEST(Shlex, SecondOfTwoAgreesWithSplit) {
   for (std::string_view text : {"profile foo", "profile  foo ", "profile", "profile a b", "profile \"a b\"",
@@ -99,5 +99,5 @@ TEST(Shlex, SecondOfTwoAgreesWithSplit) {
   }
 }
 
-}  // namespace
+}  // namespace unicode_text_test
 }  // namespace awsprof::detail

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace awsprof {
-namespace {
+namespace unified_diff_test {
 
 std::string diff(std::string a, std::string b, const DiffLineDisplay& display = {}) {
   return unified_diff(Document::parse(std::move(a)), Document::parse(std::move(b)), "old", "new", display);
@@ -43,5 +43,5 @@ TEST(UnifiedDiff, DisplayMasksWhatIsShown) {
   EXPECT_EQ(diff("x\n", "y\n", mask), "--- old\n+++ new\n@@ -1 +1 @@\n-OLD\n+NEW\n");
 }
 
-}  // namespace
+}  // namespace unified_diff_test
 }  // namespace awsprof

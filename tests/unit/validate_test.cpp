@@ -5,7 +5,7 @@
 #include "awsprof/checks/rules.hpp"
 
 namespace awsprof {
-namespace {
+namespace validate_test {
 
 struct Checked {
   Document config;
@@ -300,5 +300,5 @@ TEST(Validate, MissingFilesAreEmpty) {
   EXPECT_TRUE(findings.empty());
 }
 
-}  // namespace
+}  // namespace validate_test
 }  // namespace awsprof

@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "text_util.hpp"
+
 namespace awsprof {
 
 std::string_view method_name(CredentialMethod method) {
@@ -68,9 +70,7 @@ const Setting* session_expiration(const Section& profile) {
 
 namespace {
 
-std::string in_quotes(std::string_view name) {
-  return "\"" + std::string(name) + "\"";
-}
+using detail::in_quotes;
 
 const std::string_view* value_of(const Section* section, std::string_view key) {
   if (section == nullptr) return nullptr;

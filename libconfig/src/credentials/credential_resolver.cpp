@@ -10,6 +10,7 @@
 
 #include "awsprof/credentials/credential_cache.hpp"
 #include "awsprof/credentials/login_session.hpp"
+#include "credential_error.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -18,13 +19,8 @@ namespace {
 using SysClock = std::chrono::system_clock;
 using SteadyClock = std::chrono::steady_clock;
 
-std::string in_quotes(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
-
-CredentialError make_error(std::string code, std::string message, std::string hint = {}) {
-  return CredentialError{std::move(code), std::move(message), std::move(hint)};
-}
+using detail::in_quotes;
+using detail::make_error;
 
 /// The error resolve_offline gave, with a code guessed from the step it stopped at.
 CredentialError offline_error(const CredentialPlan& plan, const std::string& message) {

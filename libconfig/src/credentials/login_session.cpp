@@ -19,19 +19,18 @@
 #include "awsprof/net/sigv4.hpp"
 #include "awsprof/net/sso_api.hpp"
 #include "oauth_random.hpp"
+#include "credential_error.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 using SysClock = std::chrono::system_clock;
 
 constexpr std::string_view kLoginAgain = "run `aws login`";
 
-CredentialError make_error(std::string code, std::string message, std::string hint = {}) {
-  return CredentialError{std::move(code), std::move(message), std::move(hint)};
-}
+using detail::make_error;
 
 /// Python's os.path.expandvars: $NAME and ${NAME} of set variables; others are left as they are.
 std::string expand_variables(std::string_view text, const EnvLookup& env) {
@@ -59,9 +58,9 @@ std::string expand_variables(std::string_view text, const EnvLookup& env) {
 }
 
 /// json.dumps(value) of a parsed file: ", " and ": ", ASCII escapes, keys in their order.
-std::string python_dumps(const Json& value) {
+std::string python_dumps(const OrderedJson& value) {
   switch (value.type()) {
-    case Json::value_t::object: {
+    case OrderedJson::value_t::object: {
       std::string out = "{";
       bool first = true;
       for (auto it = value.begin(); it != value.end(); ++it) {
@@ -70,19 +69,19 @@ std::string python_dumps(const Json& value) {
       }
       return out + "}";
     }
-    case Json::value_t::array: {
+    case OrderedJson::value_t::array: {
       std::string out = "[";
       for (std::size_t i = 0; i < value.size(); ++i) out += (i > 0 ? ", " : "") + python_dumps(value[i]);
       return out + "]";
     }
-    case Json::value_t::string:
+    case OrderedJson::value_t::string:
       return python_json_string(value.get<std::string>());
     default:
       return value.dump();  // numbers, true, false, null
   }
 }
 
-std::string text_of(const Json& object, const char* key) {
+std::string text_of(const OrderedJson& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -134,7 +133,7 @@ std::string login_cache_path(const EnvLookup& env, std::string_view session) {
 
 Result<LoginToken> parse_login_token(std::string_view bytes) {
   using R = Result<LoginToken>;
-  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  OrderedJson json = OrderedJson::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object())
     return R::error("the login session file is not a JSON object");
   std::vector<std::string> missing;
@@ -145,7 +144,7 @@ Result<LoginToken> parse_login_token(std::string_view bytes) {
     for (const std::string& key : missing) list += (list.empty() ? "" : ", ") + key;
     return R::error("Failed to load access token from token cache, missing required fields: " + list + ".");
   }
-  const Json& access = json["accessToken"];
+  const OrderedJson& access = json["accessToken"];
   if (!access.is_object()) return R::error("the login session's accessToken is not an object");
   LoginToken token;
   token.credentials = {text_of(access, "accessKeyId"), text_of(access, "secretAccessKey"),
@@ -283,7 +282,7 @@ Expected<ResolvedCredentials, CredentialError> login_session_credentials(const L
         HttpRequest request;
         request.method = "POST";
         request.path = context.endpoint.path + "/v1/token";
-        request.body = Json{{"clientId", on_disk->client_id},
+        request.body = OrderedJson{{"clientId", on_disk->client_id},
                             {"refreshToken", on_disk->refresh_token},
                             {"grantType", "refresh_token"}}
                            .dump();
@@ -327,7 +326,7 @@ Expected<ResolvedCredentials, CredentialError> login_session_credentials(const L
                                "check the network and the region (AWS_ENDPOINT_URL_SIGNIN)");
           return U::error(failure->message);
         }
-        Json body = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+        OrderedJson body = OrderedJson::parse(response->body, nullptr, /*allow_exceptions=*/false);
         if (response->status != 200) {
           std::string code = response->header("x-amzn-errortype").value_or("");
           code = code.substr(0, code.find(':'));
@@ -354,8 +353,8 @@ Expected<ResolvedCredentials, CredentialError> login_session_credentials(const L
             failure = make_error(code.empty() ? "HTTP" + std::to_string(response->status) : code, detail);
           return U::error(failure->message);
         }
-        const Json* output = body.is_object() && body.contains("accessToken") ? &body : nullptr;
-        const Json* access_token = output != nullptr ? &(*output)["accessToken"] : nullptr;
+        const OrderedJson* output = body.is_object() && body.contains("accessToken") ? &body : nullptr;
+        const OrderedJson* access_token = output != nullptr ? &(*output)["accessToken"] : nullptr;
         if (access_token == nullptr || !access_token->is_object() || !output->contains("expiresIn") ||
             !(*output)["expiresIn"].is_number_integer()) {
           failure =
@@ -365,7 +364,7 @@ Expected<ResolvedCredentials, CredentialError> login_session_credentials(const L
           return U::error(failure->message);
         }
         // botocore: token.update({"accessToken": {...}, "refreshToken": ...}); the rest stays.
-        Json file_json = Json::parse(current[0].bytes, nullptr, false);
+        OrderedJson file_json = OrderedJson::parse(current[0].bytes, nullptr, false);
         LoginToken next = *on_disk;
         next.credentials = {text_of(*access_token, "accessKeyId"), text_of(*access_token, "secretAccessKey"),
                             text_of(*access_token, "sessionToken")};
@@ -374,10 +373,10 @@ Expected<ResolvedCredentials, CredentialError> login_session_credentials(const L
         next.expires_at = format_expiration_time(next.expiry);
         next.refresh_token = text_of(*output, "refreshToken");
         file_json["accessToken"] =
-            Json{{"accessKeyId", next.credentials.access_key_id},
+            OrderedJson{{"accessKeyId", next.credentials.access_key_id},
                  {"secretAccessKey", next.credentials.secret_access_key},
                  {"sessionToken", next.credentials.session_token},
-                 {"accountId", (*file_json.find("accessToken")).value("accountId", Json())},
+                 {"accountId", (*file_json.find("accessToken")).value("accountId", OrderedJson())},
                  {"expiresAt", next.expires_at}};
         file_json["refreshToken"] = next.refresh_token;
         fresh = std::move(next);

@@ -9,6 +9,7 @@
 
 #include "awsprof/credentials/credential_cache.hpp"
 #include "awsprof/credentials/credential_process.hpp"
+#include "credential_error.hpp"
 #include "text_util.hpp"
 
 namespace awsprof {
@@ -17,11 +18,7 @@ namespace {
 using Json = nlohmann::json;
 using SysClock = std::chrono::system_clock;
 
-std::string in_quotes(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
-
-std::string value_of(const Section* section, std::string_view key) {
+std::string setting_text(const Section* section, std::string_view key) {
   const Setting* setting = section != nullptr ? section->find(key) : nullptr;
   return setting != nullptr ? std::string(setting->value) : std::string();
 }
@@ -69,9 +66,8 @@ RefreshDue refresh_due(SysClock::time_point expiry, SysClock::time_point now) {
   return RefreshDue::no;
 }
 
-CredentialError make_error(std::string code, std::string message, std::string hint = {}) {
-  return CredentialError{std::move(code), std::move(message), std::move(hint)};
-}
+using detail::in_quotes;
+using detail::make_error;
 
 }  // namespace
 
@@ -114,10 +110,10 @@ Result<SsoSessionConfig> sso_session_config(const ProfileModel& model, std::stri
                     " (in [sso-session " + std::string(name) + "])");
   SsoSessionConfig out;
   out.session_name = std::string(name);
-  out.start_url = value_of(section, "sso_start_url");
-  out.region = value_of(section, "sso_region");
+  out.start_url = setting_text(section, "sso_start_url");
+  out.region = setting_text(section, "sso_region");
   if (has(section, "sso_registration_scopes"))
-    out.registration_scopes = parse_registration_scopes(value_of(section, "sso_registration_scopes"));
+    out.registration_scopes = parse_registration_scopes(setting_text(section, "sso_registration_scopes"));
   return out;
 }
 
@@ -126,7 +122,7 @@ Result<SsoSessionConfig> sso_login_config(const ProfileModel& model, std::string
   using R = Result<SsoSessionConfig>;
   const Section* section = model.find_profile(profile);
   std::optional<std::string> session = sso_session;
-  if (!session && has(section, "sso_session")) session = value_of(section, "sso_session");
+  if (!session && has(section, "sso_session")) session = setting_text(section, "sso_session");
   if (session) return sso_session_config(model, *session);
   std::vector<std::string> missing;
   for (const char* key : {"sso_start_url", "sso_region"})
@@ -137,8 +133,8 @@ Result<SsoSessionConfig> sso_login_config(const ProfileModel& model, std::string
                     ". To make sure profile " + in_quotes(profile) +
                     " is properly configured to use SSO, give it an sso_session (or run: aws configure sso)");
   SsoSessionConfig out;
-  out.start_url = value_of(section, "sso_start_url");
-  out.region = value_of(section, "sso_region");
+  out.start_url = setting_text(section, "sso_start_url");
+  out.region = setting_text(section, "sso_region");
   out.profile = std::string(profile);
   return out;
 }
@@ -150,7 +146,7 @@ std::vector<SsoSessionConfig> configured_sso_logins(const ProfileModel& model) {
   for (const Section& profile : model.profiles) {
     if (has(&profile, "sso_session") || !has(&profile, "sso_start_url") || !has(&profile, "sso_region"))
       continue;
-    const std::string url = value_of(&profile, "sso_start_url");
+    const std::string url = setting_text(&profile, "sso_start_url");
     if (std::any_of(out.begin(), out.end(),
                     [&](const SsoSessionConfig& c) { return !c.session_name && c.start_url == url; }))
       continue;
@@ -336,14 +332,14 @@ std::vector<std::string> sso_role_cache_keys(const ProfileModel& model, const Ss
     if (!has(&profile, "sso_account_id") || !has(&profile, "sso_role_name")) continue;
     SsoStep step;
     if (has(&profile, "sso_session")) {
-      if (!session.session_name || value_of(&profile, "sso_session") != *session.session_name) continue;
+      if (!session.session_name || setting_text(&profile, "sso_session") != *session.session_name) continue;
       step.sso_session = *session.session_name;
-    } else if (session.session_name || value_of(&profile, "sso_start_url") != session.start_url) {
+    } else if (session.session_name || setting_text(&profile, "sso_start_url") != session.start_url) {
       continue;
     }
     step.sso_start_url = session.start_url;
-    step.sso_account_id = value_of(&profile, "sso_account_id");
-    step.sso_role_name = value_of(&profile, "sso_role_name");
+    step.sso_account_id = setting_text(&profile, "sso_account_id");
+    step.sso_role_name = setting_text(&profile, "sso_role_name");
     std::string key = sso_role_cache_key(step);
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
   }

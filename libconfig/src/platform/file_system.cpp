@@ -131,8 +131,9 @@ class IgnoreFileSizeSignal {
   bool installed_ = false;
 };
 
+}  // namespace
+
 int write_all(int fd, std::string_view bytes) {
-  IgnoreFileSizeSignal guard;
   while (!bytes.empty()) {
     ssize_t n = write(fd, bytes.data(), bytes.size());
     if (n < 0) {
@@ -143,8 +144,6 @@ int write_all(int fd, std::string_view bytes) {
   }
   return 0;
 }
-
-}  // namespace
 
 Result<TempFile> write_temp_file(const std::string& path, const std::string& target, std::string_view bytes,
                                  const ReplacedFile& replaced, std::string_view prefix) {
@@ -163,6 +162,7 @@ Result<TempFile> write_temp_file(const std::string& path, const std::string& tar
   // Keep the owner when root edits someone else's file; failing to is not fatal.
   if (replaced.owner != geteuid() || replaced.group != getegid())
     (void)!fchown(fd, replaced.owner, replaced.group);
+  IgnoreFileSizeSignal file_size_limit_is_an_error;
   if (int error = write_all(fd, bytes); error != 0) return fail("cannot write", error);
   if (fsync(fd) != 0) return fail("cannot sync", errno);
   struct stat st {};

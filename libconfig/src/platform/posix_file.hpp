@@ -1,5 +1,5 @@
-// The POSIX steps the real disk is built from, shared by single-file writes (file_system.cpp)
-// and multi-file updates (file_update.cpp).
+// The POSIX steps the real disk is built from, shared by single-file writes (file_system.cpp),
+// multi-file updates (file_update.cpp) and child processes' pipes (subprocess.cpp).
 #pragma once
 
 #include <sys/types.h>
@@ -30,6 +30,9 @@ inline constexpr std::string_view kBackupPrefix = ".awsprof-orig.";  // the orig
 inline constexpr std::string_view kJournalName = ".awsprof-journal";
 
 std::string errno_text(int error);
+
+/// Writes all of `bytes` to `fd`, again after an interrupted call: 0, or the errno of the failure.
+int write_all(int fd, std::string_view bytes);
 std::string dirname_of(const std::string& path);
 std::string basename_of(const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "subprocess.hpp"
 
+#include "posix_file.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -17,18 +19,6 @@ namespace {
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -82,7 +72,7 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv, std::str
     sigemptyset(&pipe_signal);
     sigaddset(&pipe_signal, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
-    write_all(fd, input);
+    (void)write_all(fd, input);  // a child that stops reading early is not an error here
     ::close(fd);
   });
   in[1] = -1;

@@ -110,6 +110,9 @@ inline std::string on_one_line(std::string_view text) {
   return out;
 }
 
+/// `text` in double quotes, as messages name profiles and keys.
+inline std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
 inline char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
