@@ -15,10 +15,11 @@
           bytes     every line of the awsprof-edited files that is not one of the keys set is
                     byte for byte unchanged, line endings and a missing final newline included.
 
-The CLI is run through aws_batch.py, which loads /usr/bin/aws's own main() once and runs every job
-in one process (~40 ms a job instead of ~0.5 s); a few jobs are also run as real `/usr/bin/aws`
-processes to check that the batch gives the same answers. Prints per-check counts; exits 77
-(CTest skip) with SKIPPED when /usr/bin/aws is missing.
+The CLI is run through ../aws_cli.py: ../aws_batch.py loads /usr/bin/aws's own main() once and
+runs many jobs in one process (~40 ms a job instead of ~0.5 s), here two such processes at once; a
+sample of the get and set jobs is also run as real `/usr/bin/aws` processes to check that the batch
+gives the same answers (stdout, stderr, exit status, the files written). Prints per-check counts;
+exits 77 (CTest skip) with SKIPPED when /usr/bin/aws is missing.
 """
 
 import argparse
@@ -34,9 +35,9 @@ import sys
 import tempfile
 import time
 
-AWS = "/usr/bin/aws"
-HERE = os.path.dirname(os.path.abspath(__file__))
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from aws_cli import (AWS, PROCESS_CHECK, SKIP, ProcessCheck, decode, installed, run_batch,  # noqa: E402
+                     scrubbed_env, spread)
 
 # CLI behaviours awsprof deliberately does not copy; a set scenario that meets one may read
 # differently from the CLI's result (see man/awsprof-set.1, "DIFFERENCES FROM THE AWS CLI").
@@ -47,48 +48,8 @@ KNOWN_CLI_DEFECTS = {
 }
 
 
-def aws_interpreter():
-    with open(AWS, "rb") as f:
-        first = f.readline().decode("utf-8", "replace").strip()
-    return first[2:].split()[0] if first.startswith("#!") else sys.executable
-
-
 def base_env(root, extra=None):
-    env = {
-        "HOME": root,
-        "AWS_CONFIG_FILE": os.path.join(root, ".aws", "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(root, ".aws", "credentials"),
-        "AWS_PAGER": "",
-        "PATH": "/usr/bin:/bin",
-        "LC_ALL": "C.UTF-8",
-    }
-    env.update(extra or {})
-    return env
-
-
-def run_batch(groups, workers=2):
-    """Runs groups of CLI jobs (each group in order, in one process) on `workers` processes at once;
-    returns the results group by group."""
-    shares = [groups[i::workers] for i in range(workers)]
-    procs = []
-    for share in shares:
-        jobs = [job for group in share for job in group]
-        proc = subprocess.Popen([aws_interpreter(), os.path.join(HERE, "aws_batch.py")], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
-        procs.append((proc, json.dumps(jobs)))
-    outputs = []
-    for proc, payload in procs:
-        out, err = proc.communicate(payload)
-        if proc.returncode != 0:
-            sys.exit("aws_batch.py failed:\n" + err[-3000:])
-        outputs.append(json.loads(out))
-    results = [None] * len(groups)
-    for w, share in enumerate(shares):
-        flat = iter(outputs[w])
-        for k, group in enumerate(share):
-            results[w + k * workers] = [next(flat) for _ in group]
-    return results
+    return scrubbed_env(root, os.path.join(root, ".aws", "config"), os.path.join(root, ".aws", "credentials"), extra)
 
 
 # ---- generated files ------------------------------------------------------------------------
@@ -341,8 +302,7 @@ class Counts:
 def run_awsprof(bin_dir, tool, args, env):
     proc = subprocess.run([os.path.join(bin_dir, "awsprof-" + tool)] + args, env=env, capture_output=True,
                           stdin=subprocess.DEVNULL)
-    return {"stdout": proc.stdout.decode("utf-8", "backslashreplace"),
-            "stderr": proc.stderr.decode("utf-8", "backslashreplace"), "exit": proc.returncode}
+    return {"stdout": decode(proc.stdout), "stderr": decode(proc.stderr), "exit": proc.returncode}
 
 
 def main():
@@ -351,7 +311,7 @@ def main():
     parser.add_argument("--files", type=int, default=8, help="generated file pairs for set")
     parser.add_argument("--get-files", type=int, default=6, help="how many of them get reads")
     args = parser.parse_args()
-    if not os.path.exists(AWS):
+    if not installed():
         print("SKIPPED: %s is not installed (Debian package awscli)" % AWS)
         return SKIP
     started = time.time()
@@ -393,6 +353,12 @@ def main():
                 set_groups.append(group)
         awsprof_done = time.time()
 
+        # The batch is the CLI: a sample of jobs, run again as real /usr/bin/aws processes: get jobs and
+        # set scenarios of one `configure set` (the files it writes are compared too).
+        checked_gets = spread(4, len(get_jobs))
+        single_sets = [g for g, group in enumerate(set_groups) if sum("argv" in job for job in group) == 1]
+        checked_sets = [single_sets[i] for i in spread(4, len(single_sets))]
+        process_check = ProcessCheck([get_jobs[i] for i in checked_gets] + [set_groups[g][0] for g in checked_sets])
         results = run_batch([[job] for job in get_jobs] + set_groups)
         get_results = [r[0] for r in results[:len(get_jobs)]]
         set_results = results[len(get_jobs):]
@@ -453,14 +419,9 @@ def main():
                 why = unrelated_bytes_unchanged(before, now, names)
                 counts.check("set: every unrelated byte unchanged", not why, "%s (%s): %s" % (name, which, why))
 
-        # The batch is the CLI: a sample of jobs, run again as real /usr/bin/aws processes.
-        sample = get_jobs[:: max(1, len(get_jobs) // 8)][:8]
-        for job, result in zip(sample, get_results[:: max(1, len(get_jobs) // 8)][:8]):
-            proc = subprocess.run([AWS] + job["argv"], env=job["env"], capture_output=True, stdin=subprocess.DEVNULL)
-            real = {"stdout": proc.stdout.decode("utf-8", "backslashreplace"),
-                    "stderr": proc.stderr.decode("utf-8", "backslashreplace"), "exit": proc.returncode}
-            counts.check("harness: batch answers equal /usr/bin/aws processes", real == result,
-                         "%s: process %r, batch %r" % (job["argv"], real, result))
+        for _, problem in process_check.compare([get_results[i] for i in checked_gets]
+                                                + [set_results[g][0] for g in checked_sets]):
+            counts.check(PROCESS_CHECK, problem is None, problem)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
