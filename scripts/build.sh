@@ -7,7 +7,8 @@
 # The sanitizer build uses clang (Debian's clang with libclang-rt-14-dev, from install-deps.sh): it
 # compiles this code under ASan in about a third of g++'s CPU time, clang's sanitizers are the
 # reference ones, and the release build stays g++, so every change is compiled, warnings as errors,
-# by both compilers. AWSPROF_ASAN_CXX names another compiler.
+# by both compilers. AWSPROF_ASAN_CXX names another compiler; AWSPROF_BUILD_JOBS the number of
+# compilers run at once (default: one per core).
 set -eu
 cd "$(dirname "$0")/.."
 variant="${1:-release}"
@@ -26,4 +27,4 @@ if [ -f "$cache" ] && ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$compiler" "$cache";
   rm -rf "build/$variant/CMakeCache.txt" "build/$variant/CMakeFiles"
 fi
 cmake -S . -B "build/$variant" -DCMAKE_CXX_COMPILER="$compiler" "$@" >/dev/null
-cmake --build "build/$variant" -j"$(nproc)"
+cmake --build "build/$variant" -j"${AWSPROF_BUILD_JOBS:-$(nproc)}"
