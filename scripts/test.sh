@@ -22,17 +22,17 @@ fi
 sh scripts/install-deps.sh test
 mkdir -p build
 started=$(date +%s)
-# Each variant in a session of its own (setsid), so that an interrupt can stop it wholly: the
-# background jobs of a non-interactive shell ignore the terminal's interrupt.
-# More compilers than cores: a compiler waiting on the disk leaves its core to another, and where
-# other work shares the machine, the scheduler divides it between running processes, so a build of
-# one job per core gets a small part of it (measured: the release build alone took 13 minutes of a
-# 2-core machine running two busy loops). The release build costs about twice the sanitizer build
-# (g++ at -O2 against clang at -O0), so it gets more: both builds then end at about the same time.
+# More compilers than cores: where other work shares the machine, the scheduler divides it between
+# the running processes of a session, so a build of one job per core gets a small part of it
+# (measured on a 2-core machine running two busy loops: the release build alone took 13 minutes).
+# The release build costs about twice the sanitizer build (g++ at -O2 against clang at -O0), so it
+# gets more: both builds then end at about the same time. Each variant runs under `timeout`, which
+# puts it in a process group of its own (so an interrupt can stop it wholly; the background jobs of
+# a non-interactive shell ignore the terminal's) and stops a variant that hangs for an hour.
 cores=$(nproc)
-AWSPROF_BUILD_JOBS=$((3 * cores)) setsid sh "$0" release >build/release.log 2>&1 &
+AWSPROF_BUILD_JOBS=$((3 * cores)) timeout -k 30 3600 sh "$0" release </dev/null >build/release.log 2>&1 &
 release=$!
-AWSPROF_BUILD_JOBS=$((2 * cores)) setsid sh "$0" asan >build/asan.log 2>&1 &
+AWSPROF_BUILD_JOBS=$((2 * cores)) timeout -k 30 3600 sh "$0" asan </dev/null >build/asan.log 2>&1 &
 asan=$!
 trap 'kill -TERM "-$release" "-$asan" 2>/dev/null; exit 130' INT TERM
 echo "awsprof: building and testing release and asan side by side (build/release.log, build/asan.log)"
