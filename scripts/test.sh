@@ -16,7 +16,7 @@ if [ $# -gt 0 ]; then
   echo "== awsprof: $1 build =="
   sh scripts/build.sh "$1"
   echo "== awsprof: $1 tests =="
-  cd "build/$1" && exec ctest --output-on-failure -j"$(nproc)" --timeout 600
+  cd "build/$1" && exec ctest --output-on-failure -j"${AWSPROF_TEST_JOBS:-$(nproc)}" --timeout 600
 fi
 
 sh scripts/install-deps.sh test
@@ -30,7 +30,8 @@ started=$(date +%s)
 # puts it in a process group of its own (so an interrupt can stop it wholly; the background jobs of
 # a non-interactive shell ignore the terminal's) and stops a variant that hangs for an hour.
 cores=$(nproc)
-AWSPROF_BUILD_JOBS=$((3 * cores)) timeout -k 30 3600 sh "$0" release </dev/null >build/release.log 2>&1 &
+# The release tests hold the longer ones (the AWS CLI, compilers, strace): one more at a time.
+AWSPROF_BUILD_JOBS=$((3 * cores)) AWSPROF_TEST_JOBS=$((cores + 1)) timeout -k 30 3600 sh "$0" release </dev/null >build/release.log 2>&1 &
 release=$!
 AWSPROF_BUILD_JOBS=$((2 * cores)) timeout -k 30 3600 sh "$0" asan </dev/null >build/asan.log 2>&1 &
 asan=$!
