@@ -242,18 +242,17 @@ const PropertyRange* Document::property_at(std::size_t index) const {
 
 std::string check_edit_key(std::string_view key) {
   if (key.empty()) return "the key is empty";
-  for (std::size_t pos = 0; pos < key.size(); ++pos) {
-    const char c = key[pos];
+  for (char c : key) {
     if (c == '\r' || c == '\n') return "the key contains a line break";
     if (c == '\0') return "the key contains a NUL byte";
-    // Whitespace anywhere, not only around it: the AWS CLI would drop it at the edges, and a key
-    // read under another name than the one set is a value lost.
-    if (detail::python_space_length(key, pos) > 0) {
-      if (c == ' ' || c == '\t') return "the key contains whitespace";
-      std::size_t length = 1;
-      return "the key contains whitespace (" +
-             detail::code_point_name(detail::decode_utf8(key, pos, length)) + ")";
-    }
+  }
+  // Whitespace anywhere, not only around it: the AWS CLI would drop it at the edges, and a key
+  // read under another name than the one set is a value lost.
+  if (std::optional<char32_t> space = detail::find_python_space(key)) {
+    if (*space == U' ' || *space == U'\t') return "the key contains whitespace";
+    return "the key contains whitespace (" + detail::code_point_name(*space) + ")";
+  }
+  for (char c : key) {
     if (c == '=' || c == ':' || c == '[' || c == ']' || c == '#' || c == ';')
       return std::string("the key contains '") + c + "'";
   }
