@@ -21,10 +21,16 @@ case "$variant" in
   *) echo "usage: build.sh release|asan" >&2; exit 2 ;;
 esac
 compiler="$(command -v "$compiler")"
-# CMake fixes the compiler when a build tree is first configured: start afresh when it changes.
+# Ninja (Debian ninja-build, from install-deps.sh) rather than make: it starts a target's compiles
+# without waiting for the libraries the target links to be built, and it does not re-scan
+# dependencies per target. Measured on 2 cores, release build: 273 s with make, 243 s with Ninja.
+generator=Ninja
+# CMake fixes the compiler and the generator when a build tree is first configured: start afresh
+# when either changes.
 cache="build/$variant/CMakeCache.txt"
-if [ -f "$cache" ] && ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$compiler" "$cache"; then
+if [ -f "$cache" ] && ! { grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$compiler" "$cache" &&
+  grep -qx "CMAKE_GENERATOR:[A-Z]*=$generator" "$cache"; }; then
   rm -rf "build/$variant/CMakeCache.txt" "build/$variant/CMakeFiles"
 fi
-cmake -S . -B "build/$variant" -DCMAKE_CXX_COMPILER="$compiler" "$@" >/dev/null
+cmake -S . -B "build/$variant" -G "$generator" -DCMAKE_CXX_COMPILER="$compiler" "$@" >/dev/null
 cmake --build "build/$variant" -j"${AWSPROF_BUILD_JOBS:-$(nproc)}"

@@ -5,7 +5,7 @@
 # It does nothing when everything is present, so it is safe to run before every build.
 set -eu
 
-BUILD_PACKAGES="g++ cmake make pkg-config libgtest-dev libgmock-dev
+BUILD_PACKAGES="g++ cmake ninja-build make pkg-config libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libinih-dev
   libcurl4-openssl-dev libssl-dev libexpat1-dev libhyperscan-dev libre2-dev libdtl-dev
   libutf8proc-dev python3-botocore"

@@ -16,6 +16,7 @@ so. Exit 0 when every case passes, 1 otherwise, 77 (skipped) when the shell is n
 """
 
 import argparse
+import concurrent.futures
 import copy
 import json
 import os
@@ -169,6 +170,34 @@ def run_fish(script, line, env, cwd):
 SCRIPT_NAMES = {"bash": "awsprof.bash", "zsh": "_awsprof", "fish": "awsprof.fish"}
 
 
+def check_case(shell, helper, script, line, how, expected, env, cwd):
+    """Completes LINE in SHELL; (passed, the line to print)."""
+    try:
+        if shell == "bash":
+            got = run_bash(script, line, env, cwd)
+        elif shell == "zsh":
+            got = run_zsh(script, line, env, cwd, helper)
+        else:
+            got = run_fish(script, line, env, cwd)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        return False, f"FAIL: {shell}: '{line}': {error}"
+    # "--output=j" completes to "json" in bash and zsh (the word after "="), to the whole word in fish.
+    if "=" in line.split(" ")[-1]:
+        prefix = line.split(" ")[-1].split("=")[0] + "="
+        got = [g[len(prefix):] if g.startswith(prefix) else g for g in got]
+    got = sorted(set(got))
+    if how == "exact":
+        ok = got == sorted(expected)
+    elif how == "includes":
+        ok = set(expected) <= set(got)
+    else:
+        ok = not set(expected) & set(got)
+    shown = got if len(got) <= 12 else got[:12] + [f"... {len(got)} in all"]
+    if ok:
+        return True, f"ok: {shell}: '{line}' -> {shown}"
+    return False, f"FAIL: {shell}: '{line}': expected {how} {sorted(expected)}, got {shown}"
+
+
 # -------------------------------------------------------------------------------------------- main
 
 def stand_in_scripts(build, source, work):
@@ -225,7 +254,7 @@ def main():
     env["HOME"] = args.work  # no ~/.aws, no shell rc files
     real_cases, setting_cases = cases(args.source_dir)
     helper = os.path.join(args.source_dir, "tests", "completions", "zsh_complete.zsh")
-    failures = 0
+    jobs = []
     for directory, group in ((real_dir, real_cases), (stand_in_dir, setting_cases)):
         script = os.path.join(directory, SCRIPT_NAMES[shell])
         if shell == "zsh":  # zsh finds _awsprof on fpath, by its name
@@ -233,38 +262,15 @@ def main():
             os.makedirs(zsh_dir, exist_ok=True)
             shutil.copy(script, os.path.join(zsh_dir, "_awsprof"))
             script = os.path.join(zsh_dir, "_awsprof")
-        for line, (how, expected), options in group:
-            case_env = dict(env, **options.get("env", {}))
-            cwd = options.get("cwd", args.work)
-            try:
-                if shell == "bash":
-                    got = run_bash(script, line, case_env, cwd)
-                elif shell == "zsh":
-                    got = run_zsh(script, line, case_env, cwd, helper)
-                else:
-                    got = run_fish(script, line, case_env, cwd)
-            except (RuntimeError, subprocess.TimeoutExpired) as error:
-                print(f"FAIL: {shell}: '{line}': {error}")
-                failures += 1
-                continue
-            # "--output=j" completes to "json" in bash and zsh (the word after "="), to the whole
-            # word in fish.
-            if "=" in line.split(" ")[-1]:
-                prefix = line.split(" ")[-1].split("=")[0] + "="
-                got = [g[len(prefix):] if g.startswith(prefix) else g for g in got]
-            got = sorted(set(got))
-            if how == "exact":
-                ok = got == sorted(expected)
-            elif how == "includes":
-                ok = set(expected) <= set(got)
-            else:
-                ok = not set(expected) & set(got)
-            shown = got if len(got) <= 12 else got[:12] + [f"... {len(got)} in all"]
-            if ok:
-                print(f"ok: {shell}: '{line}' -> {shown}")
-            else:
-                print(f"FAIL: {shell}: '{line}': expected {how} {sorted(expected)}, got {shown}")
-                failures += 1
+        jobs += [(script, line, how, expected, dict(env, **options.get("env", {})), options.get("cwd", args.work))
+                 for line, (how, expected), options in group]
+    # Each case is a shell of its own, which spends most of its time waiting (zsh's pseudo-terminal
+    # is polled): several run at once, and the results are printed in the cases' order.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
+        results = list(pool.map(lambda job: check_case(shell, helper, *job), jobs))
+    for ok, message in results:
+        print(message)
+    failures = sum(not ok for ok, _ in results)
     print(f"{shell}: {failures} failure(s)")
     return 1 if failures else 0
 
