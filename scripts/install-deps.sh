@@ -11,7 +11,7 @@ BUILD_PACKAGES="g++ cmake ninja-build make pkg-config libgtest-dev libgmock-dev
   libutf8proc-dev python3-botocore"
 
 TEST_PACKAGES="awscli python3 python3-jsonschema git git-secrets
-  pre-commit mandoc man-db bash-completion zsh fish clang libclang-rt-14-dev
+  pre-commit mandoc man-db bash-completion zsh fish clang libclang-rt-14-dev lld
   curl hyperfine dpkg-dev file strace graphviz"
 
 case "${1:-test}" in

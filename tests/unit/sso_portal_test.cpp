@@ -320,6 +320,35 @@ TEST(SsoPortal, TheDeadlineEndsAThrottledListing) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
 
+// The deadline may pass between two attempts or while one is on its way, when the HTTP client cuts
+// it short: either way the listing fails with the portal's last answer, which says why it was slow.
+TEST(SsoPortal, TheDeadlineReportsThePortalsLastAnswerNotTheCutRequest) {
+  FakePortal portal;
+  SsoPortalOptions options = options_for(portal);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  options.deadline = deadline;
+  options.max_attempts = 100;
+  options.max_in_flight = 1;
+  options.make_transport = [deadline]() -> std::unique_ptr<HttpTransport> {
+    struct ThrottledThenCut final : HttpTransport {
+      std::chrono::steady_clock::time_point deadline;
+      int calls = 0;
+      explicit ThrottledThenCut(std::chrono::steady_clock::time_point d) : deadline(d) {}
+      Result<HttpResponse> send(std::string_view, const HttpRequest&) override {
+        if (++calls == 1) return FakePortal::answer(429, {{"message", "Too many requests"}}, "TooManyRequestsException");
+        std::this_thread::sleep_until(deadline + std::chrono::milliseconds(5));
+        return Result<HttpResponse>::error("GET http://portal.test: no answer in the 190 ms left before the deadline");
+      }
+    };
+    return std::make_unique<ThrottledThenCut>(deadline);
+  };
+  Result<SsoListing> listing = list_sso_assignments(options);
+  ASSERT_FALSE(listing);
+  EXPECT_EQ(listing.message(),
+            "sso:ListAccounts failed: TooManyRequestsException (HTTP 429): Too many requests (after 2 attempts) "
+            "(no time was left for another attempt)");
+}
+
 TEST(SsoPortal, ProgressIsReported) {
   FakePortal portal;
   portal.accounts = make_accounts(5, {"Admin"});

@@ -198,8 +198,16 @@ class Lister {
   Result<Page> fetch(SsoPortalClient& client, const std::string& account_id, const Job& job,
                      std::mt19937_64& random) {
     const std::string name = call_name(account_id);
+    // What the deadline ends: the last failure, or the call itself when nothing was tried.
+    std::optional<SsoApiError> last_failure;
+    const auto out_of_time = [&](int attempts) {
+      if (!last_failure) return Result<Page>::error(name + " failed: the deadline passed");
+      last_failure->attempts = attempts;
+      last_failure->out_of_time = true;
+      return Result<Page>::error(last_failure->to_string());
+    };
     for (int attempt = 0;; ++attempt) {
-      if (past_deadline()) return Result<Page>::error(name + " failed: the deadline passed");
+      if (past_deadline()) return out_of_time(attempt);
       if (!acquire_slot()) return Result<Page>::error("stopped");
       std::variant<Page, SsoApiError> answer = call(client, account_id, job);
       if (Page* page = std::get_if<Page>(&answer)) {
@@ -224,6 +232,9 @@ class Lister {
                      (options_.login_command.empty() ? "" : ": run `" + options_.login_command + "`");
         return Result<Page>::error(failure);
       }
+      // A request that the deadline cut short says less than the portal's answer before it.
+      if (!(transport && past_deadline() && last_failure)) last_failure = error;
+      if (past_deadline()) return out_of_time(attempt + 1);
       log(error.to_string() + "; retrying");
       {
         std::lock_guard lock(mutex_);
@@ -231,10 +242,7 @@ class Lister {
       }
       const Pause pause = back_off(attempt, random);
       if (pause == Pause::stopped) return Result<Page>::error("stopped");
-      if (pause == Pause::past_deadline) {
-        error.out_of_time = true;
-        return Result<Page>::error(error.to_string());
-      }
+      if (pause == Pause::past_deadline) return out_of_time(attempt + 1);
     }
   }
 
