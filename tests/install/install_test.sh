@@ -150,8 +150,10 @@ headers)
   rm -rf "$work/header_check" && mkdir -p "$work/header_check"
   : >"$work/header_check/own.list"
   : >"$work/header_check/forwarding.list"
+  n=0
   for header in $installed; do
-    check="$work/header_check/$(echo "$header" | tr / _).cpp"
+    n=$((n + 1))  # the number keeps the names apart; the rest names the header in messages
+    check="$work/header_check/$n-$(echo "$header" | tr / _).cpp"
     printf '#include <%s>\n#include <%s>\n' "$header" "$header" >"$check"
     if echo "$forwarding" | grep -qx "$header"; then
       echo "$check" >>"$work/header_check/forwarding.list"
