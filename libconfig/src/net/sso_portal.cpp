@@ -232,9 +232,10 @@ class Lister {
                      (options_.login_command.empty() ? "" : ": run `" + options_.login_command + "`");
         return Result<Page>::error(failure);
       }
+      const bool deadline_passed = past_deadline();
       // A request that the deadline cut short says less than the portal's answer before it.
-      if (!(transport && past_deadline() && last_failure)) last_failure = error;
-      if (past_deadline()) return out_of_time(attempt + 1);
+      if (!(transport && deadline_passed && last_failure)) last_failure = error;
+      if (deadline_passed) return out_of_time(attempt + 1);
       log(error.to_string() + "; retrying");
       {
         std::lock_guard lock(mutex_);
