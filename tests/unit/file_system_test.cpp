@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -435,9 +436,14 @@ TEST_F(RealFileSystemTest, ConcurrentTwoFileWritersLoseNothingAndReadersNeverSee
   ASSERT_GE(reader, 0);
   if (reader == 0) {
     RealFileSystem disk;
+    // Exit 2: a read failed (its message on stderr); exit 1: a read saw the two files disagree.
     for (int i = 0; i < 400; ++i) {
       auto read = disk.read_files(pair, {});
-      if (!read || (*read)[0].bytes != (*read)[1].bytes) _exit(1);
+      if (!read) {
+        std::fprintf(stderr, "read %d failed: %s\n", i, read.message().c_str());
+        _exit(2);
+      }
+      if ((*read)[0].bytes != (*read)[1].bytes) _exit(1);
     }
     _exit(0);
   }
@@ -455,7 +461,10 @@ TEST_F(RealFileSystemTest, ConcurrentTwoFileWritersLoseNothingAndReadersNeverSee
   });
   int status = 0;
   waitpid(reader, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a reader saw the two files disagree";
+  ASSERT_TRUE(WIFEXITED(status)) << "the reader did not exit normally";
+  EXPECT_NE(WEXITSTATUS(status), 1) << "a reader saw the two files disagree";
+  EXPECT_NE(WEXITSTATUS(status), 2) << "a read failed (its message is above)";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
   const std::string config = slurp(pair[0]);
   EXPECT_EQ(config, slurp(pair[1]));
   for (int w = 0; w < kWriters; ++w)
